@@ -1,0 +1,195 @@
+//! Bulk inserts for loading a region (the demo today; imports reuse them later).
+//! Everything goes through one transaction so a region is loaded completely or not at all.
+
+use sqlx::{Any, Transaction};
+
+pub struct AgencyRecord<'a> {
+    pub id: &'a str,
+    pub code: &'a str,
+    pub name: &'a str,
+}
+
+pub struct AuthorityRecord<'a> {
+    pub id: &'a str,
+    pub agency_id: &'a str,
+    pub kind: &'a str,
+    pub cbs_code: &'a str,
+    pub name: &'a str,
+}
+
+pub struct UserRecord<'a> {
+    pub id: &'a str,
+    pub agency_id: &'a str,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub authority_id: Option<&'a str>,
+    pub password_hash: &'a str,
+    pub created_at: &'a str,
+}
+
+pub struct SiteRecord {
+    pub id: String,
+    pub agency_id: String,
+    pub authority_id: String,
+    pub external_key: String,
+    pub name: String,
+    pub street: String,
+    pub house_number: String,
+    pub postcode: String,
+    pub city: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub sector: String,
+    pub activities_json: String,
+    pub surroundings_json: String,
+    pub attributes_json: String,
+}
+
+pub struct InspectionRecord {
+    pub id: String,
+    pub site_id: String,
+    pub inspector_id: Option<String>,
+    pub kind: String,
+    pub inspected_on: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub hours_spent: f64,
+    pub result: String,
+}
+
+pub struct ViolationRecord {
+    pub id: String,
+    pub inspection_id: String,
+    pub site_id: String,
+    pub theme: String,
+    pub description: String,
+    pub rule_ref: String,
+    pub consequence: i64,
+    pub behaviour: String,
+    pub cell: String,
+    pub suggested_cell: String,
+    pub deviation_reason: Option<String>,
+    pub matrix_version: String,
+    pub repeat_offence: bool,
+    pub intervention: String,
+    pub remedy_deadline: Option<String>,
+    pub remedied_on: Option<String>,
+}
+
+type Tx<'c> = Transaction<'c, Any>;
+
+pub async fn agency(tx: &mut Tx<'_>, r: &AgencyRecord<'_>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO agencies (id, code, name) VALUES ($1, $2, $3)")
+        .bind(r.id)
+        .bind(r.code)
+        .bind(r.name)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn authority(tx: &mut Tx<'_>, r: &AuthorityRecord<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO authorities (id, agency_id, kind, cbs_code, name) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(r.id)
+    .bind(r.agency_id)
+    .bind(r.kind)
+    .bind(r.cbs_code)
+    .bind(r.name)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn user(tx: &mut Tx<'_>, r: &UserRecord<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, agency_id, username, display_name, role, authority_id, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(r.id)
+    .bind(r.agency_id)
+    .bind(r.username)
+    .bind(r.display_name)
+    .bind(r.role)
+    .bind(r.authority_id)
+    .bind(r.password_hash)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn site(tx: &mut Tx<'_>, r: &SiteRecord) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sites (id, agency_id, authority_id, external_key, name, street, house_number, postcode, \
+         city, lat, lon, sector, activities, surroundings, attributes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(&r.id)
+    .bind(&r.agency_id)
+    .bind(&r.authority_id)
+    .bind(&r.external_key)
+    .bind(&r.name)
+    .bind(&r.street)
+    .bind(&r.house_number)
+    .bind(&r.postcode)
+    .bind(&r.city)
+    .bind(r.lat)
+    .bind(r.lon)
+    .bind(&r.sector)
+    .bind(&r.activities_json)
+    .bind(&r.surroundings_json)
+    .bind(&r.attributes_json)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn inspection(tx: &mut Tx<'_>, r: &InspectionRecord) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO inspections (id, site_id, inspector_id, kind, inspected_on, started_at, finished_at, \
+         hours_spent, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&r.id)
+    .bind(&r.site_id)
+    .bind(r.inspector_id.as_deref())
+    .bind(&r.kind)
+    .bind(&r.inspected_on)
+    .bind(&r.started_at)
+    .bind(&r.finished_at)
+    .bind(r.hours_spent)
+    .bind(&r.result)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn violation(tx: &mut Tx<'_>, r: &ViolationRecord) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO violations (id, inspection_id, site_id, theme, description, rule_ref, consequence, \
+         behaviour, cell, suggested_cell, deviation_reason, matrix_version, repeat_offence, intervention, \
+         remedy_deadline, remedied_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(&r.id)
+    .bind(&r.inspection_id)
+    .bind(&r.site_id)
+    .bind(&r.theme)
+    .bind(&r.description)
+    .bind(&r.rule_ref)
+    .bind(r.consequence)
+    .bind(&r.behaviour)
+    .bind(&r.cell)
+    .bind(&r.suggested_cell)
+    .bind(r.deviation_reason.as_deref())
+    .bind(&r.matrix_version)
+    .bind(i64::from(r.repeat_offence))
+    .bind(&r.intervention)
+    .bind(r.remedy_deadline.as_deref())
+    .bind(r.remedied_on.as_deref())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! Accounts.
+
+use sqlx::{AnyPool, FromRow};
+use uuid::Uuid;
+
+use shared::{Role, UserInfo};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub agency_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub authority_id: Option<String>,
+    pub password_hash: String,
+    pub active: i64,
+}
+
+impl UserRow {
+    /// The public view of the account. Rows are written only through this module, so a value
+    /// that does not parse means a corrupted database: an internal error, not a user error.
+    pub fn info(&self) -> anyhow::Result<UserInfo> {
+        Ok(UserInfo {
+            id: Uuid::parse_str(&self.id)?,
+            name: self.display_name.clone(),
+            role: Role::parse(&self.role)
+                .ok_or_else(|| anyhow::anyhow!("bad role {}", self.role))?,
+            authority_id: self
+                .authority_id
+                .as_deref()
+                .map(Uuid::parse_str)
+                .transpose()?,
+        })
+    }
+}
+
+const COLUMNS: &str =
+    "id, agency_id, username, display_name, role, authority_id, password_hash, active";
+
+pub async fn by_username(pool: &AnyPool, username: &str) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE username = $1"))
+        .bind(username)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn by_id(pool: &AnyPool, id: &str) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}

@@ -1,0 +1,153 @@
+//! Stable error codes of the public API (../API.md) with their Dutch messages.
+//!
+//! Codes never change meaning once released; the app maps a code to the message shown to the user,
+//! so the server and the tablet always tell the same story.
+
+use serde::{Deserialize, Serialize};
+
+/// Every error code the server can answer with. The string form is the wire format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    RequestInvalid,
+    RequestTooLarge,
+    NotFound,
+    AuthRequired,
+    AuthForbidden,
+    AuthInvalidCredentials,
+    AuthRateLimited,
+    Internal,
+    Unavailable,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 9] = [
+        ErrorCode::RequestInvalid,
+        ErrorCode::RequestTooLarge,
+        ErrorCode::NotFound,
+        ErrorCode::AuthRequired,
+        ErrorCode::AuthForbidden,
+        ErrorCode::AuthInvalidCredentials,
+        ErrorCode::AuthRateLimited,
+        ErrorCode::Internal,
+        ErrorCode::Unavailable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::RequestInvalid => "request.invalid",
+            ErrorCode::RequestTooLarge => "request.too_large",
+            ErrorCode::NotFound => "request.not_found",
+            ErrorCode::AuthRequired => "auth.required",
+            ErrorCode::AuthForbidden => "auth.forbidden",
+            ErrorCode::AuthInvalidCredentials => "auth.invalid_credentials",
+            ErrorCode::AuthRateLimited => "auth.rate_limited",
+            ErrorCode::Internal => "server.internal",
+            ErrorCode::Unavailable => "server.unavailable",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// The HTTP status this code is answered with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::RequestInvalid => 400,
+            ErrorCode::AuthRequired | ErrorCode::AuthInvalidCredentials => 401,
+            ErrorCode::AuthForbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::RequestTooLarge => 413,
+            ErrorCode::AuthRateLimited => 429,
+            ErrorCode::Internal => 500,
+            ErrorCode::Unavailable => 503,
+        }
+    }
+
+    /// The Dutch message for users. Plain language, no internal details.
+    pub fn message_nl(self) -> &'static str {
+        match self {
+            ErrorCode::RequestInvalid => "Het verzoek is ongeldig: controleer de ingevulde gegevens.",
+            ErrorCode::RequestTooLarge => "Het verzoek is te groot.",
+            ErrorCode::NotFound => "Dit onderdeel bestaat niet of is niet voor u zichtbaar.",
+            ErrorCode::AuthRequired => "U bent niet (meer) ingelogd. Log opnieuw in.",
+            ErrorCode::AuthForbidden => "U heeft geen toestemming voor deze handeling.",
+            ErrorCode::AuthInvalidCredentials => "Gebruikersnaam of wachtwoord is onjuist.",
+            ErrorCode::AuthRateLimited => {
+                "Te veel mislukte inlogpogingen. Probeer het over enkele minuten opnieuw."
+            }
+            ErrorCode::Internal => "Er ging iets mis op de server. Probeer het later opnieuw.",
+            ErrorCode::Unavailable => "De server is tijdelijk niet beschikbaar.",
+        }
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ErrorCode::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown error code {s}")))
+    }
+}
+
+/// The inner object of an error answer: `{"code": "...", "message": "..."}`.
+/// `code` stays a string so a newer server's codes still parse on an older tablet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+/// Every 4xx/5xx body: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: ErrorBody,
+}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        ApiError {
+            error: ErrorBody {
+                code: code.as_str().to_owned(),
+                message: code.message_nl().to_owned(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_round_trips_through_its_wire_string() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_dotted_and_have_a_dutch_message() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {}", code.as_str());
+            assert!(code.as_str().contains('.'));
+            assert!(!code.message_nl().is_empty());
+            assert!((400..600).contains(&code.http_status()));
+        }
+    }
+
+    #[test]
+    fn an_error_answer_has_the_documented_shape() {
+        let v = serde_json::to_value(ApiError::from(ErrorCode::AuthInvalidCredentials)).unwrap();
+        assert_eq!(v["error"]["code"], "auth.invalid_credentials");
+        assert!(v["error"]["message"].as_str().unwrap().contains("wachtwoord"));
+    }
+}

@@ -1,0 +1,10 @@
+//! Schouw's domain, shared by the tablet app (wasm32) and the server (x86_64).
+//!
+//! Pure Rust: no I/O, no async runtime, no clock reads (time is always a parameter),
+//! so the same rules give the same answers offline on a tablet and on the server.
+
+pub mod auth;
+pub mod error;
+
+pub use auth::{LoginRequest, LoginResponse, Role, UserInfo};
+pub use error::{ApiError, ErrorBody, ErrorCode};
