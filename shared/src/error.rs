@@ -17,10 +17,11 @@ pub enum ErrorCode {
     AuthRateLimited,
     Internal,
     Unavailable,
+    LhsoInvalidInput,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 10] = [
         ErrorCode::RequestInvalid,
         ErrorCode::RequestTooLarge,
         ErrorCode::NotFound,
@@ -30,6 +31,7 @@ impl ErrorCode {
         ErrorCode::AuthRateLimited,
         ErrorCode::Internal,
         ErrorCode::Unavailable,
+        ErrorCode::LhsoInvalidInput,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl ErrorCode {
             ErrorCode::AuthRateLimited => "auth.rate_limited",
             ErrorCode::Internal => "server.internal",
             ErrorCode::Unavailable => "server.unavailable",
+            ErrorCode::LhsoInvalidInput => "lhso.invalid_input",
         }
     }
 
@@ -53,7 +56,7 @@ impl ErrorCode {
     /// The HTTP status this code is answered with.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::RequestInvalid => 400,
+            ErrorCode::RequestInvalid | ErrorCode::LhsoInvalidInput => 400,
             ErrorCode::AuthRequired | ErrorCode::AuthInvalidCredentials => 401,
             ErrorCode::AuthForbidden => 403,
             ErrorCode::NotFound => 404,
@@ -78,6 +81,9 @@ impl ErrorCode {
             }
             ErrorCode::Internal => "Er ging iets mis op de server. Probeer het later opnieuw.",
             ErrorCode::Unavailable => "De server is tijdelijk niet beschikbaar.",
+            ErrorCode::LhsoInvalidInput => {
+                "De LHSO-inschaling is ongeldig: controleer gevolgen (1 t/m 4), gedrag (A t/m D) en de antwoorden."
+            }
         }
     }
 }
@@ -91,7 +97,8 @@ impl Serialize for ErrorCode {
 impl<'de> Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        ErrorCode::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown error code {s}")))
+        ErrorCode::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown error code {s}")))
     }
 }
 
@@ -148,6 +155,9 @@ mod tests {
     fn an_error_answer_has_the_documented_shape() {
         let v = serde_json::to_value(ApiError::from(ErrorCode::AuthInvalidCredentials)).unwrap();
         assert_eq!(v["error"]["code"], "auth.invalid_credentials");
-        assert!(v["error"]["message"].as_str().unwrap().contains("wachtwoord"));
+        assert!(v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("wachtwoord"));
     }
 }

@@ -4,7 +4,12 @@
 //! so the same rules give the same answers offline on a tablet and on the server.
 
 pub mod auth;
+pub mod checklist;
+pub mod coords;
 pub mod error;
+pub mod lhso;
+pub mod planner;
+pub mod risk;
 
 pub use auth::{LoginRequest, LoginResponse, Role, UserInfo};
 pub use error::{ApiError, ErrorBody, ErrorCode};
