@@ -1,0 +1,29 @@
+//! The header on every page: app name, who is logged in, network state, logout.
+
+use leptos::prelude::*;
+
+use crate::session::use_session;
+use crate::strings;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <header class="app-header">
+            <a href="/" class="brand">{strings::APP_NAME}</a>
+            <span class=move || if session.online.get() { "net online" } else { "net offline" }>
+                {move || if session.online.get() { strings::ONLINE } else { strings::OFFLINE }}
+            </span>
+            {move || session.user().map(|user| view! {
+                <span class="user">
+                    <span class="user-name" data-testid="user-name">{user.name}</span>
+                    <span class="user-role">{strings::role_label(user.role)}</span>
+                </span>
+                <button class="link" on:click=move |_| session.sign_out()>{strings::LOGOUT}</button>
+            })}
+        </header>
+        <Show when=move || session.storage_failed.get()>
+            <p class="banner error" role="alert">{strings::STORAGE_FAILED}</p>
+        </Show>
+    }
+}

@@ -1,0 +1,35 @@
+//! The start page of each role. Only the role itself may see it; others are sent to their own.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use shared::Role;
+
+use crate::session::{landing_path, use_session};
+use crate::strings;
+
+#[component]
+pub fn RoleLanding(role: Role) -> impl IntoView {
+    let session = use_session();
+    move || {
+        if !session.loaded.get() {
+            return view! { <p class="muted">{strings::LOADING}</p> }.into_any();
+        }
+        match session.user() {
+            None => view! { <Redirect path="/inloggen"/> }.into_any(),
+            Some(user) if user.role != role => {
+                view! { <Redirect path=landing_path(user.role)/> }.into_any()
+            }
+            Some(_) => {
+                let (title, intro) = strings::landing(role);
+                view! {
+                    <section class="landing">
+                        <h1>{title}</h1>
+                        <p class="muted">{intro}</p>
+                    </section>
+                }
+                .into_any()
+            }
+        }
+    }
+}

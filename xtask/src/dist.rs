@@ -1,0 +1,193 @@
+//! Builds the PWA into `dist/`: the wasm bundle through wasm-bindgen, content-hashed assets with
+//! brotli and gzip siblings, the app shell, the manifest and the service worker whose cache name
+//! carries the build hash (a new build replaces the old cache on tablets).
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+use sha2::{Digest, Sha256};
+
+use crate::cargo;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    Dev,
+    Release,
+}
+
+/// Sizes of the built wasm module, for docs/BENCHMARKS.md (compressed sizes only for release).
+pub struct BundleSizes {
+    pub wasm_raw: usize,
+    pub wasm_gzip: Option<usize>,
+    pub wasm_brotli: Option<usize>,
+}
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+pub fn build(root: &Path, profile: Profile) -> anyhow::Result<BundleSizes> {
+    ensure_wasm_target()?;
+    let mut args = vec!["build", "-p", "app", "--lib", "--target", WASM_TARGET];
+    if profile == Profile::Release {
+        args.push("--release");
+    }
+    cargo(root, &args)?;
+    let profile_dir = if profile == Profile::Release {
+        "release"
+    } else {
+        "debug"
+    };
+    let wasm_in = root
+        .join("target")
+        .join(WASM_TARGET)
+        .join(profile_dir)
+        .join("app.wasm");
+
+    let staging = root.join("target/dist-staging");
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(staging.join("bindgen"))?;
+    fs::create_dir_all(staging.join("dist/assets"))?;
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen
+        .input_path(&wasm_in)
+        .web(true)?
+        .typescript(false)
+        .keep_debug(false)
+        // The name and producers sections only help debuggers; stripping them halves the module.
+        .remove_name_section(profile == Profile::Release)
+        .remove_producers_section(true);
+    bindgen
+        .generate(staging.join("bindgen"))
+        .context("wasm-bindgen")?;
+
+    let dist = staging.join("dist");
+    // Precompressed siblings are for what ships; a dev build is served compressed on the fly.
+    let compress = profile == Profile::Release;
+    let assets = dist.join("assets");
+    let wasm_bytes = fs::read(staging.join("bindgen/app_bg.wasm"))?;
+    let wasm = put_hashed(&assets, "app_bg", "wasm", &wasm_bytes, compress)?;
+    let js = put_hashed(
+        &assets,
+        "app",
+        "js",
+        &fs::read(staging.join("bindgen/app.js"))?,
+        compress,
+    )?;
+    let css = put_hashed(
+        &assets,
+        "app",
+        "css",
+        &fs::read(root.join("style/app.css"))?,
+        compress,
+    )?;
+    let mut icons = Vec::new();
+    for name in ["icon-192", "icon-512", "icon-maskable-512"] {
+        let bytes = fs::read(root.join("app/public/icons").join(format!("{name}.png")))
+            .with_context(|| format!("icon {name}: run `cargo xtask icons`"))?;
+        icons.push(put_hashed(&assets, name, "png", &bytes, compress)?);
+    }
+
+    let manifest = fs::read_to_string(root.join("app/public/manifest.webmanifest"))?
+        .replace("{{ICON_192}}", &icons[0])
+        .replace("{{ICON_512}}", &icons[1])
+        .replace("{{ICON_MASKABLE_512}}", &icons[2]);
+    fs::write(dist.join("manifest.webmanifest"), &manifest)?;
+    let index = fs::read_to_string(root.join("app/index.html"))?
+        .replace("{{APP_JS}}", &js)
+        .replace("{{APP_WASM}}", &wasm)
+        .replace("{{APP_CSS}}", &css)
+        .replace("{{ICON_192}}", &icons[0]);
+    fs::write(dist.join("index.html"), &index)?;
+
+    // The cache name changes whenever anything the shell consists of changes.
+    let mut precache: Vec<String> = vec!["/".into(), "/manifest.webmanifest".into()];
+    precache.extend([&js, &wasm, &css].into_iter().chain(icons.iter()).cloned());
+    let build_hash = short_hash(format!("{index}{manifest}{}", precache.join(",")).as_bytes());
+    let precache_json = format!(
+        "[{}]",
+        precache
+            .iter()
+            .map(|p| format!("\"{p}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let sw = fs::read_to_string(root.join("app/public/sw.js"))?
+        .replace("{{BUILD_HASH}}", &build_hash)
+        .replace("{{PRECACHE}}", &precache_json);
+    fs::write(dist.join("sw.js"), sw)?;
+
+    let target = root.join("dist");
+    let _ = fs::remove_dir_all(&target);
+    fs::rename(&dist, &target).context("moving dist into place")?;
+
+    let size_of = |ext: &str| {
+        fs::metadata(target.join(format!("{}.{ext}", wasm.trim_start_matches('/'))))
+            .ok()
+            .map(|m| m.len() as usize)
+    };
+    let sizes = BundleSizes {
+        wasm_raw: wasm_bytes.len(),
+        wasm_gzip: size_of("gz"),
+        wasm_brotli: size_of("br"),
+    };
+    let kb = |n: Option<usize>| n.map_or("-".to_owned(), |n| format!("{:.1}", n as f64 / 1024.0));
+    println!(
+        "dist/ built (build {build_hash}): wasm {} KB raw, {} KB gzip, {} KB brotli",
+        kb(Some(sizes.wasm_raw)),
+        kb(sizes.wasm_gzip),
+        kb(sizes.wasm_brotli)
+    );
+    Ok(sizes)
+}
+
+fn ensure_wasm_target() -> anyhow::Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    if let Ok(out) = installed {
+        if String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l.trim() == WASM_TARGET)
+        {
+            return Ok(());
+        }
+        let status = Command::new("rustup")
+            .args(["target", "add", WASM_TARGET])
+            .status()?;
+        if !status.success() {
+            bail!("rustup target add {WASM_TARGET} failed");
+        }
+    }
+    Ok(())
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    hex::encode(&Sha256::digest(bytes)[..6])
+}
+
+/// Writes `assets/<stem>-<hash>.<ext>` plus precompressed `.br` and `.gz` siblings; returns the URL path.
+fn put_hashed(
+    assets: &Path,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+    compress: bool,
+) -> anyhow::Result<String> {
+    let name = format!("{stem}-{}.{ext}", short_hash(bytes));
+    let path: PathBuf = assets.join(&name);
+    fs::write(&path, bytes)?;
+    if compress && ext != "png" {
+        let mut br = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+            w.write_all(bytes)?;
+        }
+        fs::write(assets.join(format!("{name}.br")), br)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(bytes)?;
+        fs::write(assets.join(format!("{name}.gz")), gz.finish()?)?;
+    }
+    Ok(format!("/assets/{name}"))
+}

@@ -1,0 +1,66 @@
+//! `cargo xtask test`: every test the README promises, installing what a fresh machine lacks
+//! (the wasm target, Debian's chromium, the npm packages of the browser tests).
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+use crate::{cargo, dist};
+
+pub fn run(root: &Path) -> anyhow::Result<()> {
+    ensure_chromium()?;
+    ensure_node_packages(&root.join("tests/browser"))?;
+    dist::build(root, dist::Profile::Release)?;
+    cargo(root, &["build", "-p", "server", "--bin", "schouw"])?;
+    cargo(root, &["test"])?;
+    let status = Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/browser/"])
+        .current_dir(root)
+        .env("SCHOUW_BIN", root.join("target/debug/schouw"))
+        .env("SCHOUW_DIST", root.join("dist"))
+        .status()
+        .context("running node --test (is Node.js installed?)")?;
+    if !status.success() {
+        bail!("browser tests failed");
+    }
+    println!("all tests passed");
+    Ok(())
+}
+
+fn ensure_chromium() -> anyhow::Result<()> {
+    if Path::new("/usr/bin/chromium").exists() {
+        return Ok(());
+    }
+    println!("installing Debian's chromium for the browser tests");
+    for args in [
+        &["update"][..],
+        &["install", "-y", "--no-install-recommends", "chromium"][..],
+    ] {
+        let status = Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .context("apt-get")?;
+        if !status.success() {
+            bail!("apt-get {} failed", args.join(" "));
+        }
+    }
+    Ok(())
+}
+
+fn ensure_node_packages(dir: &Path) -> anyhow::Result<()> {
+    if dir.join("node_modules/playwright-core").exists() {
+        return Ok(());
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .status()
+        .context("npm ci")?;
+    if !status.success() {
+        bail!("npm ci in {} failed", dir.display());
+    }
+    Ok(())
+}
