@@ -2,9 +2,9 @@
 //! Typed variants carry a stable code from `shared`; everything else is `Internal`, logged here and
 //! answered with a generic message so no internal detail reaches a client.
 
-use axum::extract::rejection::JsonRejection;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
@@ -55,25 +55,33 @@ impl IntoResponse for AppError {
     }
 }
 
-/// `axum::Json` with the API's error format: malformed JSON or a wrong field type is
-/// 400 `request.invalid`, a body over the limit 413 `request.too_large`.
+/// A JSON object body with the API's error format: malformed JSON, a wrong field type or a body
+/// that is not a JSON object is 400 `request.invalid`; a body over the limit 413 `request.too_large`.
+/// (Serde would otherwise accept `["a", "b"]` for a struct, which no client means.)
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(AppError::Api(json_rejection_code(&rejection))),
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::Api(ErrorCode::RequestTooLarge)
+            } else {
+                AppError::Api(ErrorCode::RequestInvalid)
+            }
+        })?;
+        let is_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        if !is_json || !is_object {
+            return Err(AppError::Api(ErrorCode::RequestInvalid));
         }
-    }
-}
-
-fn json_rejection_code(rejection: &JsonRejection) -> ErrorCode {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ErrorCode::RequestTooLarge
-    } else {
-        ErrorCode::RequestInvalid
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|_| AppError::Api(ErrorCode::RequestInvalid))
     }
 }

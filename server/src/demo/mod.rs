@@ -270,11 +270,20 @@ pub async fn load_if_empty(db: &Db, today: NaiveDate) -> anyhow::Result<Option<D
     Ok(Some(region.summary()))
 }
 
+struct DemoUser {
+    id: String,
+    username: String,
+    name: String,
+    role: &'static str,
+    authority_id: Option<String>,
+    password_hash: String,
+}
+
 /// The whole region in memory, before it is written in one transaction.
 pub struct Region {
     agency_id: String,
     authorities: Vec<(String, &'static str, &'static str, &'static str)>,
-    users: Vec<(String, String, String, &'static str, Option<String>, String)>,
+    users: Vec<DemoUser>,
     pub sites: Vec<SiteRecord>,
     pub inspections: Vec<InspectionRecord>,
     pub violations: Vec<ViolationRecord>,
@@ -343,14 +352,14 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
                         authority: Option<String>|
      -> anyhow::Result<String> {
         let id = uuid(rng);
-        users.push((
-            id.clone(),
+        users.push(DemoUser {
+            id: id.clone(),
             username,
-            name.to_owned(),
+            name: name.to_owned(),
             role,
-            authority,
-            hash_password(DEMO_PASSWORD)?,
-        ));
+            authority_id: authority,
+            password_hash: hash_password(DEMO_PASSWORD)?,
+        });
         Ok(id)
     };
     let mut inspector_ids = Vec::new();
@@ -675,17 +684,17 @@ impl Region {
             .await?;
         }
         let now = db::now_text();
-        for (id, username, name, role, authority, hash) in &self.users {
+        for user in &self.users {
             seed::user(
                 tx,
                 &UserRecord {
-                    id,
+                    id: &user.id,
                     agency_id: &self.agency_id,
-                    username,
-                    display_name: name,
-                    role,
-                    authority_id: authority.as_deref(),
-                    password_hash: hash,
+                    username: &user.username,
+                    display_name: &user.name,
+                    role: user.role,
+                    authority_id: user.authority_id.as_deref(),
+                    password_hash: &user.password_hash,
                     created_at: &now,
                 },
             )

@@ -1,0 +1,255 @@
+//! Health and login, black-box against the real server (API.md "Health and auth").
+
+use serde_json::{json, Value};
+use tests::TestServer;
+
+async fn error_code(response: reqwest::Response) -> (u16, String, String) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("error body is JSON");
+    (
+        status,
+        body["error"]["code"].as_str().expect("code").to_owned(),
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn healthz_answers_ok_once_the_database_is_migrated() {
+    let server = TestServer::empty().await;
+    let response = server
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"status": "ok"})
+    );
+}
+
+#[tokio::test]
+async fn a_demo_inspector_logs_in_and_gets_a_token_that_identifies_them() {
+    let server = TestServer::with_demo().await;
+    let response = server
+        .client
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({"username": "inspecteur1", "password": "schouw-demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let token = body["token"].as_str().unwrap();
+    assert!(token.len() >= 32);
+    assert!(chrono::DateTime::parse_from_rfc3339(body["expires_at"].as_str().unwrap()).is_ok());
+    assert_eq!(body["user"]["name"], "Anouk Bruggink");
+    assert_eq!(body["user"]["role"], "inspector");
+    assert!(body["user"]["authority_id"].is_null());
+    assert!(uuid::Uuid::parse_str(body["user"]["id"].as_str().unwrap()).is_ok());
+
+    let me: Value = server
+        .client
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["name"], "Anouk Bruggink");
+}
+
+#[tokio::test]
+async fn every_demo_account_of_the_contract_can_log_in_with_its_role() {
+    let server = TestServer::with_demo().await;
+    let mut accounts: Vec<(String, &str)> = (1..=12)
+        .map(|i| (format!("inspecteur{i}"), "inspector"))
+        .collect();
+    accounts.extend([
+        ("teamleider1".into(), "team_lead"),
+        ("teamleider2".into(), "team_lead"),
+        ("manager".into(), "manager"),
+        ("gemeente1".into(), "authority_viewer"),
+        ("admin".into(), "admin"),
+    ]);
+    for (username, role) in accounts {
+        let body: Value = server
+            .client
+            .post(server.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": "schouw-demo"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["user"]["role"], role, "{username}");
+        assert_eq!(
+            body["user"]["authority_id"].is_null(),
+            role != "authority_viewer",
+            "{username}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
+    let server = TestServer::with_demo().await;
+    let wrong = server
+        .client
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({"username": "inspecteur1", "password": "fout"}))
+        .send()
+        .await
+        .unwrap();
+    let unknown = server
+        .client
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({"username": "niemand", "password": "schouw-demo"}))
+        .send()
+        .await
+        .unwrap();
+    let wrong = error_code(wrong).await;
+    let unknown = error_code(unknown).await;
+    assert_eq!(wrong.0, 401);
+    assert_eq!(wrong.1, "auth.invalid_credentials");
+    assert!(!wrong.2.is_empty());
+    assert_eq!(wrong, unknown);
+}
+
+#[tokio::test]
+async fn a_malformed_login_body_is_a_400_with_the_stable_code() {
+    let server = TestServer::with_demo().await;
+    for body in [
+        "{not json",
+        r#"{"username": 12, "password": "x"}"#,
+        r#"{"username": "inspecteur1"}"#,
+        r#"["inspecteur1", "schouw-demo"]"#,
+    ] {
+        let response = server
+            .client
+            .post(server.url("/api/v1/auth/login"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, code, _) = error_code(response).await;
+        assert_eq!((status, code.as_str()), (400, "request.invalid"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413_request_too_large() {
+    let server = TestServer::with_demo().await;
+    let huge = format!(
+        r#"{{"username": "{}", "password": "x"}}"#,
+        "a".repeat(2 * 1024 * 1024)
+    );
+    let response = server
+        .client
+        .post(server.url("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_code(response).await;
+    assert_eq!((status, code.as_str()), (413, "request.too_large"));
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_401_and_a_revoked_token_stops_working() {
+    let server = TestServer::with_demo().await;
+    let response = server
+        .client
+        .get(server.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(response).await.1, "auth.required");
+    let response = server
+        .client
+        .get(server.url("/api/v1/me"))
+        .bearer_auth("forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(response).await.0, 401);
+
+    let token = server.login("inspecteur2").await;
+    let logout = server
+        .client
+        .post(server.url("/api/v1/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 204);
+    let response = server
+        .client
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(response).await.1, "auth.required");
+}
+
+#[tokio::test]
+async fn a_token_stays_valid_across_a_server_restart() {
+    let server = TestServer::with_demo().await;
+    let token = server.login("inspecteur3").await;
+    // A second server process on the same database stands in for the restarted one.
+    let config = (*server.state.config).clone();
+    let restarted = server::AppState::new(config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(server::serve(listener, restarted));
+    let response = server
+        .client
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_json_404_and_app_routes_get_the_shell_without_caching() {
+    let server = TestServer::empty().await;
+    let response = server
+        .client
+        .get(server.url("/api/v1/bestaat-niet"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(response).await.0, 404);
+    let response = server
+        .client
+        .get(server.url("/api/elders"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(response).await.1, "request.not_found");
+    let shell = server
+        .client
+        .get(server.url("/vandaag"))
+        .send()
+        .await
+        .unwrap();
+    if shell.status() == 200 {
+        assert_eq!(shell.headers()["cache-control"], "no-cache");
+        assert!(shell.text().await.unwrap().contains("<html lang=\"nl\">"));
+    } else {
+        // Without a built app the shell route says so instead of pretending.
+        assert_eq!(shell.status(), 503);
+    }
+}
