@@ -41,9 +41,9 @@ const SECTORS: [Sector; 9] = [
         weight: 12,
         names: &["Autobedrijf {s}", "Garage {s}", "Autoservice {k}"],
         activities: &[
-            "motorvoertuigen_onderhoud",
-            "opslag_gevaarlijke_stoffen",
-            "lozing_olie_slibafscheider",
+            "vehicle_repair",
+            "hazardous_storage_pgs15",
+            "wastewater_discharge",
         ],
         interval_years: 2.0,
         violation_rate: 0.35,
@@ -51,17 +51,17 @@ const SECTORS: [Sector; 9] = [
         rural: false,
     },
     Sector {
-        code: "tankstation",
+        code: "fuel_station",
         weight: 4,
         names: &["Tankstation {k}", "Tankstation {s}"],
-        activities: &["tankstation_vloeibare_brandstof", "ondergrondse_opslagtank"],
+        activities: &["fuel_dispensing", "storage_tanks"],
         interval_years: 2.0,
         violation_rate: 0.30,
         themes: &["tanks", "bodem", "lozingen"],
         rural: false,
     },
     Sector {
-        code: "horeca",
+        code: "hospitality",
         weight: 22,
         names: &[
             "Café-Restaurant {s}",
@@ -70,14 +70,14 @@ const SECTORS: [Sector; 9] = [
             "Cafetaria {s}",
             "Zalencentrum {s}",
         ],
-        activities: &["horeca_keuken", "stookinstallatie"],
+        activities: &["hospitality_kitchen", "combustion_plant"],
         interval_years: 4.0,
         violation_rate: 0.20,
         themes: &["geluid", "lucht_geur", "afval", "lozingen"],
         rural: false,
     },
     Sector {
-        code: "veehouderij",
+        code: "livestock",
         weight: 20,
         names: &[
             "Melkveebedrijf {s}",
@@ -86,9 +86,9 @@ const SECTORS: [Sector; 9] = [
             "Maatschap {s}",
         ],
         activities: &[
-            "houden_landbouwhuisdieren",
-            "mestopslag",
-            "opslag_gewasbeschermingsmiddelen",
+            "livestock_farming",
+            "manure_storage",
+            "hazardous_storage_pgs15",
         ],
         interval_years: 3.0,
         violation_rate: 0.30,
@@ -96,7 +96,7 @@ const SECTORS: [Sector; 9] = [
         rural: true,
     },
     Sector {
-        code: "metaal",
+        code: "metal_industry",
         weight: 8,
         names: &[
             "Metaalbewerking {s} B.V.",
@@ -104,9 +104,9 @@ const SECTORS: [Sector; 9] = [
             "Plaatwerk {k} B.V.",
         ],
         activities: &[
-            "metaalbewerking",
-            "oppervlaktebehandeling",
-            "opslag_gevaarlijke_stoffen",
+            "metalworking",
+            "surface_treatment",
+            "hazardous_storage_pgs15",
         ],
         interval_years: 2.0,
         violation_rate: 0.40,
@@ -120,43 +120,40 @@ const SECTORS: [Sector; 9] = [
         rural: false,
     },
     Sector {
-        code: "bouw",
+        code: "construction",
         weight: 6,
         names: &["Bouwbedrijf {s}", "Aannemersbedrijf {s}"],
-        activities: &["opslag_bouwmaterialen", "opslag_gevaarlijke_stoffen"],
+        activities: &["office_or_retail", "hazardous_storage_pgs15"],
         interval_years: 5.0,
         violation_rate: 0.15,
         themes: &["afval", "gevaarlijke_stoffen"],
         rural: false,
     },
     Sector {
-        code: "detailhandel",
+        code: "retail",
         weight: 21,
         names: &["Supermarkt {k}", "Bouwmarkt {s}", "Tuincentrum {s}"],
-        activities: &["koelinstallatie", "stookinstallatie"],
+        activities: &["cooling_installation", "combustion_plant"],
         interval_years: 5.0,
         violation_rate: 0.10,
         themes: &["installaties", "energie", "afval"],
         rural: false,
     },
     Sector {
-        code: "afvalverwerking",
+        code: "waste_processing",
         weight: 2,
         names: &["Recycling {s} B.V.", "Afvalbreker {k}"],
-        activities: &["afvalbeheer", "puinbreken"],
+        activities: &["waste_collection", "waste_processing"],
         interval_years: 1.0,
         violation_rate: 0.50,
         themes: &["afval", "bodem", "geluid", "lucht_geur"],
         rural: false,
     },
     Sector {
-        code: "loonbedrijf",
+        code: "agriculture",
         weight: 5,
         names: &["Loonbedrijf {s}", "Agrarisch loonwerk {s}"],
-        activities: &[
-            "motorvoertuigen_onderhoud",
-            "opslag_gewasbeschermingsmiddelen",
-        ],
+        activities: &["vehicle_repair", "hazardous_storage_pgs15"],
         interval_years: 3.0,
         violation_rate: 0.30,
         themes: &["bodem", "gevaarlijke_stoffen", "afval"],
@@ -426,7 +423,8 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
             letters.choose(&mut rng).expect("non-empty")
         );
         // Large waste and metal companies are often under the province's competence.
-        let province = matches!(sector.code, "afvalverwerking" | "metaal") && rng.gen_bool(0.35);
+        let province =
+            matches!(sector.code, "waste_processing" | "metal_industry") && rng.gen_bool(0.35);
         let authority_id = if province {
             province_id.clone()
         } else {
@@ -434,10 +432,10 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
         };
         let mut surroundings = Vec::new();
         for (kind, p) in [
-            ("woningen", if sector.rural { 0.3 } else { 0.7 }),
+            ("homes", if sector.rural { 0.3 } else { 0.7 }),
             ("school", 0.08),
-            ("natuur", if sector.rural { 0.3 } else { 0.05 }),
-            ("water", 0.12),
+            ("nature", if sector.rural { 0.3 } else { 0.05 }),
+            ("surface_water", 0.12),
         ] {
             if rng.gen_bool(p) {
                 surroundings.push(kind);
@@ -455,12 +453,12 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
             activities
         };
         let attributes = serde_json::json!({
-            "employees": rng.gen_range(1..(if sector.code == "metaal" { 120 } else { 25 })),
-            "waste_tonnes_per_year": (rng.gen::<f64>() * if sector.code == "afvalverwerking" { 20000.0 } else { 40.0 }).round(),
+            "employees": rng.gen_range(1..(if sector.code == "metal_industry" { 120 } else { 25 })),
+            "waste_tonnes_per_year": (rng.gen::<f64>() * if sector.code == "waste_processing" { 20000.0 } else { 40.0 }).round(),
             "energy_kwh_per_year": (rng.gen::<f64>().powi(2) * 400_000.0).round(),
-            "gas_m3_per_year": (rng.gen::<f64>().powi(2) * 60_000.0).round(),
-            "hazardous_storage_kg": if activities.contains(&"opslag_gevaarlijke_stoffen") { rng.gen_range(50..5000) } else { 0 },
-            "animals": if sector.code == "veehouderij" { rng.gen_range(40..4000) } else { 0 },
+            "fuel_m3_per_year": (rng.gen::<f64>().powi(2) * 60_000.0).round(),
+            "hazardous_substances_tonnes": if activities.contains(&"hazardous_storage_pgs15") { f64::from(rng.gen_range(50..5000)) / 1000.0 } else { 0.0 },
+            "animals": if sector.code == "livestock" { rng.gen_range(40..4000) } else { 0 },
         });
         let site_id = uuid(&mut rng);
         sites.push(SiteRecord {

@@ -64,11 +64,11 @@ fn every_starter_template_parses_with_10_to_30_items_unique_ids_and_rule_referen
 fn the_starter_library_covers_the_five_sectors_and_every_theme() {
     let library = starter_library();
     for sector in [
-        "garagebedrijf",
-        "tankstation",
-        "horeca",
-        "veehouderij",
-        "metaal",
+        "garage",
+        "fuel_station",
+        "hospitality",
+        "livestock",
+        "metal_industry",
     ] {
         assert_eq!(select_templates(&library, sector, &[]).len(), 1, "{sector}");
     }
@@ -111,12 +111,11 @@ fn templates_are_selected_by_sector_or_activity_at_their_newest_version() {
     newer.version += 1;
     library.push(newer.clone());
 
-    let garage = select_templates(&library, "garagebedrijf", &[]);
+    let garage = select_templates(&library, "garage", &[]);
     assert_eq!(garage.len(), 1);
     assert_eq!(garage[0].pin(), newer.pin());
 
-    let by_activity =
-        select_templates(&library, "detailhandel", &["afleveren_vloeibare_brandstof"]);
+    let by_activity = select_templates(&library, "retail", &["fuel_dispensing"]);
     assert_eq!(
         by_activity
             .iter()
