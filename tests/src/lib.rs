@@ -1,16 +1,121 @@
-//! Helpers for end-to-end tests: the real server on a random port with a fresh database.
+//! Helpers for end-to-end tests: the real server on a random port with a fresh database, on
+//! SQLite always and on PostgreSQL too when `SCHOUW_TEST_POSTGRES_URL` is set (see `on_both_databases!`).
 
 use std::path::PathBuf;
 
 use server::config::Config;
 use server::AppState;
 
-/// A running server with its own data directory; everything is removed when it drops.
+/// Which database a test server runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server for tests, e.g. `postgres://postgres@127.0.0.1:5432/test`.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("SCHOUW_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// A running server with its own data directory (and its own PostgreSQL database when on
+/// PostgreSQL); everything is removed when it drops.
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    pub backend: Backend,
     _data: tempfile::TempDir,
+    _database: Option<FreshDatabase>,
+}
+
+/// Runs each test once on SQLite and once on PostgreSQL (the latter only when
+/// `SCHOUW_TEST_POSTGRES_URL` is set; `.ci/run` always sets it). The body gets the backend to start
+/// its server with: `TestServer::empty(backend)` or `TestServer::with_demo(backend)`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(async fn $name:ident($backend:ident: Backend) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn on_sqlite() {
+                    let $backend = $crate::Backend::Sqlite;
+                    $body
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn on_postgres() {
+                    if $crate::postgres_url().is_none() {
+                        eprintln!("SCHOUW_TEST_POSTGRES_URL is not set: PostgreSQL half not run");
+                        return;
+                    }
+                    let $backend = $crate::Backend::Postgres;
+                    $body
+                }
+            }
+        )*
+    };
+}
+
+/// A database of its own on the test PostgreSQL server, dropped afterwards.
+struct FreshDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl FreshDatabase {
+    async fn create(admin_url: &str) -> (FreshDatabase, String) {
+        use sqlx::Connection;
+        let name = format!("schouw_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("PostgreSQL for tests is reachable");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        let url = match admin_url.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => panic!("SCHOUW_TEST_POSTGRES_URL must name a database"),
+        };
+        (
+            FreshDatabase {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+            url,
+        )
+    }
+}
+
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop is synchronous; a short-lived runtime on its own thread does the async cleanup.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            if let Ok(runtime) = runtime {
+                runtime.block_on(async {
+                    use sqlx::Connection;
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut admin)
+                                .await;
+                    }
+                });
+            }
+        })
+        .join();
+    }
 }
 
 /// The date the demo is loaded for in tests, fixed so tests are reproducible.
@@ -20,10 +125,20 @@ pub fn demo_date() -> chrono::NaiveDate {
 
 impl TestServer {
     /// An empty, migrated database.
-    pub async fn empty() -> TestServer {
+    pub async fn empty(backend: Backend) -> TestServer {
         let data = tempfile::tempdir().expect("temp dir");
         let mut config = Config::for_data_dir(data.path().to_path_buf());
         config.dist_dir = dist_dir();
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let admin =
+                    postgres_url().expect("SCHOUW_TEST_POSTGRES_URL is set for PostgreSQL tests");
+                let (database, url) = FreshDatabase::create(&admin).await;
+                config.database_url = Some(url);
+                Some(database)
+            }
+        };
         let state = AppState::new(config).await.expect("server state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -37,13 +152,15 @@ impl TestServer {
             base,
             client: reqwest::Client::new(),
             state,
+            backend,
             _data: data,
+            _database: database,
         }
     }
 
     /// A database holding the demo region with its accounts.
-    pub async fn with_demo() -> TestServer {
-        let server = TestServer::empty().await;
+    pub async fn with_demo(backend: Backend) -> TestServer {
+        let server = TestServer::empty(backend).await;
         server::demo::load_if_empty(&server.state.db, demo_date())
             .await
             .expect("demo loads");

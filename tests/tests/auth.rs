@@ -1,7 +1,7 @@
 //! Health and login, black-box against the real server (API.md "Health and auth").
 
 use serde_json::{json, Value};
-use tests::TestServer;
+use tests::{on_both_databases, TestServer};
 
 async fn error_code(response: reqwest::Response) -> (u16, String, String) {
     let status = response.status().as_u16();
@@ -16,9 +16,9 @@ async fn error_code(response: reqwest::Response) -> (u16, String, String) {
     )
 }
 
-#[tokio::test]
-async fn healthz_answers_ok_once_the_database_is_migrated() {
-    let server = TestServer::empty().await;
+on_both_databases! {
+async fn healthz_answers_ok_once_the_database_is_migrated(backend: Backend) {
+    let server = TestServer::empty(backend).await;
     let response = server
         .client
         .get(server.url("/healthz"))
@@ -32,9 +32,8 @@ async fn healthz_answers_ok_once_the_database_is_migrated() {
     );
 }
 
-#[tokio::test]
-async fn a_demo_inspector_logs_in_and_gets_a_token_that_identifies_them() {
-    let server = TestServer::with_demo().await;
+async fn a_demo_inspector_logs_in_and_gets_a_token_that_identifies_them(backend: Backend) {
+    let server = TestServer::with_demo(backend).await;
     let response = server
         .client
         .post(server.url("/api/v1/auth/login"))
@@ -65,9 +64,8 @@ async fn a_demo_inspector_logs_in_and_gets_a_token_that_identifies_them() {
     assert_eq!(me["name"], "Anouk Bruggink");
 }
 
-#[tokio::test]
-async fn every_demo_account_of_the_contract_can_log_in_with_its_role() {
-    let server = TestServer::with_demo().await;
+async fn every_demo_account_of_the_contract_can_log_in_with_its_role(backend: Backend) {
+    let server = TestServer::with_demo(backend).await;
     let mut accounts: Vec<(String, &str)> = (1..=12)
         .map(|i| (format!("inspecteur{i}"), "inspector"))
         .collect();
@@ -98,9 +96,8 @@ async fn every_demo_account_of_the_contract_can_log_in_with_its_role() {
     }
 }
 
-#[tokio::test]
-async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
-    let server = TestServer::with_demo().await;
+async fn a_wrong_password_and_an_unknown_user_get_the_same_answer(backend: Backend) {
+    let server = TestServer::with_demo(backend).await;
     let wrong = server
         .client
         .post(server.url("/api/v1/auth/login"))
@@ -123,9 +120,8 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
     assert_eq!(wrong, unknown);
 }
 
-#[tokio::test]
-async fn a_malformed_login_body_is_a_400_with_the_stable_code() {
-    let server = TestServer::with_demo().await;
+async fn a_malformed_login_body_is_a_400_with_the_stable_code(backend: Backend) {
+    let server = TestServer::with_demo(backend).await;
     for body in [
         "{not json",
         r#"{"username": 12, "password": "x"}"#,
@@ -145,9 +141,8 @@ async fn a_malformed_login_body_is_a_400_with_the_stable_code() {
     }
 }
 
-#[tokio::test]
-async fn a_body_over_the_limit_is_413_request_too_large() {
-    let server = TestServer::with_demo().await;
+async fn a_body_over_the_limit_is_413_request_too_large(backend: Backend) {
+    let server = TestServer::with_demo(backend).await;
     let huge = format!(
         r#"{{"username": "{}", "password": "x"}}"#,
         "a".repeat(2 * 1024 * 1024)
@@ -164,9 +159,8 @@ async fn a_body_over_the_limit_is_413_request_too_large() {
     assert_eq!((status, code.as_str()), (413, "request.too_large"));
 }
 
-#[tokio::test]
-async fn requests_without_a_valid_token_are_401_and_a_revoked_token_stops_working() {
-    let server = TestServer::with_demo().await;
+async fn requests_without_a_valid_token_are_401_and_a_revoked_token_stops_working(backend: Backend) {
+    let server = TestServer::with_demo(backend).await;
     let response = server
         .client
         .get(server.url("/api/v1/me"))
@@ -202,9 +196,8 @@ async fn requests_without_a_valid_token_are_401_and_a_revoked_token_stops_workin
     assert_eq!(error_code(response).await.1, "auth.required");
 }
 
-#[tokio::test]
-async fn a_token_stays_valid_across_a_server_restart() {
-    let server = TestServer::with_demo().await;
+async fn a_token_stays_valid_across_a_server_restart(backend: Backend) {
+    let server = TestServer::with_demo(backend).await;
     let token = server.login("inspecteur3").await;
     // A second server process on the same database stands in for the restarted one.
     let config = (*server.state.config).clone();
@@ -222,9 +215,8 @@ async fn a_token_stays_valid_across_a_server_restart() {
     assert_eq!(response.status(), 200);
 }
 
-#[tokio::test]
-async fn unknown_api_paths_are_json_404_and_app_routes_get_the_shell_without_caching() {
-    let server = TestServer::empty().await;
+async fn unknown_api_paths_are_json_404_and_app_routes_get_the_shell_without_caching(backend: Backend) {
+    let server = TestServer::empty(backend).await;
     let response = server
         .client
         .get(server.url("/api/v1/bestaat-niet"))
@@ -252,4 +244,5 @@ async fn unknown_api_paths_are_json_404_and_app_routes_get_the_shell_without_cac
         // Without a built app the shell route says so instead of pretending.
         assert_eq!(shell.status(), 503);
     }
+}
 }
