@@ -27,22 +27,24 @@ impl Session {
             .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
     }
 
-    pub fn sign_in(&self, response: LoginResponse) {
-        let this = *self;
-        let stored = response.clone();
+    /// Stores the session on the device first, then shows it: a reload right after login must
+    /// find what the screen already claims.
+    pub async fn sign_in(&self, response: LoginResponse) {
+        if store::save_session(&response).await.is_err() {
+            self.storage_failed.set(true);
+        }
         self.current.set(Some(response));
-        spawn_local(async move {
-            if store::save_session(&stored).await.is_err() {
-                this.storage_failed.set(true);
-            }
-        });
     }
 
+    /// Forgets the session on the device before the screen says so, then revokes the token.
     pub fn sign_out(&self) {
+        let this = *self;
         let token = self.token();
-        self.current.set(None);
         spawn_local(async move {
-            let _ = store::clear_session().await;
+            if store::clear_session().await.is_err() {
+                this.storage_failed.set(true);
+            }
+            this.current.set(None);
             // Revoking the token needs the network; without it the token simply expires.
             if let Some(token) = token {
                 let _ = api::post::<_, ()>("/api/v1/auth/logout", &(), Some(&token)).await;

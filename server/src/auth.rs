@@ -91,6 +91,38 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
+/// The client's address for rate limiting: the TCP peer, or the first `X-Forwarded-For` hop when
+/// the server is configured to trust its proxy.
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_proxy {
+            let forwarded = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty());
+            if let Some(addr) = forwarded {
+                return Ok(ClientAddr(addr.to_owned()));
+            }
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(ClientAddr(peer))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,12 @@ pub struct Config {
     pub token_days: i64,
     /// `SCHOUW_BODY_LIMIT`, default 1 MiB for JSON requests.
     pub body_limit: usize,
+    /// `SCHOUW_TRUST_PROXY=1`: take the client address from `X-Forwarded-For` (behind a load balancer).
+    pub trust_proxy: bool,
+    /// Failed logins allowed per account, and per client address, within `login_window_minutes`.
+    pub login_max_failures_per_account: i64,
+    pub login_max_failures_per_address: i64,
+    pub login_window_minutes: i64,
 }
 
 impl Config {
@@ -43,7 +49,24 @@ impl Config {
                     .map_err(|e| anyhow::anyhow!("SCHOUW_BODY_LIMIT: {e}"))?,
                 None => 1024 * 1024,
             },
+            trust_proxy: var("SCHOUW_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"),
+            ..Config::defaults()
         })
+    }
+
+    fn defaults() -> Config {
+        Config {
+            addr: "127.0.0.1:3000".parse().expect("static address"),
+            data_dir: "data".into(),
+            database_url: None,
+            dist_dir: "dist".into(),
+            token_days: 30,
+            body_limit: 1024 * 1024,
+            trust_proxy: false,
+            login_max_failures_per_account: 10,
+            login_max_failures_per_address: 100,
+            login_window_minutes: 15,
+        }
     }
 
     /// A configuration for tests: everything under one fresh directory.
@@ -52,9 +75,7 @@ impl Config {
             addr: "127.0.0.1:0".parse().expect("static address"),
             dist_dir: data_dir.join("dist"),
             data_dir,
-            database_url: None,
-            token_days: 30,
-            body_limit: 1024 * 1024,
+            ..Config::defaults()
         }
     }
 }

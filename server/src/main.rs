@@ -24,6 +24,17 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the audit trail; exits non-zero when it is broken.
+    Verify,
 }
 
 #[tokio::main]
@@ -36,6 +47,21 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let config = Config::from_env()?;
+            let db = server::db::Db::open(&config).await?;
+            match server::audit::verify(&db.pool).await? {
+                server::audit::Verification::Intact { entries } => {
+                    println!("Audittrail intact: {entries} regels, keten klopt.");
+                    Ok(())
+                }
+                server::audit::Verification::BrokenAt { seq, reason } => {
+                    anyhow::bail!("Audittrail verbroken bij regel {seq}: {reason}.")
+                }
+            }
+        }
         Command::Serve { demo: with_demo } => {
             let config = Config::from_env()?;
             let state = AppState::new(config.clone()).await?;
@@ -44,6 +70,11 @@ async fn main() -> anyhow::Result<()> {
                 if let Some(summary) = demo::load_if_empty(&state.db, today).await? {
                     println!("{summary}");
                 }
+                // Every start plans the days that have no plan yet, so the demo always shows
+                // today and the coming working days.
+                let planned =
+                    server::planning::ensure_planned(&state.db, today, demo::PLAN_WORKDAYS).await?;
+                println!("{planned}");
             }
             let listener = tokio::net::TcpListener::bind(config.addr).await?;
             let addr = listener.local_addr()?;

@@ -34,7 +34,7 @@ pub fn Login() -> impl IntoView {
             match api::post::<_, LoginResponse>("/api/v1/auth/login", &request, None).await {
                 Ok(response) => {
                     password.set(String::new());
-                    session.sign_in(response);
+                    session.sign_in(response).await;
                 }
                 Err(failure) => error.set(Some(failure.user_message())),
             }

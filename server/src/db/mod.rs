@@ -2,6 +2,7 @@
 //! sqlx's `Any` driver with portable SQL (`$1` placeholders, TEXT ids and times), one migrations
 //! folder per database.
 
+pub mod audit;
 pub mod seed;
 pub mod sites;
 pub mod tokens;

@@ -1,9 +1,9 @@
 //! Server-side session tokens: revocable, and valid across restarts until they expire.
 
-use sqlx::AnyPool;
+use sqlx::{Any, AnyPool, Executor};
 
-pub async fn insert(
-    pool: &AnyPool,
+pub async fn insert<'e>(
+    executor: impl Executor<'e, Database = Any>,
     token_hash: &str,
     user_id: &str,
     created_at: &str,
@@ -16,7 +16,7 @@ pub async fn insert(
     .bind(user_id)
     .bind(created_at)
     .bind(expires_at)
-    .execute(pool)
+    .execute(executor)
     .await?;
     Ok(())
 }
@@ -36,13 +36,17 @@ pub async fn active_user(
     .await
 }
 
-pub async fn revoke(pool: &AnyPool, token_hash: &str, now: &str) -> sqlx::Result<()> {
+pub async fn revoke<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    token_hash: &str,
+    now: &str,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE auth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(token_hash)
-    .execute(pool)
+    .execute(executor)
     .await?;
     Ok(())
 }
