@@ -4,6 +4,8 @@
 //! worker's cached shell on any route with no network at all (see docs/ARCHITECTURE.md).
 
 mod api;
+#[cfg(feature = "bench")]
+pub mod bench;
 mod components;
 mod pages;
 mod session;

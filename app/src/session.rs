@@ -22,6 +22,11 @@ impl Session {
         self.current.with(|s| s.as_ref().map(|s| s.user.clone()))
     }
 
+    pub fn user_untracked(&self) -> Option<UserInfo> {
+        self.current
+            .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
+    }
+
     pub fn token(&self) -> Option<String> {
         self.current
             .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
@@ -34,6 +39,7 @@ impl Session {
             self.storage_failed.set(true);
         }
         self.current.set(Some(response));
+        crate::sync::kick(true);
     }
 
     /// Forgets the session on the device before the screen says so, then revokes the token.
@@ -95,6 +101,7 @@ pub fn provide() {
             Err(_) => session.storage_failed.set(true),
         }
         session.loaded.set(true);
+        crate::sync::kick(true);
         revalidate(session).await;
     });
 }

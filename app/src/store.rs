@@ -1,64 +1,514 @@
-//! The device's IndexedDB database (rexie). It holds the session now; the working set and the
-//! outbox of the sync protocol will live here too, so a reload without network loses nothing.
+//! The device's IndexedDB database: the session, the working set (visits, their details and
+//! history, checklist templates), the inspector's local work (notes, findings) and the sync
+//! protocol's outbox, plus the problems the server refused (conflicts, rejections), which stay
+//! visible until a person deals with them.
+//!
+//! The schema is created and upgraded with rexie, which also serves the reads. Every user action
+//! writes its local state change and its outbox mutation in ONE transaction opened through the
+//! raw web-sys API with `durability: "strict"`: rexie 0.6 (and the `idb` crate under it) cannot
+//! pass transaction options, and a relaxed commit may be lost on a power cut after the screen
+//! already said "opgeslagen".
+//!
+//! Records are stored as JSON strings (serde), so the Rust types are the schema.
 
-use rexie::{ObjectStore, Rexie, TransactionMode, TransactionResult};
-use wasm_bindgen::JsValue;
+use std::cell::RefCell;
+use std::rc::Rc;
 
+use js_sys::{Array, Promise};
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionDurability, IdbTransactionMode,
+    IdbTransactionOptions,
+};
+
+use shared::checklist::{Answer, ChecklistTemplate, TemplateRef};
+use shared::sync::{Mutation, MutationStatus};
+use shared::visit::{Visit, VisitDetail, VisitStatus};
 use shared::LoginResponse;
 
 const DB_NAME: &str = "schouw";
-const DB_VERSION: u32 = 1;
-const SESSION_STORE: &str = "session";
-const SESSION_KEY: &str = "current";
+/// 1: session only. 2: working set, local work, outbox, problems.
+const DB_VERSION: u32 = 2;
 
-async fn open() -> Result<Rexie, rexie::Error> {
-    Rexie::builder(DB_NAME)
-        .version(DB_VERSION)
-        .add_object_store(ObjectStore::new(SESSION_STORE))
-        .build()
-        .await
+pub const SESSION: &str = "session";
+pub const META: &str = "meta";
+pub const VISITS: &str = "visits";
+pub const DETAILS: &str = "visit_details";
+pub const TEMPLATES: &str = "templates";
+pub const NOTES: &str = "notes";
+pub const FINDINGS: &str = "findings";
+pub const OUTBOX: &str = "outbox";
+pub const PROBLEMS: &str = "problems";
+
+const SESSION_KEY: &str = "current";
+pub const META_DEVICE: &str = "device_id";
+pub const META_NEXT_SEQ: &str = "next_seq";
+pub const META_CURSOR: &str = "cursor";
+pub const META_LAST_SYNC: &str = "last_sync";
+pub const META_OWNER: &str = "owner";
+
+/// Storage failed: IndexedDB unavailable, a transaction aborted, or a record the action needs is
+/// missing. Nothing was changed.
+#[derive(Debug, Clone)]
+pub struct StoreError(pub String);
+
+impl From<rexie::Error> for StoreError {
+    fn from(e: rexie::Error) -> Self {
+        StoreError(e.to_string())
+    }
 }
+
+impl From<JsValue> for StoreError {
+    fn from(e: JsValue) -> Self {
+        StoreError(format!("{e:?}"))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+// Records.
+
+/// A visit of the working set: the server's JSON (with local changes applied) plus what this
+/// device did to it. `visit.version` is the server version the device last saw.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LocalVisit {
+    pub visit: Visit,
+    /// Outbox mutations on the visit entity itself (start, finish) not yet acknowledged.
+    #[serde(default)]
+    pub unsent: u32,
+    /// Version the server acknowledged for our last change, until a pull shows it.
+    #[serde(default)]
+    pub awaiting: Option<i64>,
+    /// The checklist template version pinned when the visit started.
+    #[serde(default)]
+    pub template: Option<TemplateRef>,
+    #[serde(default)]
+    pub started_at: Option<String>,
+    #[serde(default)]
+    pub position: Option<shared::sync::Position>,
+    #[serde(default)]
+    pub finished_at: Option<String>,
+    /// Work on this visit was recorded on this device (drives the delivery receipt).
+    #[serde(default)]
+    pub touched: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LocalNote {
+    pub id: Uuid,
+    pub visit_id: Uuid,
+    pub text: String,
+    /// Server version last seen; `None` until the server has it.
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub unsent: u32,
+    #[serde(default)]
+    pub awaiting: Option<i64>,
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LocalFinding {
+    pub id: Uuid,
+    pub visit_id: Uuid,
+    pub item_id: String,
+    pub answer: Answer,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub unsent: u32,
+    #[serde(default)]
+    pub awaiting: Option<i64>,
+}
+
+/// Which local store an outbox mutation's entity lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityStore {
+    Visit,
+    Note,
+    Finding,
+}
+
+impl EntityStore {
+    pub fn store(self) -> &'static str {
+        match self {
+            EntityStore::Visit => VISITS,
+            EntityStore::Note => NOTES,
+            EntityStore::Finding => FINDINGS,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub mutation: Mutation,
+    pub visit_id: Uuid,
+    pub entity: EntityStore,
+    /// Written while an earlier mutation of the same entity was still unsent: its base version
+    /// is the version the server gave that earlier mutation, filled in when it is pushed.
+    pub chained: bool,
+    /// Push attempts that got no answer for this entry.
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+/// A mutation the server did not apply (conflict or rejection), kept for a person.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Problem {
+    pub mutation: Mutation,
+    pub visit_id: Uuid,
+    pub status: MutationStatus,
+    pub code: String,
+    /// Dutch, as shown.
+    pub message: String,
+    pub server_version: Option<i64>,
+    pub recorded_at: String,
+}
+
+// Opening.
+
+thread_local! {
+    static REXIE: RefCell<Option<Rc<Rexie>>> = const { RefCell::new(None) };
+    static RAW: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+}
+
+async fn db() -> StoreResult<Rc<Rexie>> {
+    if let Some(db) = REXIE.with(|d| d.borrow().clone()) {
+        return Ok(db);
+    }
+    let db = Rc::new(
+        Rexie::builder(DB_NAME)
+            .version(DB_VERSION)
+            .add_object_store(ObjectStore::new(SESSION))
+            .add_object_store(ObjectStore::new(META))
+            .add_object_store(ObjectStore::new(VISITS))
+            .add_object_store(ObjectStore::new(DETAILS))
+            .add_object_store(ObjectStore::new(TEMPLATES))
+            .add_object_store(ObjectStore::new(NOTES))
+            .add_object_store(ObjectStore::new(FINDINGS))
+            .add_object_store(ObjectStore::new(OUTBOX))
+            .add_object_store(ObjectStore::new(PROBLEMS))
+            .build()
+            .await?,
+    );
+    REXIE.with(|d| *d.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+/// A second connection through web-sys, for transactions that need options rexie cannot pass.
+async fn raw_db() -> StoreResult<IdbDatabase> {
+    if let Some(db) = RAW.with(|d| d.borrow().clone()) {
+        return Ok(db);
+    }
+    // The schema is rexie's: make sure it is created or upgraded before opening at that version.
+    db().await?;
+    let factory = web_sys::window()
+        .ok_or_else(|| StoreError("no window".into()))?
+        .indexed_db()?
+        .ok_or_else(|| StoreError("no IndexedDB".into()))?;
+    let request = factory.open_with_u32(DB_NAME, DB_VERSION)?;
+    let request: &IdbRequest = request.as_ref();
+    wait_request(request).await?;
+    let db: IdbDatabase = request.result()?.dyn_into()?;
+    RAW.with(|d| *d.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+async fn wait_request(request: &IdbRequest) -> StoreResult<JsValue> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    JsFuture::from(promise).await?;
+    Ok(request.result()?)
+}
+
+pub fn to_js<T: Serialize>(value: &T) -> JsValue {
+    JsValue::from_str(&serde_json::to_string(value).unwrap_or_default())
+}
+
+pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
+    value.as_string().and_then(|s| serde_json::from_str(&s).ok())
+}
+
+pub fn key(id: &Uuid) -> JsValue {
+    JsValue::from_str(&id.to_string())
+}
+
+/// One read-write transaction on the raw connection. Requests are queued with `put`/`delete`
+/// (a failing one aborts the whole transaction) and `get` awaits a value inside it; `commit`
+/// resolves only once the transaction has committed (and, with strict durability, is on disk).
+pub struct WriteTx {
+    tx: IdbTransaction,
+    done: JsFuture,
+}
+
+impl WriteTx {
+    pub async fn begin(stores: &[&str], strict: bool) -> StoreResult<WriteTx> {
+        let db = raw_db().await?;
+        let names = Array::new();
+        for s in stores {
+            names.push(&JsValue::from_str(s));
+        }
+        let options = IdbTransactionOptions::new();
+        options.set_durability(if strict {
+            IdbTransactionDurability::Strict
+        } else {
+            IdbTransactionDurability::Default
+        });
+        let tx = db.transaction_with_str_sequence_and_mode_and_options(
+            &names,
+            IdbTransactionMode::Readwrite,
+            &options,
+        )?;
+        let promise = Promise::new(&mut |resolve, reject| {
+            tx.set_oncomplete(Some(&resolve));
+            tx.set_onabort(Some(&reject));
+        });
+        Ok(WriteTx {
+            tx,
+            done: JsFuture::from(promise),
+        })
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, store: &str, key: &JsValue) -> StoreResult<Option<T>> {
+        let request = self.tx.object_store(store)?.get(key)?;
+        let value = wait_request(&request).await?;
+        Ok(from_js(&value))
+    }
+
+    pub async fn get_all<T: DeserializeOwned>(&self, store: &str) -> StoreResult<Vec<T>> {
+        let request = self.tx.object_store(store)?.get_all()?;
+        let value = wait_request(&request).await?;
+        Ok(Array::from(&value).iter().filter_map(|v| from_js(&v)).collect())
+    }
+
+    pub fn put<T: Serialize>(&self, store: &str, key: &JsValue, value: &T) -> StoreResult<()> {
+        self.tx
+            .object_store(store)?
+            .put_with_key(&to_js(value), key)?;
+        Ok(())
+    }
+
+    pub fn delete(&self, store: &str, key: &JsValue) -> StoreResult<()> {
+        self.tx.object_store(store)?.delete(key)?;
+        Ok(())
+    }
+
+    pub fn abort(self) {
+        let _ = self.tx.abort();
+    }
+
+    pub async fn commit(self) -> StoreResult<()> {
+        let _ = self.tx.commit();
+        self.done
+            .await
+            .map(|_| ())
+            .map_err(|_| StoreError("transaction aborted".into()))
+    }
+}
+
+// Reads (rexie).
+
+pub async fn get<T: DeserializeOwned>(store: &str, key: &JsValue) -> StoreResult<Option<T>> {
+    let db = db().await?;
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let value = tx.store(store)?.get(key.clone()).await?;
+    Ok(value.as_ref().and_then(from_js))
+}
+
+pub async fn all<T: DeserializeOwned>(store: &str) -> StoreResult<Vec<T>> {
+    let db = db().await?;
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let values = tx.store(store)?.get_all(None, None).await?;
+    Ok(values.iter().filter_map(from_js).collect())
+}
+
+pub async fn meta<T: DeserializeOwned>(name: &str) -> StoreResult<Option<T>> {
+    get(META, &JsValue::from_str(name)).await
+}
+
+/// The outbox in `seq` order (numeric keys sort ascending).
+pub async fn outbox() -> StoreResult<Vec<OutboxEntry>> {
+    all(OUTBOX).await
+}
+
+pub async fn problems() -> StoreResult<Vec<Problem>> {
+    all(PROBLEMS).await
+}
+
+pub async fn templates() -> StoreResult<Vec<ChecklistTemplate>> {
+    all(TEMPLATES).await
+}
+
+pub fn template_key(id: &str, version: u32) -> JsValue {
+    JsValue::from_str(&format!("{id}@{version}"))
+}
+
+pub async fn visit(id: Uuid) -> StoreResult<Option<LocalVisit>> {
+    get(VISITS, &key(&id)).await
+}
+
+pub async fn visits() -> StoreResult<Vec<LocalVisit>> {
+    all(VISITS).await
+}
+
+pub async fn detail(id: Uuid) -> StoreResult<Option<VisitDetail>> {
+    get(DETAILS, &key(&id)).await
+}
+
+pub async fn notes_of(visit_id: Uuid) -> StoreResult<Vec<LocalNote>> {
+    let mut notes: Vec<LocalNote> = all(NOTES).await?;
+    notes.retain(|n| n.visit_id == visit_id);
+    notes.sort_by(|a, b| a.at.cmp(&b.at));
+    Ok(notes)
+}
+
+pub async fn findings_of(visit_id: Uuid) -> StoreResult<Vec<LocalFinding>> {
+    let mut findings: Vec<LocalFinding> = all(FINDINGS).await?;
+    findings.retain(|f| f.visit_id == visit_id);
+    Ok(findings)
+}
+
+/// The device's id, created once (UUID v4 from the browser's CSPRNG).
+pub async fn device_id() -> StoreResult<Uuid> {
+    let tx = WriteTx::begin(&[META], true).await?;
+    let key = JsValue::from_str(META_DEVICE);
+    if let Some(id) = tx.get::<Uuid>(META, &key).await? {
+        tx.commit().await?;
+        return Ok(id);
+    }
+    let id = crate::util::new_uuid().ok_or_else(|| StoreError("no crypto".into()))?;
+    tx.put(META, &key, &id)?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+// Recording user actions: local change + outbox mutation, one strict transaction.
+
+/// What a user action changes locally, and the mutation it sends.
+pub struct Action {
+    pub kind: &'static str,
+    pub entity: EntityStore,
+    pub entity_id: Uuid,
+    pub visit_id: Uuid,
+    pub data: serde_json::Value,
+}
+
+/// Writes `action` to the outbox with the next `seq`, lets `change` update the entity record
+/// (given the stored record, it returns the new one and the base version the device saw), marks
+/// the visit as touched, all in one strict transaction. Returns the mutation.
+pub async fn record<T, F>(action: Action, change: F) -> StoreResult<Mutation>
+where
+    T: Serialize + DeserializeOwned,
+    F: FnOnce(Option<T>) -> Result<(T, Option<i64>, u32), StoreError>,
+{
+    let mut stores = vec![META, OUTBOX, VISITS];
+    if action.entity != EntityStore::Visit {
+        stores.push(action.entity.store());
+    }
+    let tx = WriteTx::begin(&stores, true).await?;
+    let result = record_in(&tx, action, change).await;
+    match result {
+        Ok(mutation) => {
+            tx.commit().await?;
+            Ok(mutation)
+        }
+        Err(e) => {
+            tx.abort();
+            Err(e)
+        }
+    }
+}
+
+async fn record_in<T, F>(tx: &WriteTx, action: Action, change: F) -> StoreResult<Mutation>
+where
+    T: Serialize + DeserializeOwned,
+    F: FnOnce(Option<T>) -> Result<(T, Option<i64>, u32), StoreError>,
+{
+    let device: Option<Uuid> = tx.get(META, &JsValue::from_str(META_DEVICE)).await?;
+    if device.is_none() {
+        return Err(StoreError("no device id".into()));
+    }
+    let seq_key = JsValue::from_str(META_NEXT_SEQ);
+    let seq: i64 = tx.get(META, &seq_key).await?.unwrap_or(1);
+    let entity_key = key(&action.entity_id);
+    let stored: Option<T> = tx.get(action.entity.store(), &entity_key).await?;
+    // `change` returns the new record, the base version and how many mutations of this entity
+    // were unsent before this one.
+    let (record, base_version, unsent_before) = change(stored)?;
+    let id = crate::util::new_uuid().ok_or_else(|| StoreError("no crypto".into()))?;
+    let mutation = Mutation {
+        id,
+        seq,
+        kind: action.kind.to_owned(),
+        entity_id: action.entity_id,
+        base_version,
+        at: crate::util::now_rfc3339(),
+        data: action.data,
+    };
+    tx.put(action.entity.store(), &entity_key, &record)?;
+    if action.entity != EntityStore::Visit {
+        let visit_key = key(&action.visit_id);
+        let mut visit: LocalVisit = tx
+            .get(VISITS, &visit_key)
+            .await?
+            .ok_or_else(|| StoreError("visit not on device".into()))?;
+        visit.touched = true;
+        tx.put(VISITS, &visit_key, &visit)?;
+    }
+    let entry = OutboxEntry {
+        mutation: mutation.clone(),
+        visit_id: action.visit_id,
+        entity: action.entity,
+        chained: unsent_before > 0,
+        attempts: 0,
+    };
+    tx.put(OUTBOX, &JsValue::from_f64(seq as f64), &entry)?;
+    tx.put(META, &seq_key, &(seq + 1))?;
+    Ok(mutation)
+}
+
+// Session.
 
 /// The stored session, if any. A record that no longer parses (an older app version) counts as none.
-pub async fn load_session() -> Result<Option<LoginResponse>, rexie::Error> {
-    let db = open().await?;
-    let tx = db.transaction(&[SESSION_STORE], TransactionMode::ReadOnly)?;
-    let value = tx
-        .store(SESSION_STORE)?
-        .get(JsValue::from_str(SESSION_KEY))
-        .await?;
-    tx.done().await?;
-    Ok(value
-        .and_then(|v| v.as_string())
-        .and_then(|json| serde_json::from_str(&json).ok()))
+pub async fn load_session() -> StoreResult<Option<LoginResponse>> {
+    get(SESSION, &JsValue::from_str(SESSION_KEY)).await
 }
 
-pub async fn save_session(session: &LoginResponse) -> Result<(), rexie::Error> {
-    let json = serde_json::to_string(session).unwrap_or_default();
-    let db = open().await?;
-    let tx = db.transaction(&[SESSION_STORE], TransactionMode::ReadWrite)?;
-    tx.store(SESSION_STORE)?
-        .put(
-            &JsValue::from_str(&json),
-            Some(&JsValue::from_str(SESSION_KEY)),
-        )
-        .await?;
-    committed(tx.done().await?)
+pub async fn save_session(session: &LoginResponse) -> StoreResult<()> {
+    let tx = WriteTx::begin(&[SESSION], true).await?;
+    tx.put(SESSION, &JsValue::from_str(SESSION_KEY), session)?;
+    tx.commit().await
 }
 
-pub async fn clear_session() -> Result<(), rexie::Error> {
-    let db = open().await?;
-    let tx = db.transaction(&[SESSION_STORE], TransactionMode::ReadWrite)?;
-    tx.store(SESSION_STORE)?
-        .delete(JsValue::from_str(SESSION_KEY))
-        .await?;
-    committed(tx.done().await?)
+pub async fn clear_session() -> StoreResult<()> {
+    let tx = WriteTx::begin(&[SESSION], true).await?;
+    tx.delete(SESSION, &JsValue::from_str(SESSION_KEY))?;
+    tx.commit().await
 }
 
-/// An aborted transaction changed nothing: report it as a failure, never as success.
-fn committed(result: TransactionResult) -> Result<(), rexie::Error> {
-    match result {
-        TransactionResult::Committed => Ok(()),
-        TransactionResult::Aborted => Err(rexie::Error::TransactioncommitFailed),
+/// Another user logs in on this device: forget the previous user's working set. Their outbox
+/// and problems stay (they are never dropped); the sync engine does not push them for someone
+/// else.
+pub async fn reset_working_set(owner: Uuid) -> StoreResult<()> {
+    let tx = WriteTx::begin(&[META, VISITS, DETAILS, NOTES, FINDINGS], false).await?;
+    for store in [VISITS, DETAILS, NOTES, FINDINGS] {
+        tx.tx.object_store(store)?.clear()?;
     }
+    tx.delete(META, &JsValue::from_str(META_CURSOR))?;
+    tx.put(META, &JsValue::from_str(META_OWNER), &owner)?;
+    tx.commit().await
+}
+
+pub fn is_pending_status(status: VisitStatus) -> bool {
+    matches!(status, VisitStatus::Planned | VisitStatus::Returned)
 }

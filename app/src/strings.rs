@@ -1,5 +1,8 @@
 //! Every user-facing text of the app, in Dutch, in one place so a second language can be added.
 
+use shared::checklist::Theme;
+use shared::planner::VisitKind;
+use shared::visit::VisitStatus;
 use shared::{ErrorCode, Role};
 
 pub const APP_NAME: &str = "Schouw";
@@ -21,6 +24,231 @@ pub const NOT_FOUND_TITLE: &str = "Pagina niet gevonden";
 pub const NOT_FOUND_LINK: &str = "Naar de startpagina";
 pub const STORAGE_FAILED: &str =
     "De opslag op dit apparaat is niet beschikbaar. Gebruik een gewone (geen privé-)browservenster.";
+
+// Sync.
+pub const SYNC_NOW: &str = "Nu synchroniseren";
+pub const SYNC_TITLE: &str = "Synchronisatie";
+pub const SYNC_IDLE: &str = "Bijgewerkt";
+pub const SYNC_OFFLINE: &str = "Geen verbinding";
+pub const SYNC_ERROR: &str = "Synchronisatie mislukt";
+pub const SYNC_NO_SERVER: &str = "De server is niet bereikbaar. Uw werk blijft op dit apparaat bewaard.";
+pub const SYNC_NO_ANSWER: &str = "De server gaf geen antwoord op de verzonden wijzigingen. Ze worden later opnieuw verstuurd.";
+pub const SYNC_STORAGE_FAILED: &str = "De opslag op dit apparaat gaf een fout; er is niets verloren gegaan. Probeer het opnieuw.";
+pub const SYNC_OTHER_USER: &str = "Op dit apparaat staan nog niet verzonden wijzigingen van een andere gebruiker. Laat die gebruiker eerst inloggen om ze te verzenden.";
+pub const SYNC_LAST: &str = "Laatst gesynchroniseerd";
+pub const SYNC_NEVER: &str = "Nog niet gesynchroniseerd";
+pub const SYNC_PENDING: &str = "Wachtend op verzending";
+pub const SYNC_OLDEST: &str = "Oudste wijziging van";
+pub const SYNC_NOTHING_PENDING: &str = "Alles is verzonden.";
+pub const SYNC_PROBLEMS: &str = "Niet verwerkt door de server";
+pub const SYNC_PROBLEMS_INTRO: &str = "Deze wijzigingen heeft de server niet overgenomen. Ze blijven hier staan; uw teamleider ziet ze ook.";
+pub const SYNC_PROBLEM_CONFLICT: &str = "Conflict";
+pub const SYNC_PROBLEM_REJECTED: &str = "Geweigerd";
+pub const SYNC_DETAILS: &str = "Details";
+
+pub fn sync_progress(done: usize, total: usize) -> String {
+    if total == 0 {
+        "Synchroniseren…".to_owned()
+    } else {
+        format!("Verzenden {done} van {total}")
+    }
+}
+
+pub fn sync_retry(seconds: u32) -> String {
+    format!("Nieuwe poging over {seconds} s.")
+}
+
+pub fn pending_count(n: usize) -> String {
+    match n {
+        1 => "1 wijziging wacht".to_owned(),
+        n => format!("{n} wijzigingen wachten"),
+    }
+}
+
+pub fn logout_unsent(n: usize) -> String {
+    format!(
+        "Er {} nog {n} {} niet naar de server verzonden. Na het uitloggen blijven ze op dit apparaat en worden ze pas verzonden als u weer inlogt. Toch uitloggen?",
+        if n == 1 { "is" } else { "zijn" },
+        if n == 1 { "wijziging" } else { "wijzigingen" }
+    )
+}
+
+pub fn mutation_label(kind: &str) -> &'static str {
+    match kind {
+        "visit.start" => "Bezoek gestart",
+        "visit.finish" => "Bezoek afgerond",
+        "visit_note.add" => "Notitie toegevoegd",
+        "visit_note.edit" => "Notitie gewijzigd",
+        "finding.upsert" => "Antwoord checklist",
+        "photo.attach" => "Foto",
+        _ => "Wijziging",
+    }
+}
+
+// My day and visits.
+pub const MY_DAY: &str = "Mijn dag";
+pub const NO_VISITS: &str = "Geen bezoeken op deze dag op dit apparaat.";
+pub const NO_VISITS_YET: &str = "De bezoeklijst is nog niet op dit apparaat. Zodra er verbinding is, wordt hij opgehaald.";
+pub const SCORE: &str = "Prioriteit";
+pub const WHY: &str = "Waarom deze locatie?";
+pub const SIZE: &str = "Omvang";
+pub const BACK_TO_DAY: &str = "← Mijn dag";
+pub const VISIT_NOT_ON_DEVICE: &str = "Dit bezoek staat niet op dit apparaat.";
+pub const START_VISIT: &str = "Start bezoek";
+pub const STARTING: &str = "Bezig met starten…";
+pub const FINISH_VISIT: &str = "Bezoek afronden";
+pub const FINISH_CONFIRM: &str = "Het bezoek afronden? Daarna kunt u de checklist en notities niet meer wijzigen.";
+pub const STARTED_AT: &str = "Gestart om";
+pub const FINISHED_AT: &str = "Afgerond om";
+pub const POSITION_UNKNOWN: &str = "Positie niet vastgelegd";
+pub const CHECKLIST: &str = "Checklist";
+pub const NO_TEMPLATE: &str = "Voor deze branche staat geen checklist op dit apparaat.";
+pub const CHECKLIST_AFTER_START: &str = "Start het bezoek om de checklist in te vullen.";
+pub const YES: &str = "Ja";
+pub const NO: &str = "Nee";
+pub const NOT_APPLICABLE: &str = "N.v.t.";
+pub const SAVE: &str = "Opslaan";
+pub const CANCEL: &str = "Annuleren";
+pub const EDIT: &str = "Wijzigen";
+pub const VIOLATION: &str = "Overtreding";
+pub const PHOTO_LATER: &str = "Foto's vastleggen volgt in een volgende versie; kies zo nodig n.v.t.";
+pub const NOTES: &str = "Notities";
+pub const NO_NOTES: &str = "Nog geen notities.";
+pub const NOTE_PLACEHOLDER: &str = "Schrijf een notitie…";
+pub const ADD_NOTE: &str = "Notitie toevoegen";
+pub const NOTE_INVALID: &str = "Een notitie moet 1 tot 4000 tekens lang zijn.";
+pub const SAVE_FAILED: &str = "Opslaan op dit apparaat is mislukt. Probeer het opnieuw.";
+pub const HISTORY: &str = "Eerdere controles";
+pub const NO_HISTORY: &str = "Geen eerdere controles bekend.";
+pub const COMPLIANT: &str = "Geen overtredingen";
+pub const VIOLATIONS: &str = "Overtredingen";
+pub const REPEAT: &str = "herhaald";
+pub const DEADLINE: &str = "hersteltermijn";
+pub const REMEDIED: &str = "hersteld op";
+pub const SITE: &str = "Locatie";
+pub const SECTOR: &str = "Branche";
+pub const RULE: &str = "Regel";
+
+pub fn near_site(metres: f64) -> String {
+    if metres < 1000.0 {
+        format!("Op locatie (op {} m)", metres.round() as i64)
+    } else {
+        format!("Niet bij de locatie ({} km)", crate::util::number_nl(metres / 1000.0, 1))
+    }
+}
+
+pub fn kind_label(kind: VisitKind) -> &'static str {
+    match kind {
+        VisitKind::Planned => "gepland",
+        VisitKind::Reinspection => "hercontrole",
+        VisitKind::Sample => "steekproef",
+    }
+}
+
+pub fn status_label(status: VisitStatus) -> &'static str {
+    match status {
+        VisitStatus::Planned => "Nog te doen",
+        VisitStatus::InProgress => "Bezig",
+        VisitStatus::Done => "Afgerond",
+        VisitStatus::Returned => "Teruggestuurd",
+    }
+}
+
+/// Where a visit's recorded work is on its way to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Saved,
+    Waiting,
+    Sent,
+    Confirmed,
+    Problem,
+}
+
+pub fn delivery_label(d: Delivery) -> &'static str {
+    match d {
+        Delivery::Saved => "Opgeslagen op apparaat",
+        Delivery::Waiting => "Wacht op verzending",
+        Delivery::Sent => "Verzonden",
+        Delivery::Confirmed => "Bevestigd door server",
+        Delivery::Problem => "Probleem: zie synchronisatie",
+    }
+}
+
+pub fn factor_label(name: &str) -> &str {
+    match name {
+        "activities" => "Activiteiten",
+        "sector" => "Branche",
+        "waste_volume" => "Hoeveelheid afval",
+        "fuel_volume" => "Brandstofomzet",
+        "energy_use" => "Energieverbruik",
+        "hazardous_substances" => "Gevaarlijke stoffen",
+        "sensitive_surroundings" => "Gevoelige omgeving",
+        "violations" => "Eerdere overtredingen",
+        "repeat_offence" => "Herhaalde overtreding",
+        "open_enforcement_case" => "Lopende handhavingszaak",
+        "external_signals" => "Meldingen en klachten",
+        "clean_inspections" => "Eerdere controles zonder overtreding",
+        "focus_points" => "Speerpunten",
+        "overdue" => "Controle achterstallig",
+        "manual_boost" => "Handmatig voorrang",
+        other => other,
+    }
+}
+
+pub fn sector_label(code: &str) -> &str {
+    match code {
+        "garage" => "Garagebedrijf",
+        "fuel_station" => "Tankstation",
+        "hospitality" => "Horeca",
+        "livestock" => "Veehouderij",
+        "metal_industry" => "Metaalbewerking",
+        "waste_processing" => "Afvalverwerking",
+        "construction" => "Bouw",
+        "retail" => "Detailhandel",
+        "agriculture" => "Akkerbouw",
+        other => other,
+    }
+}
+
+pub fn theme_label(theme: Theme) -> &'static str {
+    match theme {
+        Theme::Notification => "Melding en vergunning",
+        Theme::SoilProtection => "Bodembescherming",
+        Theme::HazardousSubstances => "Gevaarlijke stoffen",
+        Theme::Tanks => "Tanks",
+        Theme::Waste => "Afval",
+        Theme::Discharges => "Lozingen",
+        Theme::AirOdour => "Lucht en geur",
+        Theme::Noise => "Geluid",
+        Theme::RefrigerationHeating => "Koel- en verwarmingsinstallaties",
+        Theme::Energy => "Energie",
+        Theme::Livestock => "Dierenverblijven",
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["ma", "di", "wo", "do", "vr", "za", "zo"];
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+];
+
+/// `ma 30 nov`, or `vandaag`.
+pub fn day_label(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if date == crate::util::today() {
+        return "Vandaag".to_owned();
+    }
+    format!(
+        "{} {} {}",
+        WEEKDAYS[date.weekday().num_days_from_monday() as usize],
+        date.day(),
+        MONTHS[date.month0() as usize]
+    )
+}
+
+/// `30-11-2026`.
+pub fn date_nl(date: chrono::NaiveDate) -> String {
+    date.format("%d-%m-%Y").to_string()
+}
 
 pub fn role_label(role: Role) -> &'static str {
     match role {

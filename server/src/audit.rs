@@ -39,6 +39,41 @@ pub async fn record(tx: &mut Transaction<'_, Any>, entry: &AuditEntry<'_>) -> sq
     db::audit::append(tx, &row).await
 }
 
+/// Records many writes of one transaction with one head update and multi-row inserts; the chain
+/// is the same as recording them one by one with [`record`].
+pub async fn record_many(
+    tx: &mut Transaction<'_, Any>,
+    entries: &[AuditEntry<'_>],
+) -> sqlx::Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let count = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+    let (first_seq, mut prev_hash) = db::audit::reserve(tx, count).await?;
+    let at = db::now_text();
+    let mut rows = Vec::with_capacity(entries.len());
+    for (seq, entry) in (first_seq..).zip(entries) {
+        let mut row = AuditRow {
+            seq,
+            at: at.clone(),
+            actor_id: entry.actor_id.map(str::to_owned),
+            device_id: entry.device_id.map(str::to_owned),
+            action: entry.action.to_owned(),
+            entity: entry.entity.to_owned(),
+            entity_id: entry.entity_id.to_owned(),
+            old_version: entry.old_version,
+            new_version: entry.new_version,
+            details: entry.details.to_string(),
+            prev_hash,
+            hash: String::new(),
+        };
+        row.hash = entry_hash(&row);
+        prev_hash = row.hash.clone();
+        rows.push(row);
+    }
+    db::audit::append_many(tx, &rows).await
+}
+
 /// SHA-256 over an unambiguous encoding of every field but `hash` (a JSON array, so no
 /// separator inside a value can shift fields).
 pub fn entry_hash(row: &AuditRow) -> String {

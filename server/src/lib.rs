@@ -10,6 +10,8 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod import;
+pub mod planning;
 pub mod web;
 
 use std::sync::Arc;

@@ -24,6 +24,24 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Import or update sites from a CSV file (SCHOUW_DATA, SCHOUW_DATABASE_URL).
+    ///
+    /// Columns (header row; `;` or `,` separated; UTF-8, optionally with BOM): key, name, street,
+    /// house_number, postcode, city, municipality_code (CBS code such as GM0197 or PV25), sector,
+    /// activities (codes separated by `|`), and either lat+lon (WGS84) or x+y (RD New).
+    ///
+    /// All or nothing: the whole file is validated first; if any row is rejected, nothing is
+    /// written and every rejected row is listed (line, column, reason), so a corrected file can
+    /// simply be imported again. Sites are matched on `key` within the agency: re-importing the
+    /// same file changes nothing, a changed row updates the site and raises its version. Exits
+    /// non-zero when rows were rejected.
+    ImportSites {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Code of the agency the sites belong to; may be left out when there is only one.
+        #[arg(long)]
+        agency: Option<String>,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -61,6 +79,16 @@ async fn main() -> anyhow::Result<()> {
                     anyhow::bail!("Audittrail verbroken bij regel {seq}: {reason}.")
                 }
             }
+        }
+        Command::ImportSites { file, agency } => {
+            let config = Config::from_env()?;
+            let db = server::db::Db::open(&config).await?;
+            let report = server::import::import_file(&db, &file, agency.as_deref()).await?;
+            print!("{}", report.summary_nl());
+            if !report.written {
+                std::process::exit(1);
+            }
+            Ok(())
         }
         Command::Serve { demo: with_demo } => {
             let config = Config::from_env()?;

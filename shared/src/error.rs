@@ -8,6 +8,18 @@ use serde::{Deserialize, Serialize};
 /// Every error code the server can answer with. The string form is the wire format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
+    SyncSeqGap,
+    SyncInvalidData,
+    SyncUnknownKind,
+    SyncUnknownEntity,
+    SyncEntityExists,
+    NoteInvalidText,
+    VisitInvalidTransition,
+    FindingInvalidAnswer,
+    PhotoBlobMissing,
+    PhotoInvalidImage,
+    BlobHashMismatch,
+    BlobOffsetMismatch,
     RequestInvalid,
     RequestTooLarge,
     NotFound,
@@ -18,10 +30,26 @@ pub enum ErrorCode {
     Internal,
     Unavailable,
     LhsoInvalidInput,
+    ProgrammeInvalidLine,
+    RecordDuplicate,
+    RecordVersionConflict,
+    ImportRejected,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 26] = [
+        ErrorCode::SyncSeqGap,
+        ErrorCode::SyncInvalidData,
+        ErrorCode::SyncUnknownKind,
+        ErrorCode::SyncUnknownEntity,
+        ErrorCode::SyncEntityExists,
+        ErrorCode::NoteInvalidText,
+        ErrorCode::VisitInvalidTransition,
+        ErrorCode::FindingInvalidAnswer,
+        ErrorCode::PhotoBlobMissing,
+        ErrorCode::PhotoInvalidImage,
+        ErrorCode::BlobHashMismatch,
+        ErrorCode::BlobOffsetMismatch,
         ErrorCode::RequestInvalid,
         ErrorCode::RequestTooLarge,
         ErrorCode::NotFound,
@@ -32,10 +60,26 @@ impl ErrorCode {
         ErrorCode::Internal,
         ErrorCode::Unavailable,
         ErrorCode::LhsoInvalidInput,
+        ErrorCode::ProgrammeInvalidLine,
+        ErrorCode::RecordDuplicate,
+        ErrorCode::RecordVersionConflict,
+        ErrorCode::ImportRejected,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            ErrorCode::SyncSeqGap => "sync.seq_gap",
+            ErrorCode::SyncInvalidData => "sync.invalid_data",
+            ErrorCode::SyncUnknownKind => "sync.unknown_kind",
+            ErrorCode::SyncUnknownEntity => "sync.unknown_entity",
+            ErrorCode::SyncEntityExists => "sync.entity_exists",
+            ErrorCode::NoteInvalidText => "note.invalid_text",
+            ErrorCode::VisitInvalidTransition => "visit.invalid_transition",
+            ErrorCode::FindingInvalidAnswer => "finding.invalid_answer",
+            ErrorCode::PhotoBlobMissing => "photo.blob_missing",
+            ErrorCode::PhotoInvalidImage => "photo.invalid_image",
+            ErrorCode::BlobHashMismatch => "blob.hash_mismatch",
+            ErrorCode::BlobOffsetMismatch => "blob.offset_mismatch",
             ErrorCode::RequestInvalid => "request.invalid",
             ErrorCode::RequestTooLarge => "request.too_large",
             ErrorCode::NotFound => "request.not_found",
@@ -46,6 +90,10 @@ impl ErrorCode {
             ErrorCode::Internal => "server.internal",
             ErrorCode::Unavailable => "server.unavailable",
             ErrorCode::LhsoInvalidInput => "lhso.invalid_input",
+            ErrorCode::ProgrammeInvalidLine => "programme.invalid_line",
+            ErrorCode::RecordDuplicate => "record.duplicate",
+            ErrorCode::RecordVersionConflict => "record.version_conflict",
+            ErrorCode::ImportRejected => "import.rejected",
         }
     }
 
@@ -56,11 +104,27 @@ impl ErrorCode {
     /// The HTTP status this code is answered with.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::RequestInvalid | ErrorCode::LhsoInvalidInput => 400,
+            ErrorCode::SyncSeqGap => 409,
+            ErrorCode::SyncInvalidData => 400,
+            ErrorCode::SyncUnknownKind => 400,
+            ErrorCode::SyncUnknownEntity => 404,
+            ErrorCode::SyncEntityExists => 409,
+            ErrorCode::NoteInvalidText => 400,
+            ErrorCode::VisitInvalidTransition => 409,
+            ErrorCode::FindingInvalidAnswer => 400,
+            ErrorCode::PhotoBlobMissing => 409,
+            ErrorCode::PhotoInvalidImage => 422,
+            ErrorCode::BlobHashMismatch => 422,
+            ErrorCode::BlobOffsetMismatch => 409,
+            ErrorCode::RequestInvalid
+            | ErrorCode::LhsoInvalidInput
+            | ErrorCode::ProgrammeInvalidLine => 400,
+            ErrorCode::RecordDuplicate | ErrorCode::RecordVersionConflict => 409,
             ErrorCode::AuthRequired | ErrorCode::AuthInvalidCredentials => 401,
             ErrorCode::AuthForbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::RequestTooLarge => 413,
+            ErrorCode::ImportRejected => 422,
             ErrorCode::AuthRateLimited => 429,
             ErrorCode::Internal => 500,
             ErrorCode::Unavailable => 503,
@@ -70,6 +134,18 @@ impl ErrorCode {
     /// The Dutch message for users. Plain language, no internal details.
     pub fn message_nl(self) -> &'static str {
         match self {
+            ErrorCode::SyncSeqGap => "Er ontbreken eerdere wijzigingen van dit apparaat; ze worden eerst opnieuw verstuurd.",
+            ErrorCode::SyncInvalidData => "De wijziging bevat ongeldige gegevens.",
+            ErrorCode::SyncUnknownKind => "Dit soort wijziging kent de server niet. Werk de app bij.",
+            ErrorCode::SyncUnknownEntity => "Het onderdeel van deze wijziging bestaat niet (meer).",
+            ErrorCode::SyncEntityExists => "Dit onderdeel bestaat al op de server.",
+            ErrorCode::NoteInvalidText => "Een notitie moet 1 tot 4000 tekens lang zijn.",
+            ErrorCode::VisitInvalidTransition => "Dit kan niet in de huidige status van het bezoek.",
+            ErrorCode::FindingInvalidAnswer => "Dit antwoord past niet bij de vraag van de checklist.",
+            ErrorCode::PhotoBlobMissing => "De foto is nog niet (volledig) geüpload.",
+            ErrorCode::PhotoInvalidImage => "Het bestand is geen geldige foto of is te groot om te verwerken.",
+            ErrorCode::BlobHashMismatch => "Het bestand is onderweg beschadigd: de controlesom klopt niet. Het wordt opnieuw verstuurd.",
+            ErrorCode::BlobOffsetMismatch => "Het uploaddeel sluit niet aan op wat de server al heeft.",
             ErrorCode::RequestInvalid => "Het verzoek is ongeldig: controleer de ingevulde gegevens.",
             ErrorCode::RequestTooLarge => "Het verzoek is te groot.",
             ErrorCode::NotFound => "Dit onderdeel bestaat niet of is niet voor u zichtbaar.",
@@ -81,8 +157,18 @@ impl ErrorCode {
             }
             ErrorCode::Internal => "Er ging iets mis op de server. Probeer het later opnieuw.",
             ErrorCode::Unavailable => "De server is tijdelijk niet beschikbaar.",
+            ErrorCode::ProgrammeInvalidLine => {
+                "De programmaregel is ongeldig: controleer jaar, product, bevoegd gezag, taakveld, aantal en uren."
+            }
+            ErrorCode::RecordDuplicate => "Dit bestaat al.",
+            ErrorCode::RecordVersionConflict => {
+                "Iemand anders heeft dit intussen gewijzigd. Laad de nieuwste versie en probeer het opnieuw."
+            }
             ErrorCode::LhsoInvalidInput => {
                 "De LHSO-inschaling is ongeldig: controleer gevolgen (1 t/m 4), gedrag (A t/m D) en de antwoorden."
+            }
+            ErrorCode::ImportRejected => {
+                "Het bestand is niet geïmporteerd: één of meer regels zijn afgekeurd. Er is niets gewijzigd."
             }
         }
     }

@@ -10,6 +10,8 @@ pub mod error;
 pub mod lhso;
 pub mod planner;
 pub mod risk;
+pub mod sync;
+pub mod visit;
 
 pub use auth::{LoginRequest, LoginResponse, Role, UserInfo};
 pub use error::{ApiError, ErrorBody, ErrorCode};

@@ -1,6 +1,8 @@
 //! Helpers for end-to-end tests: the real server on a random port with a fresh database, on
 //! SQLite always and on PostgreSQL too when `SCHOUW_TEST_POSTGRES_URL` is set (see `on_both_databases!`).
 
+pub mod fixtures;
+
 use std::path::PathBuf;
 
 use server::config::Config;
@@ -158,12 +160,20 @@ impl TestServer {
         }
     }
 
-    /// A database holding the demo region with its accounts.
+    /// A database holding the demo region with its accounts and its planned visits.
     pub async fn with_demo(backend: Backend) -> TestServer {
         let server = TestServer::empty(backend).await;
         server::demo::load_if_empty(&server.state.db, demo_date())
             .await
             .expect("demo loads");
+        // As `serve --demo` does: every inspector gets a plan for the demo date and the next days.
+        server::planning::ensure_planned(
+            &server.state.db,
+            demo_date(),
+            server::demo::PLAN_WORKDAYS,
+        )
+        .await
+        .expect("demo is planned");
         server
     }
 

@@ -1,6 +1,9 @@
 //! Builds the PWA into `dist/`: the wasm bundle through wasm-bindgen, content-hashed assets with
 //! brotli and gzip siblings, the app shell, the manifest and the service worker whose cache name
 //! carries the build hash (a new build replaces the old cache on tablets).
+//!
+//! `--bench-build` builds the same bundle with the app's `bench` feature (benchmark exports such
+//! as `bench_rank_sites`) into `target/dist-bench/` instead, so `dist/` never holds them.
 
 use std::fs;
 use std::io::Write;
@@ -25,13 +28,51 @@ pub struct BundleSizes {
     pub wasm_brotli: Option<usize>,
 }
 
+/// What the bundle is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// The PWA that ships, into `dist/`.
+    Shipped,
+    /// The PWA plus the app's `bench` feature (benchmark exports), into `target/dist-bench/`.
+    Bench,
+}
+
+impl Variant {
+    /// The output folder, relative to the workspace root.
+    pub fn out_dir(self) -> &'static str {
+        match self {
+            Variant::Shipped => "dist",
+            Variant::Bench => "target/dist-bench",
+        }
+    }
+
+    fn staging_dir(self) -> &'static str {
+        match self {
+            Variant::Shipped => "target/dist-staging",
+            Variant::Bench => "target/dist-bench-staging",
+        }
+    }
+}
+
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
+/// Builds the shipped PWA into `dist/`.
 pub fn build(root: &Path, profile: Profile) -> anyhow::Result<BundleSizes> {
+    build_variant(root, profile, Variant::Shipped)
+}
+
+pub fn build_variant(
+    root: &Path,
+    profile: Profile,
+    variant: Variant,
+) -> anyhow::Result<BundleSizes> {
     ensure_wasm_target()?;
     let mut args = vec!["build", "-p", "app", "--lib", "--target", WASM_TARGET];
     if profile == Profile::Release {
         args.push("--release");
+    }
+    if variant == Variant::Bench {
+        args.extend(["--features", "bench"]);
     }
     cargo(root, &args)?;
     let profile_dir = if profile == Profile::Release {
@@ -45,7 +86,7 @@ pub fn build(root: &Path, profile: Profile) -> anyhow::Result<BundleSizes> {
         .join(profile_dir)
         .join("app.wasm");
 
-    let staging = root.join("target/dist-staging");
+    let staging = root.join(variant.staging_dir());
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(staging.join("bindgen"))?;
     fs::create_dir_all(staging.join("dist/assets"))?;
@@ -118,9 +159,10 @@ pub fn build(root: &Path, profile: Profile) -> anyhow::Result<BundleSizes> {
         .replace("{{PRECACHE}}", &precache_json);
     fs::write(dist.join("sw.js"), sw)?;
 
-    let target = root.join("dist");
+    let target = root.join(variant.out_dir());
     let _ = fs::remove_dir_all(&target);
-    fs::rename(&dist, &target).context("moving dist into place")?;
+    fs::rename(&dist, &target)
+        .with_context(|| format!("moving the bundle into {}", variant.out_dir()))?;
 
     let size_of = |ext: &str| {
         fs::metadata(target.join(format!("{}.{ext}", wasm.trim_start_matches('/'))))
@@ -134,7 +176,8 @@ pub fn build(root: &Path, profile: Profile) -> anyhow::Result<BundleSizes> {
     };
     let kb = |n: Option<usize>| n.map_or("-".to_owned(), |n| format!("{:.1}", n as f64 / 1024.0));
     println!(
-        "dist/ built (build {build_hash}): wasm {} KB raw, {} KB gzip, {} KB brotli",
+        "{}/ built (build {build_hash}): wasm {} KB raw, {} KB gzip, {} KB brotli",
+        variant.out_dir(),
         kb(Some(sizes.wasm_raw)),
         kb(sizes.wasm_gzip),
         kb(sizes.wasm_brotli)

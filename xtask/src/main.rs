@@ -15,7 +15,10 @@ use anyhow::{bail, Context};
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  dist [--dev]   build the PWA (wasm bundle, shell, service worker, manifest) into dist/
+  dist [--dev] [--bench-build]
+                 build the PWA (wasm bundle, shell, service worker, manifest) into dist/;
+                 --bench-build: with the app's `bench` feature (benchmark exports, see
+                 docs/BENCHMARKS.md) into target/dist-bench/ instead, leaving dist/ alone
   run            build the PWA and the server, load the demo region if the database is empty, serve
   test           run every test: unit, property, integration (SQLite, and PostgreSQL when
                  SCHOUW_TEST_POSTGRES_URL is set) and headless-Chromium browser tests
@@ -26,16 +29,19 @@ fn main() -> anyhow::Result<()> {
     let root = workspace_root();
     match args.first().map(String::as_str) {
         Some("dist") => {
-            let dev = args.iter().any(|a| a == "--dev");
-            dist::build(
-                &root,
-                if dev {
-                    dist::Profile::Dev
-                } else {
-                    dist::Profile::Release
-                },
-            )
-            .map(|_| ())
+            let mut profile = dist::Profile::Release;
+            let mut variant = dist::Variant::Shipped;
+            for arg in &args[1..] {
+                match arg.as_str() {
+                    "--dev" => profile = dist::Profile::Dev,
+                    "--bench-build" => variant = dist::Variant::Bench,
+                    other => {
+                        eprintln!("{USAGE}");
+                        bail!("unknown option for dist: {other}")
+                    }
+                }
+            }
+            dist::build_variant(&root, profile, variant).map(|_| ())
         }
         Some("run") => run(&root),
         Some("test") => test::run(&root),

@@ -42,10 +42,7 @@ fn ensure_chromium() -> anyhow::Result<()> {
         return Ok(());
     }
     println!("installing Debian's chromium for the browser tests");
-    for args in [
-        &["update"][..],
-        &["install", "-y", "chromium"][..],
-    ] {
+    for args in [&["update"][..], &["install", "-y", "chromium"][..]] {
         let status = Command::new("apt-get")
             .args(args)
             .env("DEBIAN_FRONTEND", "noninteractive")

@@ -1,8 +1,19 @@
 //! The public HTTP contract under `/api/v1` (../API.md), one module per resource.
+//!
+//! Routes are registered through `Api`, which also records each (method, path): the OpenAPI
+//! document and the authorization-matrix test are checked against that list, so an endpoint
+//! cannot be added without being documented and given its access rules.
 
 mod auth;
+mod checklists;
+mod lhso;
+mod openapi;
+mod programme;
+mod sites;
+mod visits;
 
-use axum::routing::{get, post};
+use axum::handler::Handler;
+use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 
 use shared::ErrorCode;
@@ -10,10 +21,75 @@ use shared::ErrorCode;
 use crate::error::error_response;
 use crate::AppState;
 
+/// One documented endpoint: method and path as written in the router (relative to `/api/v1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Endpoint {
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+struct Api {
+    router: Router<AppState>,
+    endpoints: Vec<Endpoint>,
+}
+
+impl Api {
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        // axum merges method routers registered for the same path.
+        self.router = self.router.route(path, route);
+        self.endpoints.push(Endpoint { method, path });
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("GET", path, get(handler))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("POST", path, post(handler))
+    }
+
+    fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("PUT", path, put(handler))
+    }
+}
+
+fn api() -> Api {
+    Api {
+        router: Router::new(),
+        endpoints: Vec::new(),
+    }
+    .post("/auth/login", auth::login)
+    .post("/auth/logout", auth::logout)
+    .get("/me", auth::me)
+    .get("/me/visits", visits::my_visits)
+    .get("/visits/{id}", visits::visit_detail)
+    .get("/team/visits", visits::team_visits)
+    .post("/lhso/assess", lhso::assess)
+    .get("/lhso/matrix", lhso::matrix)
+    .get("/sites", sites::search)
+    .get("/sites/{id}", sites::detail)
+    .post("/admin/sites/import", sites::import_csv)
+    .get("/checklists", checklists::latest)
+    .get("/checklists/{id}/versions/{version}", checklists::pinned)
+    .get("/programme", programme::list)
+    .post("/programme/lines", programme::create)
+    .put("/programme/lines/{id}", programme::update)
+    .get("/openapi.json", openapi::handler())
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(auth::me))
+    api()
+        .router
         .fallback(|| async { error_response(ErrorCode::NotFound) })
+}
+
+/// Every endpoint under `/api/v1`, in registration order.
+pub fn endpoints() -> Vec<Endpoint> {
+    api().endpoints
 }

@@ -126,3 +126,65 @@ pub async fn clear_login_failures(
         .await?;
     Ok(())
 }
+
+/// Claims `n` consecutive sequence numbers at once (bulk writes such as a site import); returns the
+/// first one and the hash the first new entry links to.
+pub async fn reserve(tx: &mut Transaction<'_, Any>, n: i64) -> sqlx::Result<(i64, String)> {
+    sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1")
+        .bind(n)
+        .execute(&mut **tx)
+        .await?;
+    let (last, hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok((last - n + 1, hash))
+}
+
+/// Appends already chained rows with multi-row INSERTs and moves the head's hash to the last one.
+pub async fn append_many(tx: &mut Transaction<'_, Any>, rows: &[AuditRow]) -> sqlx::Result<()> {
+    const COLUMNS: usize = 12;
+    let Some(last) = rows.last() else {
+        return Ok(());
+    };
+    // About 500 parameters per statement: binding `$n` parameters in SQLite costs quadratically
+    // in their number (see `db::sites::insert_many`).
+    for chunk in rows.chunks(40) {
+        let values = (0..chunk.len())
+            .map(|r| {
+                let params = (1..=COLUMNS)
+                    .map(|c| format!("${}", r * COLUMNS + c))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("({params})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor_id, device_id, action, entity, entity_id, old_version, \
+             new_version, details, prev_hash, hash) VALUES {values}"
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = query
+                .bind(row.seq)
+                .bind(&row.at)
+                .bind(row.actor_id.as_deref())
+                .bind(row.device_id.as_deref())
+                .bind(&row.action)
+                .bind(&row.entity)
+                .bind(&row.entity_id)
+                .bind(row.old_version)
+                .bind(row.new_version)
+                .bind(&row.details)
+                .bind(&row.prev_hash)
+                .bind(&row.hash);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&last.hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

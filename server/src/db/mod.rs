@@ -3,10 +3,14 @@
 //! folder per database.
 
 pub mod audit;
+pub mod checklists;
+pub mod planning;
+pub mod programme;
 pub mod seed;
 pub mod sites;
 pub mod tokens;
 pub mod users;
+pub mod visits;
 
 use std::str::FromStr;
 use std::time::Duration;

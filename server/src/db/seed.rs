@@ -193,3 +193,19 @@ pub async fn violation(tx: &mut Tx<'_>, r: &ViolationRecord) -> sqlx::Result<()>
     .await?;
     Ok(())
 }
+
+/// Where an inspector's day starts and ends (home or office).
+pub async fn user_start_location(
+    tx: &mut Tx<'_>,
+    user_id: &str,
+    lat: f64,
+    lon: f64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET start_lat = $1, start_lon = $2 WHERE id = $3")
+        .bind(lat)
+        .bind(lon)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -4,6 +4,7 @@
 //! Deterministic: the same seed and load date give the same region, so figures in demos, docs and
 //! bug reports can be reproduced. History is placed relative to the load date so it stays current.
 
+pub mod reference;
 pub mod region;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
@@ -21,6 +22,8 @@ use region::*;
 pub const SEED: u64 = 0x5C40_2026;
 pub const SITE_COUNT: usize = 3_000;
 pub const DEMO_PASSWORD: &str = "schouw-demo";
+/// The demo keeps today and the next nine working days planned.
+pub const PLAN_WORKDAYS: usize = 10;
 const MATRIX_VERSION: &str = "lhso-default-2022";
 
 struct Sector {
@@ -263,6 +266,16 @@ pub async fn load_if_empty(db: &Db, today: NaiveDate) -> anyhow::Result<Option<D
     let region = tokio::task::spawn_blocking(move || generate(today)).await??;
     let mut tx = db.pool.begin().await?;
     region.insert(&mut tx).await?;
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x0050_0060);
+    let mut ids = || uuid(&mut rng);
+    reference::seed(
+        &mut tx,
+        &region.agency_id,
+        today.year(),
+        &region.sites,
+        &mut ids,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(region.summary()))
 }
@@ -281,6 +294,8 @@ pub struct Region {
     agency_id: String,
     authorities: Vec<(String, &'static str, &'static str, &'static str)>,
     users: Vec<DemoUser>,
+    /// (inspector id, lat, lon) of where each inspector's day starts.
+    inspector_starts: Vec<(String, f64, f64)>,
     pub sites: Vec<SiteRecord>,
     pub inspections: Vec<InspectionRecord>,
     pub violations: Vec<ViolationRecord>,
@@ -369,6 +384,17 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
             None,
         )?);
     }
+    let inspector_starts = inspector_ids
+        .iter()
+        .zip(INSPECTOR_KERNEN)
+        .map(|(id, kern)| {
+            let kern = KERNEN
+                .iter()
+                .find(|k| k.name == kern)
+                .expect("every inspector's kern is listed");
+            (id.clone(), kern.lat, kern.lon)
+        })
+        .collect();
     for (i, name) in TEAM_LEAD_NAMES.iter().enumerate() {
         add_user(
             &mut rng,
@@ -492,6 +518,7 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
         agency_id,
         authorities,
         users,
+        inspector_starts,
         sites,
         inspections,
         violations,
@@ -697,6 +724,9 @@ impl Region {
                 },
             )
             .await?;
+        }
+        for (id, lat, lon) in &self.inspector_starts {
+            seed::user_start_location(tx, id, *lat, *lon).await?;
         }
         for site in &self.sites {
             seed::site(tx, site).await?;

@@ -362,6 +362,23 @@ pub const RURAL_ROADS: [&str; 10] = [
     "Slingeweg",
 ];
 
+/// Where each demo inspector's day starts (inspecteur1..12 in order): twelve different kernen
+/// spread over all eight municipalities, so the planner gives everyone a route near home.
+pub const INSPECTOR_KERNEN: [&str; 12] = [
+    "Doetinchem",
+    "Winterswijk",
+    "Aalten",
+    "Eibergen",
+    "Lichtenvoorde",
+    "Ulft",
+    "Didam",
+    "Zelhem",
+    "Borculo",
+    "Vorden",
+    "Groenlo",
+    "Varsseveld",
+];
+
 /// Display names of the demo accounts (inspecteur1..12 in order).
 pub const INSPECTOR_NAMES: [&str; 12] = [
     "Anouk Bruggink",

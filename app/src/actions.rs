@@ -1,0 +1,206 @@
+//! The inspector's actions on a visit. Each writes its local change and its outbox mutation in
+//! one strict IndexedDB transaction (`store::record`), so what the screen shows as saved is
+//! exactly what will be sent.
+
+use uuid::Uuid;
+
+use shared::checklist::{Answer, TemplateRef};
+use shared::sync::{self, kind, FindingUpsert, NoteAdd, NoteEdit, Position, VisitFinish, VisitStart};
+use shared::visit::VisitStatus;
+
+use crate::store::{self, Action, EntityStore, LocalFinding, LocalNote, LocalVisit, StoreError};
+use crate::util;
+
+fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+fn missing() -> StoreError {
+    StoreError("not on device".into())
+}
+
+pub async fn start_visit(
+    visit_id: Uuid,
+    position: Option<Position>,
+    template: Option<TemplateRef>,
+) -> Result<(), StoreError> {
+    let now = util::now_rfc3339();
+    let data = VisitStart {
+        started_at: Some(now.clone()),
+        position,
+        template_id: template.as_ref().map(|t| t.id.clone()),
+        template_version: template.as_ref().map(|t| t.version),
+    };
+    let action = Action {
+        kind: kind::VISIT_START,
+        entity: EntityStore::Visit,
+        entity_id: visit_id,
+        visit_id,
+        data: json(&data),
+    };
+    store::record(action, move |stored: Option<LocalVisit>| {
+        let mut v = stored.ok_or_else(missing)?;
+        if !store::is_pending_status(v.visit.status) {
+            return Err(StoreError("visit already started".into()));
+        }
+        let unsent_before = v.unsent;
+        v.visit.status = VisitStatus::InProgress;
+        v.started_at = Some(now);
+        v.position = position;
+        v.template = template;
+        v.touched = true;
+        v.unsent += 1;
+        Ok((v.clone(), Some(v.visit.version), unsent_before))
+    })
+    .await
+    .map(|_| ())
+}
+
+pub async fn finish_visit(visit_id: Uuid) -> Result<(), StoreError> {
+    let now = util::now_rfc3339();
+    // Hours on site from the recorded start, rounded up to the quarter hour.
+    let started = store::visit(visit_id).await?.and_then(|v| v.started_at);
+    let hours_spent = started.as_deref().and_then(|start| {
+        let start = chrono::DateTime::parse_from_rfc3339(start).ok()?;
+        let end = chrono::DateTime::parse_from_rfc3339(&now).ok()?;
+        let minutes = (end - start).num_minutes().max(1) as f64;
+        Some((minutes / 15.0).ceil() / 4.0)
+    });
+    let data = VisitFinish {
+        finished_at: Some(now.clone()),
+        hours_spent,
+    };
+    let action = Action {
+        kind: kind::VISIT_FINISH,
+        entity: EntityStore::Visit,
+        entity_id: visit_id,
+        visit_id,
+        data: json(&data),
+    };
+    store::record(action, move |stored: Option<LocalVisit>| {
+        let mut v = stored.ok_or_else(missing)?;
+        if v.visit.status != VisitStatus::InProgress {
+            return Err(StoreError("visit not in progress".into()));
+        }
+        let unsent_before = v.unsent;
+        v.visit.status = VisitStatus::Done;
+        v.finished_at = Some(now);
+        v.touched = true;
+        v.unsent += 1;
+        Ok((v.clone(), Some(v.visit.version), unsent_before))
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Records an answer; `existing` is the finding already recorded for this item, if any.
+pub async fn answer(
+    visit_id: Uuid,
+    item_id: String,
+    existing: Option<Uuid>,
+    answer: Answer,
+) -> Result<(), StoreError> {
+    let finding_id = match existing {
+        Some(id) => id,
+        None => util::new_uuid().ok_or_else(missing)?,
+    };
+    let data = FindingUpsert {
+        visit_id,
+        item_id: item_id.clone(),
+        answer: json(&answer),
+        note: None,
+    };
+    let action = Action {
+        kind: kind::FINDING_UPSERT,
+        entity: EntityStore::Finding,
+        entity_id: finding_id,
+        visit_id,
+        data: json(&data),
+    };
+    store::record(action, move |stored: Option<LocalFinding>| {
+        Ok(match stored {
+            Some(mut f) => {
+                // A finding the server does not have yet, or with an unsent change: chained.
+                let unsent_before = f.unsent + u32::from(f.version.is_none() && f.unsent == 0);
+                f.answer = answer;
+                f.unsent += 1;
+                let base = f.version;
+                (f, base, unsent_before)
+            }
+            None => (
+                LocalFinding {
+                    id: finding_id,
+                    visit_id,
+                    item_id,
+                    answer,
+                    note: None,
+                    version: None,
+                    unsent: 1,
+                    awaiting: None,
+                },
+                None,
+                0,
+            ),
+        })
+    })
+    .await
+    .map(|_| ())
+}
+
+pub async fn add_note(visit_id: Uuid, text: String) -> Result<(), StoreError> {
+    let note_id = util::new_uuid().ok_or_else(missing)?;
+    let data = NoteAdd {
+        visit_id,
+        text: text.clone(),
+    };
+    let action = Action {
+        kind: kind::VISIT_NOTE_ADD,
+        entity: EntityStore::Note,
+        entity_id: note_id,
+        visit_id,
+        data: json(&data),
+    };
+    store::record(action, move |_: Option<LocalNote>| {
+        Ok((
+            LocalNote {
+                id: note_id,
+                visit_id,
+                text,
+                version: None,
+                unsent: 1,
+                awaiting: None,
+                at: Some(util::now_rfc3339()),
+            },
+            None,
+            0,
+        ))
+    })
+    .await
+    .map(|_| ())
+}
+
+pub async fn edit_note(visit_id: Uuid, note_id: Uuid, text: String) -> Result<(), StoreError> {
+    let action = Action {
+        kind: kind::VISIT_NOTE_EDIT,
+        entity: EntityStore::Note,
+        entity_id: note_id,
+        visit_id,
+        data: json(&NoteEdit { text: text.clone() }),
+    };
+    store::record(action, move |stored: Option<LocalNote>| {
+        let mut n = stored.ok_or_else(missing)?;
+        let unsent_before = n.unsent + u32::from(n.version.is_none() && n.unsent == 0);
+        n.text = text;
+        n.unsent += 1;
+        let base = n.version;
+        Ok((n, base, unsent_before))
+    })
+    .await
+    .map(|_| ())
+}
+
+/// A note's text is 1..=4000 characters (API.md).
+pub fn valid_note(text: &str) -> bool {
+    let n = text.trim().chars().count();
+    n > 0 && n <= sync::NOTE_MAX_CHARS
+}

@@ -1,0 +1,183 @@
+//! The sync state: compact in the header, in detail on the sync panel.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use shared::sync::MutationStatus;
+
+use crate::store::{self, Problem};
+use crate::strings;
+use crate::sync::{use_sync, Phase};
+use crate::util;
+
+fn phase_name(phase: &Phase) -> &'static str {
+    match phase {
+        Phase::Idle => "idle",
+        Phase::Syncing { .. } => "syncing",
+        Phase::Offline => "offline",
+        Phase::Error(_) => "error",
+    }
+}
+
+/// Header badge; links to the panel. `data-phase`/`data-pending` let tests and tools read it.
+#[component]
+pub fn SyncBadge() -> impl IntoView {
+    let sync = use_sync();
+    let status = sync.status;
+    view! {
+        <a href="/synchronisatie" class=move || format!("sync-badge {}", phase_name(&status.get().phase))
+            data-testid="sync-state"
+            attr:data-phase=move || phase_name(&status.get().phase)
+            attr:data-pending=move || status.get().pending.to_string()
+            attr:data-last=move || status.get().last_success.unwrap_or_default()>
+            {move || {
+                let s = status.get();
+                match &s.phase {
+                    Phase::Syncing { done, total } => strings::sync_progress(*done, *total),
+                    _ if s.pending > 0 => strings::pending_count(s.pending),
+                    Phase::Idle => match &s.last_success {
+                        Some(t) => format!("{} {}", strings::SYNC_IDLE, util::short_time(t)),
+                        None => strings::SYNC_NEVER.to_owned(),
+                    },
+                    Phase::Offline => strings::SYNC_OFFLINE.to_owned(),
+                    Phase::Error(_) => strings::SYNC_ERROR.to_owned(),
+                }
+            }}
+            {move || (status.get().problems > 0).then(|| view! {
+                <span class="problem-dot" aria-label=strings::SYNC_PROBLEMS>"!"</span>
+            })}
+        </a>
+    }
+}
+
+/// A one-line state with the "Nu synchroniseren" button, for the top of "Mijn dag".
+#[component]
+pub fn SyncBar() -> impl IntoView {
+    let sync = use_sync();
+    let status = sync.status;
+    view! {
+        <div class="sync-bar">
+            <span class="sync-line">{move || line(&status.get())}</span>
+            <button class="secondary" on:click=move |_| sync.now()
+                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Offline)>
+                {strings::SYNC_NOW}
+            </button>
+        </div>
+    }
+}
+
+fn line(s: &crate::sync::SyncStatus) -> String {
+    let mut text = match &s.phase {
+        Phase::Idle => match &s.last_success {
+            Some(t) => format!("{}: {}", strings::SYNC_LAST, util::short_time(t)),
+            None => strings::SYNC_NEVER.to_owned(),
+        },
+        Phase::Syncing { done, total } => strings::sync_progress(*done, *total),
+        Phase::Offline => strings::SYNC_OFFLINE.to_owned(),
+        Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason),
+    };
+    if s.pending > 0 {
+        text.push_str(" · ");
+        text.push_str(&strings::pending_count(s.pending));
+    }
+    text
+}
+
+/// The sync panel: state, progress, what waits, and what the server refused.
+#[component]
+pub fn SyncPanel() -> impl IntoView {
+    let sync = use_sync();
+    let status = sync.status;
+    let problems = LocalResource::new(move || {
+        sync.rev.track();
+        async move { store::problems().await.unwrap_or_default() }
+    });
+    view! {
+        <section class="card sync-panel" data-testid="sync-panel">
+            <h2>{strings::SYNC_TITLE}</h2>
+            <p class="sync-phase" role="status">{move || match status.get().phase {
+                Phase::Idle => strings::SYNC_IDLE.to_owned(),
+                Phase::Syncing { done, total } => strings::sync_progress(done, total),
+                Phase::Offline => strings::SYNC_OFFLINE.to_owned(),
+                Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason),
+            }}</p>
+            {move || match status.get().phase {
+                Phase::Syncing { done, total } if total > 0 => Some(view! {
+                    <progress max=total.to_string() value=done.to_string()></progress>
+                }),
+                _ => None,
+            }}
+            <dl class="facts">
+                <dt>{strings::SYNC_LAST}</dt>
+                <dd>{move || status.get().last_success.map(|t| util::short_time(&t))
+                    .unwrap_or_else(|| strings::SYNC_NEVER.to_owned())}</dd>
+                <dt>{strings::SYNC_PENDING}</dt>
+                <dd>{move || {
+                    let s = status.get();
+                    match (s.pending, s.oldest) {
+                        (0, _) => strings::SYNC_NOTHING_PENDING.to_owned(),
+                        (n, Some(oldest)) => format!("{} ({} {})", strings::pending_count(n),
+                            strings::SYNC_OLDEST, util::short_time(&oldest)),
+                        (n, None) => strings::pending_count(n),
+                    }
+                }}</dd>
+            </dl>
+            {move || status.get().retry_in_s.map(|s| view! { <p class="muted">{strings::sync_retry(s)}</p> })}
+            <button class="primary" on:click=move |_| sync.now()
+                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Offline)>
+                {strings::SYNC_NOW}
+            </button>
+            {move || {
+                let list = problems.get().unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <h3>{strings::SYNC_PROBLEMS}</h3>
+                    <p class="muted">{strings::SYNC_PROBLEMS_INTRO}</p>
+                    <ul class="problems">
+                        {list.into_iter().map(|p| view! { <ProblemRow problem=p/> }).collect_view()}
+                    </ul>
+                })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ProblemRow(problem: Problem) -> impl IntoView {
+    let label = match problem.status {
+        MutationStatus::Conflict => strings::SYNC_PROBLEM_CONFLICT,
+        _ => strings::SYNC_PROBLEM_REJECTED,
+    };
+    let content = problem
+        .mutation
+        .data
+        .get("text")
+        .and_then(|t| t.as_str())
+        .map(str::to_owned)
+        .or_else(|| problem.mutation.data.get("answer").map(|a| a.to_string()));
+    let visit = problem.visit_id;
+    view! {
+        <li class="problem">
+            <strong>{label}": "{strings::mutation_label(&problem.mutation.kind)}</strong>
+            " · "{util::short_time(&problem.mutation.at)}
+            <p class="error">{problem.message.clone()}</p>
+            {content.map(|c| view! { <p class="quoted">{c}</p> })}
+            <a href=format!("/bezoek/{visit}")>{strings::SYNC_DETAILS}</a>
+        </li>
+    }
+}
+
+/// Logs out, after a warning when work has not reached the server yet.
+pub fn logout_with_warning(session: crate::session::Session) {
+    spawn_local(async move {
+        let unsent = store::outbox().await.map(|o| o.len()).unwrap_or(0);
+        if unsent > 0 {
+            let ok = web_sys::window()
+                .and_then(|w| w.confirm_with_message(&strings::logout_unsent(unsent)).ok())
+                .unwrap_or(false);
+            if !ok {
+                return;
+            }
+        }
+        session.sign_out();
+    });
+}

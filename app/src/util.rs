@@ -1,0 +1,136 @@
+//! Small browser helpers: ids, device time, dates, timers, position.
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use js_sys::{Date, Promise, Reflect};
+use uuid::Uuid;
+use wasm_bindgen_futures::JsFuture;
+
+use shared::sync::Position;
+
+/// A random (v4) UUID from the browser's CSPRNG.
+pub fn new_uuid() -> Option<Uuid> {
+    let crypto = web_sys::window()?.crypto().ok()?;
+    Uuid::parse_str(&crypto.random_uuid()).ok()
+}
+
+/// Device time as RFC 3339 with the device's UTC offset, e.g. `2026-11-30T09:00:00+01:00`.
+pub fn now_rfc3339() -> String {
+    let d = Date::new_0();
+    // getTimezoneOffset is minutes *behind* UTC.
+    let offset = -(d.get_timezone_offset() as i32);
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.abs();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds(),
+        sign,
+        offset / 60,
+        offset % 60
+    )
+}
+
+/// The device's local date.
+pub fn today() -> NaiveDate {
+    let d = Date::new_0();
+    NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+        .unwrap_or_default()
+}
+
+/// Today (even on a weekend) and the next `count` workdays after it.
+pub fn working_days(count: usize) -> Vec<NaiveDate> {
+    let mut days = vec![today()];
+    let mut day = today();
+    while days.len() <= count {
+        day = day + Days::new(1);
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            days.push(day);
+        }
+    }
+    days
+}
+
+/// `HH:MM` of an RFC 3339 time, with the date (`d-m`) in front when it is not today.
+pub fn short_time(rfc3339: &str) -> String {
+    let time = rfc3339.get(11..16).unwrap_or_default();
+    let date = rfc3339.get(0..10).unwrap_or_default();
+    if date == today().to_string() {
+        time.to_owned()
+    } else {
+        match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+            Ok(d) => format!("{}-{} {}", d.day(), d.month(), time),
+            Err(_) => rfc3339.to_owned(),
+        }
+    }
+}
+
+/// Resolves after `ms` milliseconds, or earlier when `wake` is called with the returned resolver.
+pub fn timer(ms: i32) -> (JsFuture, js_sys::Function) {
+    let mut resolver = None;
+    let promise = Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+        resolver = Some(resolve);
+    });
+    (
+        JsFuture::from(promise),
+        resolver.unwrap_or_else(|| js_sys::Function::new_no_args("")),
+    )
+}
+
+pub async fn sleep(ms: i32) {
+    let _ = timer(ms).0.await;
+}
+
+/// The device position, if the inspector allows it and it comes within `timeout_ms`; never
+/// more than that long, whatever the browser does with its permission prompt.
+pub async fn position(timeout_ms: i32) -> Option<Position> {
+    let geo = web_sys::window()?.navigator().geolocation().ok()?;
+    let promise = Promise::new(&mut |resolve, _| {
+        let options = web_sys::PositionOptions::new();
+        options.set_timeout(timeout_ms as u32);
+        options.set_maximum_age(60_000);
+        options.set_enable_high_accuracy(true);
+        // An error (denied, unavailable, timed out) resolves with the error object, which has no
+        // `coords`; the own timer resolves with `undefined` should the browser never answer.
+        let _ = geo.get_current_position_with_error_callback_and_options(
+            &resolve,
+            Some(&resolve),
+            &options,
+        );
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, timeout_ms + 500);
+        }
+    });
+    let value = JsFuture::from(promise).await.ok()?;
+    let coords = Reflect::get(&value, &"coords".into()).ok()?;
+    if coords.is_undefined() || coords.is_null() {
+        return None;
+    }
+    let num = |name: &str| Reflect::get(&coords, &name.into()).ok()?.as_f64();
+    Some(Position {
+        lat: num("latitude")?,
+        lon: num("longitude")?,
+        accuracy_m: num("accuracy"),
+    })
+}
+
+/// Distance in metres between two WGS84 points (haversine; ample for "near the site").
+pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let r = 6_371_000.0;
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * r * a.sqrt().asin()
+}
+
+/// Dutch number formatting: decimal comma.
+pub fn number_nl(value: f64, decimals: usize) -> String {
+    format!("{value:.decimals$}").replace('.', ",")
+}

@@ -1,0 +1,222 @@
+//! The yearly execution programme: read by team leads, management and (their own part) the
+//! authorities; written by management and admins, with optimistic concurrency.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use shared::{ErrorCode, Role};
+
+use crate::audit::{self, AuditEntry};
+use crate::auth::AuthUser;
+use crate::db::{self, programme::ProgrammeLineRow};
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::AppState;
+
+const TASK_GROUPS: [&str; 4] = ["basistaak", "plustaak", "project", "bedrijfsvoering"];
+
+#[derive(Debug, Serialize)]
+pub struct ProgrammeLine {
+    pub id: String,
+    pub year: i64,
+    pub product: String,
+    pub authority_id: String,
+    pub task_group: String,
+    pub planned_count: i64,
+    pub planned_hours: f64,
+    pub version: i64,
+}
+
+impl From<ProgrammeLineRow> for ProgrammeLine {
+    fn from(r: ProgrammeLineRow) -> Self {
+        ProgrammeLine {
+            id: r.id,
+            year: r.year,
+            product: r.product,
+            authority_id: r.authority_id,
+            task_group: r.task_group,
+            planned_count: r.planned_count,
+            planned_hours: r.planned_hours,
+            version: r.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeQuery {
+    pub year: i64,
+    pub authority_id: Option<uuid::Uuid>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLine {
+    pub year: i64,
+    pub product: String,
+    pub authority_id: uuid::Uuid,
+    pub task_group: String,
+    pub planned_count: i64,
+    pub planned_hours: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineUpdate {
+    pub base_version: i64,
+    pub planned_count: i64,
+    pub planned_hours: f64,
+}
+
+fn valid_figures(count: i64, hours: f64) -> bool {
+    (0..=1_000_000).contains(&count) && hours.is_finite() && (0.0..=10_000_000.0).contains(&hours)
+}
+
+/// `GET /api/v1/programme?year=YYYY[&authority_id=]`.
+pub async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<ProgrammeQuery>, axum::extract::rejection::QueryRejection>,
+) -> AppResult<Json<serde_json::Value>> {
+    let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
+    if !(2000..=2100).contains(&query.year) {
+        return Err(ErrorCode::RequestInvalid.into());
+    }
+    let authority = match user.info.role {
+        Role::Inspector => return Err(ErrorCode::AuthForbidden.into()),
+        // An authority sees only its own part, whatever it asks for.
+        Role::AuthorityViewer => Some(user.info.authority_id.ok_or(ErrorCode::AuthForbidden)?),
+        Role::TeamLead | Role::Manager | Role::Admin => query.authority_id,
+    };
+    let authority = authority.map(|a| a.to_string());
+    let rows = db::programme::list(
+        &state.db.pool,
+        &user.agency_id,
+        query.year,
+        authority.as_deref(),
+    )
+    .await?;
+    let lines: Vec<ProgrammeLine> = rows.into_iter().map(Into::into).collect();
+    Ok(Json(
+        serde_json::json!({ "year": query.year, "lines": lines }),
+    ))
+}
+
+fn require_writer(user: &AuthUser) -> Result<(), AppError> {
+    match user.info.role {
+        Role::Manager | Role::Admin => Ok(()),
+        _ => Err(ErrorCode::AuthForbidden.into()),
+    }
+}
+
+/// `POST /api/v1/programme/lines` -> 201 with the new line.
+pub async fn create(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(line): ApiJson<NewLine>,
+) -> AppResult<(StatusCode, Json<ProgrammeLine>)> {
+    require_writer(&user)?;
+    let product = line.product.trim();
+    if !(2000..=2100).contains(&line.year)
+        || product.is_empty()
+        || product.chars().count() > 200
+        || !TASK_GROUPS.contains(&line.task_group.as_str())
+        || !valid_figures(line.planned_count, line.planned_hours)
+    {
+        return Err(ErrorCode::ProgrammeInvalidLine.into());
+    }
+    let authority_id = line.authority_id.to_string();
+    if !db::programme::authority_in_agency(&state.db.pool, &user.agency_id, &authority_id).await? {
+        return Err(ErrorCode::ProgrammeInvalidLine.into());
+    }
+    let row = ProgrammeLineRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        agency_id: user.agency_id.clone(),
+        year: line.year,
+        product: product.to_owned(),
+        authority_id,
+        task_group: line.task_group,
+        planned_count: line.planned_count,
+        planned_hours: line.planned_hours,
+        version: 1,
+    };
+    let mut tx = state.db.pool.begin().await?;
+    if let Err(e) = db::programme::insert(&mut tx, &row).await {
+        return Err(if db::programme::is_unique_violation(&e) {
+            ErrorCode::RecordDuplicate.into()
+        } else {
+            e.into()
+        });
+    }
+    let actor = user.info.id.to_string();
+    audit::record(
+        &mut tx,
+        &AuditEntry {
+            actor_id: Some(&actor),
+            device_id: None,
+            action: "programme_line.create",
+            entity: "programme_line",
+            entity_id: &row.id,
+            old_version: None,
+            new_version: Some(1),
+            details: serde_json::json!({"year": row.year, "product": row.product, "planned_count": row.planned_count, "planned_hours": row.planned_hours}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// `PUT /api/v1/programme/lines/{id}`: a stale `base_version` is 409 `record.version_conflict`.
+pub async fn update(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<uuid::Uuid>,
+    ApiJson(change): ApiJson<LineUpdate>,
+) -> AppResult<Json<ProgrammeLine>> {
+    require_writer(&user)?;
+    if !valid_figures(change.planned_count, change.planned_hours) {
+        return Err(ErrorCode::ProgrammeInvalidLine.into());
+    }
+    let id = id.to_string();
+    let mut tx = state.db.pool.begin().await?;
+    let current = db::programme::by_id(&mut tx, &user.agency_id, &id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let updated = db::programme::update_planned(
+        &mut tx,
+        &user.agency_id,
+        &id,
+        change.base_version,
+        change.planned_count,
+        change.planned_hours,
+    )
+    .await?;
+    if !updated {
+        return Err(ErrorCode::RecordVersionConflict.into());
+    }
+    let actor = user.info.id.to_string();
+    audit::record(
+        &mut tx,
+        &AuditEntry {
+            actor_id: Some(&actor),
+            device_id: None,
+            action: "programme_line.update",
+            entity: "programme_line",
+            entity_id: &id,
+            old_version: Some(current.version),
+            new_version: Some(current.version + 1),
+            details: serde_json::json!({
+                "planned_count": [current.planned_count, change.planned_count],
+                "planned_hours": [current.planned_hours, change.planned_hours],
+            }),
+        },
+    )
+    .await?;
+    let line = db::programme::by_id(&mut tx, &user.agency_id, &id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    tx.commit().await?;
+    Ok(Json(line.into()))
+}

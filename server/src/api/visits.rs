@@ -1,0 +1,261 @@
+//! The inspector's day (`GET /me/visits`) and one visit (`GET /visits/{id}`).
+//!
+//! Tenancy: a visit outside the caller's reach answers 404 exactly like a visit that does not
+//! exist, so ids of other agencies, authorities or inspectors reveal nothing.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use shared::visit::{
+    parse_kind, parse_size, DayVisits, PastInspection, PastViolation, Visit, VisitDetail,
+    VisitSite, VisitStatus,
+};
+use shared::{ErrorCode, Role};
+
+use crate::auth::AuthUser;
+use crate::db;
+use crate::db::visits::VisitRow;
+use crate::error::AppResult;
+use crate::AppState;
+
+/// How many earlier inspections a visit shows.
+const HISTORY_LIMIT: i64 = 10;
+
+#[derive(Debug, Deserialize)]
+pub struct DateQuery {
+    date: Option<String>,
+}
+
+/// A calendar date exactly as `YYYY-MM-DD`.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let ok_shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            matches!(i, 4 | 7) == (b == b'-') && (matches!(i, 4 | 7) || b.is_ascii_digit())
+        });
+    ok_shape
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+/// `GET /api/v1/me/visits?date=YYYY-MM-DD`: the caller's visits of that day (default today) in
+/// route order. Only inspectors have a list of their own.
+pub async fn my_visits(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<DateQuery>, QueryRejection>,
+) -> AppResult<Json<DayVisits>> {
+    if user.info.role != Role::Inspector {
+        return Err(ErrorCode::AuthForbidden.into());
+    }
+    let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
+    let date = match query.date.as_deref() {
+        None => chrono::Local::now().date_naive(),
+        Some(text) => parse_date(text).ok_or(ErrorCode::RequestInvalid)?,
+    };
+    let rows =
+        db::visits::of_inspector_on(&state.db.pool, &user.info.id.to_string(), &date.to_string())
+            .await?;
+    let visits = rows.iter().map(visit).collect::<anyhow::Result<_>>()?;
+    Ok(Json(DayVisits { date, visits }))
+}
+
+/// One inspector's day as a team lead sees it.
+#[derive(Debug, serde::Serialize)]
+pub struct InspectorDay {
+    pub inspector_id: Uuid,
+    pub name: String,
+    pub planned: usize,
+    pub in_progress: usize,
+    pub done: usize,
+    pub returned: usize,
+    pub visits: Vec<Visit>,
+}
+
+/// `GET /api/v1/team/visits?date=YYYY-MM-DD`: every inspector's visits of that day with progress
+/// counts, for team leads, management and admins; an authority's viewer sees the visits at its own
+/// sites only. Inspectors have `/me/visits`.
+pub async fn team_visits(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<DateQuery>, QueryRejection>,
+) -> AppResult<Json<serde_json::Value>> {
+    let authority = match user.info.role {
+        Role::Inspector => return Err(ErrorCode::AuthForbidden.into()),
+        Role::AuthorityViewer => Some(
+            user.info
+                .authority_id
+                .ok_or(ErrorCode::AuthForbidden)?
+                .to_string(),
+        ),
+        Role::TeamLead | Role::Manager | Role::Admin => None,
+    };
+    let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
+    let date = match query.date.as_deref() {
+        None => chrono::Local::now().date_naive(),
+        Some(text) => parse_date(text).ok_or(ErrorCode::RequestInvalid)?,
+    };
+    let pool = &state.db.pool;
+    let rows = db::visits::of_agency_on(
+        pool,
+        &user.agency_id,
+        &date.to_string(),
+        authority.as_deref(),
+    )
+    .await?;
+    let mut days = Vec::new();
+    for (id, name) in db::visits::inspectors(pool, &user.agency_id).await? {
+        let visits: Vec<Visit> = rows
+            .iter()
+            .filter(|r| r.inspector_id == id)
+            .map(visit)
+            .collect::<anyhow::Result<_>>()?;
+        if visits.is_empty() && authority.is_some() {
+            continue;
+        }
+        let count = |status: VisitStatus| visits.iter().filter(|v| v.status == status).count();
+        days.push(InspectorDay {
+            inspector_id: Uuid::parse_str(&id).map_err(anyhow::Error::from)?,
+            name,
+            planned: count(VisitStatus::Planned),
+            in_progress: count(VisitStatus::InProgress),
+            done: count(VisitStatus::Done),
+            returned: count(VisitStatus::Returned),
+            visits,
+        });
+    }
+    Ok(Json(
+        serde_json::json!({ "date": date, "inspectors": days }),
+    ))
+}
+
+/// `GET /api/v1/visits/{id}`: the visit with its notes, findings, photos and the site's history.
+pub async fn visit_detail(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<VisitDetail>> {
+    let id = Uuid::parse_str(&id).map_err(|_| ErrorCode::NotFound)?;
+    let row = db::visits::by_id(&state.db.pool, &id.to_string())
+        .await?
+        .filter(|row| may_read(&user, row))
+        .ok_or(ErrorCode::NotFound)?;
+    let (inspections, violations) =
+        db::visits::site_history(&state.db.pool, &row.site_id, HISTORY_LIMIT).await?;
+    let history = inspections
+        .into_iter()
+        .map(|i| {
+            let violations = violations
+                .iter()
+                .filter(|v| v.inspection_id == i.id)
+                .map(|v| {
+                    Ok(PastViolation {
+                        cell: v.cell.clone(),
+                        theme: v.theme.clone(),
+                        description: v.description.clone(),
+                        rule_ref: v.rule_ref.clone(),
+                        intervention: v.intervention.clone(),
+                        repeat_offence: v.repeat_offence != 0,
+                        remedy_deadline: v
+                            .remedy_deadline
+                            .as_deref()
+                            .map(stored_date)
+                            .transpose()?,
+                        remedied_on: v.remedied_on.as_deref().map(stored_date).transpose()?,
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            Ok(PastInspection {
+                id: Uuid::parse_str(&i.id)?,
+                date: stored_date(&i.inspected_on)?,
+                kind: i.kind,
+                result: i.result,
+                cells: violations.iter().map(|v| v.cell.clone()).collect(),
+                violations,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Json(VisitDetail {
+        visit: visit(&row)?,
+        notes: Vec::new(),
+        findings: Vec::new(),
+        photos: Vec::new(),
+        history,
+    }))
+}
+
+/// Who may read a visit: its own inspector; team leads, managers and admins of its agency; an
+/// authority's viewer for sites under that authority.
+fn may_read(user: &AuthUser, row: &VisitRow) -> bool {
+    if row.agency_id != user.agency_id {
+        return false;
+    }
+    match user.info.role {
+        Role::Inspector => row.inspector_id == user.info.id.to_string(),
+        Role::TeamLead | Role::Manager | Role::Admin => true,
+        Role::AuthorityViewer => user
+            .info
+            .authority_id
+            .is_some_and(|a| a.to_string() == row.authority_id),
+    }
+}
+
+/// Dates are written only by the server, so one that does not parse is a corrupted row.
+fn stored_date(text: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| anyhow::anyhow!("stored date {text:?}: {e}"))
+}
+
+fn visit(row: &VisitRow) -> anyhow::Result<Visit> {
+    let bad = |what: &str, value: &str| anyhow::anyhow!("visit {}: bad {what} {value:?}", row.id);
+    Ok(Visit {
+        id: Uuid::parse_str(&row.id)?,
+        site: VisitSite {
+            id: Uuid::parse_str(&row.site_id)?,
+            name: row.site_name.clone(),
+            address: format!(
+                "{} {}, {} {}",
+                row.street, row.house_number, row.postcode, row.city
+            ),
+            lat: row.lat,
+            lon: row.lon,
+            sector: row.sector.clone(),
+            authority_id: Uuid::parse_str(&row.authority_id)?,
+        },
+        kind: parse_kind(&row.kind).ok_or_else(|| bad("kind", &row.kind))?,
+        size: parse_size(&row.size).ok_or_else(|| bad("size", &row.size))?,
+        priority: serde_json::from_str(&row.priority_json)?,
+        status: VisitStatus::parse(&row.status).ok_or_else(|| bad("status", &row.status))?,
+        version: row.version,
+        route_order: row.route_order,
+        planned_date: stored_date(&row.planned_date)?,
+        inspector_id: Uuid::parse_str(&row.inspector_id)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_calendar_dates_are_accepted() {
+        assert_eq!(
+            parse_date("2026-11-30"),
+            NaiveDate::from_ymd_opt(2026, 11, 30)
+        );
+        for bad in [
+            "2026-11-31",
+            "2026-1-30",
+            "30-11-2026",
+            "2026/11/30",
+            "+2026-11-3",
+            "",
+            "morgen",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+}

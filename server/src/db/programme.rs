@@ -1,0 +1,116 @@
+//! The yearly execution programme (uitvoeringsprogramma).
+
+use sqlx::{Any, AnyPool, FromRow, Transaction};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ProgrammeLineRow {
+    pub id: String,
+    pub agency_id: String,
+    pub year: i64,
+    pub product: String,
+    pub authority_id: String,
+    pub task_group: String,
+    pub planned_count: i64,
+    pub planned_hours: f64,
+    pub version: i64,
+}
+
+const COLUMNS: &str =
+    "id, agency_id, year, product, authority_id, task_group, planned_count, planned_hours, version";
+
+/// Lines of an agency's year, optionally of one authority, in a stable order.
+pub async fn list(
+    pool: &AnyPool,
+    agency_id: &str,
+    year: i64,
+    authority_id: Option<&str>,
+) -> sqlx::Result<Vec<ProgrammeLineRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM programme_lines WHERE agency_id = $1 AND year = $2 \
+         AND ($3 IS NULL OR authority_id = $3) ORDER BY product, authority_id, task_group"
+    ))
+    .bind(agency_id)
+    .bind(year)
+    .bind(authority_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn by_id(
+    tx: &mut Transaction<'_, Any>,
+    agency_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<ProgrammeLineRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM programme_lines WHERE agency_id = $1 AND id = $2"
+    ))
+    .bind(agency_id)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Inserts a line; a second line with the same (year, product, authority, task group) violates the
+/// unique index, which the caller reports as a duplicate.
+pub async fn insert(tx: &mut Transaction<'_, Any>, line: &ProgrammeLineRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO programme_lines (id, agency_id, year, product, authority_id, task_group, planned_count, \
+         planned_hours, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&line.id)
+    .bind(&line.agency_id)
+    .bind(line.year)
+    .bind(&line.product)
+    .bind(&line.authority_id)
+    .bind(&line.task_group)
+    .bind(line.planned_count)
+    .bind(line.planned_hours)
+    .bind(line.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Updates the planned figures only when the stored version is still `base_version`; returns
+/// whether it did (false: someone changed the line in between).
+pub async fn update_planned(
+    tx: &mut Transaction<'_, Any>,
+    agency_id: &str,
+    id: &str,
+    base_version: i64,
+    planned_count: i64,
+    planned_hours: f64,
+) -> sqlx::Result<bool> {
+    let result = sqlx::query(
+        "UPDATE programme_lines SET planned_count = $1, planned_hours = $2, version = version + 1 \
+         WHERE agency_id = $3 AND id = $4 AND version = $5",
+    )
+    .bind(planned_count)
+    .bind(planned_hours)
+    .bind(agency_id)
+    .bind(id)
+    .bind(base_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn authority_in_agency(
+    pool: &AnyPool,
+    agency_id: &str,
+    authority_id: &str,
+) -> sqlx::Result<bool> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM authorities WHERE agency_id = $1 AND id = $2")
+            .bind(agency_id)
+            .bind(authority_id)
+            .fetch_one(pool)
+            .await?;
+    Ok(n == 1)
+}
+
+/// True when a database error is a unique-constraint violation (same on SQLite and PostgreSQL).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}

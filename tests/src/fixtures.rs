@@ -1,0 +1,251 @@
+//! Objects written straight into a test server's database: a second agency ("foreign tenant") and
+//! single sites, visits and programme lines where a test needs exact, known ids.
+
+use sqlx::{Any, Transaction};
+
+use server::db::{self, planning::NewVisit, programme::ProgrammeLineRow, seed};
+
+use crate::TestServer;
+
+type Tx<'c> = Transaction<'c, Any>;
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A second agency on the same server with one authority, a site, a visit, a programme line, a
+/// checklist template and two users (an inspector and a team lead, password `schouw-demo`).
+/// Every name in it contains `marker`, so a test can tell when any of it leaks into an answer.
+#[derive(Debug, Clone)]
+pub struct ForeignTenant {
+    pub agency_id: String,
+    pub authority_id: String,
+    pub authority_code: String,
+    pub site_id: String,
+    pub visit_id: String,
+    pub inspector_id: String,
+    pub inspector_username: String,
+    pub team_lead_id: String,
+    pub line_id: String,
+    pub template_id: String,
+    pub template_version: i64,
+}
+
+impl ForeignTenant {
+    /// Every id of the tenant: none may appear in an answer to a user of another agency.
+    pub fn ids(&self) -> Vec<&str> {
+        vec![
+            &self.agency_id,
+            &self.authority_id,
+            &self.site_id,
+            &self.visit_id,
+            &self.inspector_id,
+            &self.team_lead_id,
+            &self.line_id,
+        ]
+    }
+}
+
+/// Creates the foreign tenant with its visit on `date` and its programme line in `year`. Its
+/// checklist template reuses `template_id` (an id the other agency has too) with version 99.
+pub async fn foreign_tenant(
+    server: &TestServer,
+    marker: &str,
+    date: chrono::NaiveDate,
+    year: i64,
+    template_id: &str,
+) -> ForeignTenant {
+    let hash = server::auth::hash_password(server::demo::DEMO_PASSWORD).expect("hash");
+    let tenant = ForeignTenant {
+        agency_id: new_id(),
+        authority_id: new_id(),
+        authority_code: "GM0289".to_owned(),
+        site_id: String::new(),
+        visit_id: String::new(),
+        inspector_id: new_id(),
+        inspector_username: format!("{}-inspecteur", marker.to_lowercase()),
+        team_lead_id: new_id(),
+        line_id: String::new(),
+        template_id: template_id.to_owned(),
+        template_version: 99,
+    };
+    let mut tx = server.state.db.pool.begin().await.expect("begin");
+    seed::agency(
+        &mut tx,
+        &seed::AgencyRecord {
+            id: &tenant.agency_id,
+            code: "ODV",
+            name: &format!("Omgevingsdienst {marker}"),
+        },
+    )
+    .await
+    .expect("agency");
+    seed::authority(
+        &mut tx,
+        &seed::AuthorityRecord {
+            id: &tenant.authority_id,
+            agency_id: &tenant.agency_id,
+            kind: "municipality",
+            cbs_code: &tenant.authority_code,
+            name: &format!("Gemeente {marker}"),
+        },
+    )
+    .await
+    .expect("authority");
+    for (id, username, role) in [
+        (&tenant.inspector_id, tenant.inspector_username.clone(), "inspector"),
+        (&tenant.team_lead_id, format!("{}-teamleider", marker.to_lowercase()), "team_lead"),
+    ] {
+        seed::user(
+            &mut tx,
+            &seed::UserRecord {
+                id,
+                agency_id: &tenant.agency_id,
+                username: &username,
+                display_name: &format!("{role} {marker}"),
+                role,
+                authority_id: None,
+                password_hash: &hash,
+                created_at: "2026-11-30T08:00:00Z",
+            },
+        )
+        .await
+        .expect("user");
+    }
+    let site_id = insert_site(
+        &mut tx,
+        &tenant.agency_id,
+        &tenant.authority_id,
+        &format!("{marker}-SITE"),
+        &format!("Garage {marker}"),
+    )
+    .await;
+    let visit_id = insert_visit(
+        &mut tx,
+        &tenant.agency_id,
+        &site_id,
+        &tenant.inspector_id,
+        date,
+    )
+    .await;
+    let line_id = insert_line(
+        &mut tx,
+        &tenant.agency_id,
+        &tenant.authority_id,
+        year,
+        &format!("Controle {marker}"),
+    )
+    .await;
+    let body = serde_json::json!({"id": template_id, "version": 99, "title": format!("Checklist {marker}"),
+        "sectors": [], "activities": [], "items": []});
+    db::checklists::insert(
+        &mut tx,
+        &tenant.agency_id,
+        template_id,
+        99,
+        &format!("Checklist {marker}"),
+        &body.to_string(),
+        "2026-11-30T08:00:00Z",
+    )
+    .await
+    .expect("checklist template");
+    tx.commit().await.expect("commit");
+    ForeignTenant {
+        site_id,
+        visit_id,
+        line_id,
+        ..tenant
+    }
+}
+
+/// A garage near Aalten under `authority_id`; returns its id.
+pub async fn insert_site(
+    tx: &mut Tx<'_>,
+    agency_id: &str,
+    authority_id: &str,
+    external_key: &str,
+    name: &str,
+) -> String {
+    let id = new_id();
+    seed::site(
+        tx,
+        &seed::SiteRecord {
+            id: id.clone(),
+            agency_id: agency_id.to_owned(),
+            authority_id: authority_id.to_owned(),
+            external_key: external_key.to_owned(),
+            name: name.to_owned(),
+            street: "Markt".into(),
+            house_number: "1".into(),
+            postcode: "7121 AB".into(),
+            city: "Aalten".into(),
+            lat: 51.925,
+            lon: 6.581,
+            sector: "garage".into(),
+            activities_json: "[]".into(),
+            surroundings_json: "[]".into(),
+            attributes_json: "{}".into(),
+        },
+    )
+    .await
+    .expect("site");
+    id
+}
+
+/// A planned visit, first of the inspector's day; returns its id.
+pub async fn insert_visit(
+    tx: &mut Tx<'_>,
+    agency_id: &str,
+    site_id: &str,
+    inspector_id: &str,
+    date: chrono::NaiveDate,
+) -> String {
+    let id = new_id();
+    db::planning::insert_visit(
+        tx,
+        &NewVisit {
+            id: id.clone(),
+            agency_id: agency_id.to_owned(),
+            site_id: site_id.to_owned(),
+            inspector_id: inspector_id.to_owned(),
+            planned_date: date.to_string(),
+            kind: "planned",
+            size: "M",
+            route_order: 1,
+            priority_json: r#"{"score":1.0,"factors":[]}"#.to_owned(),
+            score: 1.0,
+        },
+        "2026-11-30T08:00:00Z",
+    )
+    .await
+    .expect("visit");
+    id
+}
+
+/// A programme line (task group `project`, 10 visits, 40 hours); returns its id.
+pub async fn insert_line(
+    tx: &mut Tx<'_>,
+    agency_id: &str,
+    authority_id: &str,
+    year: i64,
+    product: &str,
+) -> String {
+    let id = new_id();
+    db::programme::insert(
+        tx,
+        &ProgrammeLineRow {
+            id: id.clone(),
+            agency_id: agency_id.to_owned(),
+            year,
+            product: product.to_owned(),
+            authority_id: authority_id.to_owned(),
+            task_group: "project".to_owned(),
+            planned_count: 10,
+            planned_hours: 40.0,
+            version: 1,
+        },
+    )
+    .await
+    .expect("programme line");
+    id
+}
