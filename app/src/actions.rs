@@ -5,7 +5,9 @@
 use uuid::Uuid;
 
 use shared::checklist::{Answer, TemplateRef};
-use shared::sync::{self, kind, FindingUpsert, NoteAdd, NoteEdit, Position, VisitFinish, VisitStart};
+use shared::sync::{
+    self, kind, FindingUpsert, NoteAdd, NoteEdit, Position, VisitFinish, VisitStart,
+};
 use shared::visit::VisitStatus;
 
 use crate::store::{self, Action, EntityStore, LocalFinding, LocalNote, LocalVisit, StoreError};

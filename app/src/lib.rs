@@ -3,6 +3,7 @@
 //! Client-side rendering (not SSR + hydration) because the app must start from the service
 //! worker's cached shell on any route with no network at all (see docs/ARCHITECTURE.md).
 
+mod actions;
 mod api;
 #[cfg(feature = "bench")]
 pub mod bench;
@@ -11,6 +12,8 @@ mod pages;
 mod session;
 mod store;
 pub mod strings;
+mod sync;
+mod util;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -18,7 +21,10 @@ use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use components::header::Header;
-use pages::{home::Home, landing::RoleLanding, login::Login, not_found::NotFound};
+use pages::{
+    home::Home, landing::RoleLanding, login::Login, my_day::MyDayPage, not_found::NotFound,
+    sync::SyncPage, visit::VisitPage,
+};
 use shared::Role;
 
 #[wasm_bindgen(start)]
@@ -30,6 +36,7 @@ pub fn start() {
 #[component]
 fn App() -> impl IntoView {
     session::provide();
+    sync::provide(session::use_session());
     view! {
         <Router>
             <Header/>
@@ -37,7 +44,9 @@ fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/inloggen") view=Login/>
-                    <Route path=path!("/vandaag") view=|| view! { <RoleLanding role=Role::Inspector/> }/>
+                    <Route path=path!("/vandaag") view=MyDayPage/>
+                    <Route path=path!("/bezoek/:id") view=VisitPage/>
+                    <Route path=path!("/synchronisatie") view=SyncPage/>
                     <Route path=path!("/team") view=|| view! { <RoleLanding role=Role::TeamLead/> }/>
                     <Route path=path!("/monitoring") view=|| view! { <RoleLanding role=Role::Manager/> }/>
                     <Route path=path!("/gemeente") view=|| view! { <RoleLanding role=Role::AuthorityViewer/> }/>

@@ -12,23 +12,22 @@
 //! Records are stored as JSON strings (serde), so the Rust types are the schema.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Promise};
+use js_sys::{Function, Object, Reflect};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionDurability, IdbTransactionMode,
-    IdbTransactionOptions,
-};
+use web_sys::{IdbDatabase, IdbRequest, IdbTransaction};
 
 use shared::checklist::{Answer, ChecklistTemplate, TemplateRef};
 use shared::sync::{Mutation, MutationStatus};
-use shared::visit::{Visit, VisitDetail, VisitStatus};
+use shared::visit::{PastInspection, Visit, VisitStatus};
 use shared::LoginResponse;
 
 const DB_NAME: &str = "schouw";
@@ -236,7 +235,9 @@ pub fn to_js<T: Serialize>(value: &T) -> JsValue {
 }
 
 pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
-    value.as_string().and_then(|s| serde_json::from_str(&s).ok())
+    value
+        .as_string()
+        .and_then(|s| serde_json::from_str(&s).ok())
 }
 
 pub fn key(id: &Uuid) -> JsValue {
@@ -245,7 +246,7 @@ pub fn key(id: &Uuid) -> JsValue {
 
 /// One read-write transaction on the raw connection. Requests are queued with `put`/`delete`
 /// (a failing one aborts the whole transaction) and `get` awaits a value inside it; `commit`
-/// resolves only once the transaction has committed (and, with strict durability, is on disk).
+/// resolves only once the transaction has committed (with strict durability, is on disk).
 pub struct WriteTx {
     tx: IdbTransaction,
     done: JsFuture,
@@ -258,17 +259,19 @@ impl WriteTx {
         for s in stores {
             names.push(&JsValue::from_str(s));
         }
-        let options = IdbTransactionOptions::new();
-        options.set_durability(if strict {
-            IdbTransactionDurability::Strict
-        } else {
-            IdbTransactionDurability::Default
-        });
-        let tx = db.transaction_with_str_sequence_and_mode_and_options(
-            &names,
-            IdbTransactionMode::Readwrite,
+        // `db.transaction(stores, "readwrite", {durability})`, called through JS: web-sys has
+        // the options overload only behind `web_sys_unstable_apis`. A browser without the
+        // option ignores the dictionary (and commits with its default durability).
+        let options = Object::new();
+        Reflect::set(
             &options,
+            &JsValue::from_str("durability"),
+            &JsValue::from_str(if strict { "strict" } else { "default" }),
         )?;
+        let open_tx: Function = Reflect::get(&db, &JsValue::from_str("transaction"))?.dyn_into()?;
+        let tx: IdbTransaction = open_tx
+            .call3(&db, &names, &JsValue::from_str("readwrite"), &options)?
+            .dyn_into()?;
         let promise = Promise::new(&mut |resolve, reject| {
             tx.set_oncomplete(Some(&resolve));
             tx.set_onabort(Some(&reject));
@@ -279,22 +282,35 @@ impl WriteTx {
         })
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, store: &str, key: &JsValue) -> StoreResult<Option<T>> {
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        store: &str,
+        key: &JsValue,
+    ) -> StoreResult<Option<T>> {
+        Ok(self.get_raw(store, key).await?.as_ref().and_then(from_js))
+    }
+
+    async fn get_raw(&self, store: &str, key: &JsValue) -> StoreResult<Option<JsValue>> {
         let request = self.tx.object_store(store)?.get(key)?;
         let value = wait_request(&request).await?;
-        Ok(from_js(&value))
+        Ok((!value.is_undefined()).then_some(value))
     }
 
     pub async fn get_all<T: DeserializeOwned>(&self, store: &str) -> StoreResult<Vec<T>> {
         let request = self.tx.object_store(store)?.get_all()?;
         let value = wait_request(&request).await?;
-        Ok(Array::from(&value).iter().filter_map(|v| from_js(&v)).collect())
+        Ok(Array::from(&value)
+            .iter()
+            .filter_map(|v| from_js(&v))
+            .collect())
     }
 
     pub fn put<T: Serialize>(&self, store: &str, key: &JsValue, value: &T) -> StoreResult<()> {
-        self.tx
-            .object_store(store)?
-            .put_with_key(&to_js(value), key)?;
+        self.put_raw(store, key, &to_js(value))
+    }
+
+    fn put_raw(&self, store: &str, key: &JsValue, value: &JsValue) -> StoreResult<()> {
+        self.tx.object_store(store)?.put_with_key(value, key)?;
         Ok(())
     }
 
@@ -308,7 +324,6 @@ impl WriteTx {
     }
 
     pub async fn commit(self) -> StoreResult<()> {
-        let _ = self.tx.commit();
         self.done
             .await
             .map(|_| ())
@@ -361,7 +376,13 @@ pub async fn visits() -> StoreResult<Vec<LocalVisit>> {
     all(VISITS).await
 }
 
-pub async fn detail(id: Uuid) -> StoreResult<Option<VisitDetail>> {
+/// What the device keeps of `GET /visits/{id}` besides the visit: the site's history.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VisitHistory {
+    pub history: Vec<PastInspection>,
+}
+
+pub async fn detail(id: Uuid) -> StoreResult<Option<VisitHistory>> {
     get(DETAILS, &key(&id)).await
 }
 
@@ -408,9 +429,23 @@ pub struct Action {
 /// the visit as touched, all in one strict transaction. Returns the mutation.
 pub async fn record<T, F>(action: Action, change: F) -> StoreResult<Mutation>
 where
-    T: Serialize + DeserializeOwned,
-    F: FnOnce(Option<T>) -> Result<(T, Option<i64>, u32), StoreError>,
+    T: Serialize + DeserializeOwned + 'static,
+    F: FnOnce(Option<T>) -> Result<(T, Option<i64>, u32), StoreError> + 'static,
 {
+    // One copy of the transaction code for every record type (the bundle is size-bound).
+    record_raw(
+        action,
+        Box::new(move |stored: Option<JsValue>| {
+            let (record, base, unsent) = change(stored.as_ref().and_then(from_js))?;
+            Ok((to_js(&record), base, unsent))
+        }),
+    )
+    .await
+}
+
+type RawChange = Box<dyn FnOnce(Option<JsValue>) -> StoreResult<(JsValue, Option<i64>, u32)>>;
+
+async fn record_raw(action: Action, change: RawChange) -> StoreResult<Mutation> {
     let mut stores = vec![META, OUTBOX, VISITS];
     if action.entity != EntityStore::Visit {
         stores.push(action.entity.store());
@@ -429,11 +464,7 @@ where
     }
 }
 
-async fn record_in<T, F>(tx: &WriteTx, action: Action, change: F) -> StoreResult<Mutation>
-where
-    T: Serialize + DeserializeOwned,
-    F: FnOnce(Option<T>) -> Result<(T, Option<i64>, u32), StoreError>,
-{
+async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResult<Mutation> {
     let device: Option<Uuid> = tx.get(META, &JsValue::from_str(META_DEVICE)).await?;
     if device.is_none() {
         return Err(StoreError("no device id".into()));
@@ -441,7 +472,7 @@ where
     let seq_key = JsValue::from_str(META_NEXT_SEQ);
     let seq: i64 = tx.get(META, &seq_key).await?.unwrap_or(1);
     let entity_key = key(&action.entity_id);
-    let stored: Option<T> = tx.get(action.entity.store(), &entity_key).await?;
+    let stored = tx.get_raw(action.entity.store(), &entity_key).await?;
     // `change` returns the new record, the base version and how many mutations of this entity
     // were unsent before this one.
     let (record, base_version, unsent_before) = change(stored)?;
@@ -455,7 +486,7 @@ where
         at: crate::util::now_rfc3339(),
         data: action.data,
     };
-    tx.put(action.entity.store(), &entity_key, &record)?;
+    tx.put_raw(action.entity.store(), &entity_key, &record)?;
     if action.entity != EntityStore::Visit {
         let visit_key = key(&action.visit_id);
         let mut visit: LocalVisit = tx
@@ -511,4 +542,68 @@ pub async fn reset_working_set(owner: Uuid) -> StoreResult<()> {
 
 pub fn is_pending_status(status: VisitStatus) -> bool {
     matches!(status, VisitStatus::Planned | VisitStatus::Returned)
+}
+
+/// Where a visit's recorded work is on its way to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// In the outbox, not offered to the server yet.
+    Saved,
+    /// In the outbox; offline, or an attempt got no answer.
+    Waiting,
+    /// The server acknowledged it; its pull feed has not shown it back yet.
+    Sent,
+    /// The server's feed shows the recorded state.
+    Confirmed,
+    /// The server refused something (conflict, rejection): see the sync panel.
+    Problem,
+}
+
+impl Delivery {
+    pub fn class(self) -> &'static str {
+        match self {
+            Delivery::Saved => "tag delivery delivery-saved",
+            Delivery::Waiting => "tag delivery delivery-waiting",
+            Delivery::Sent => "tag delivery delivery-sent",
+            Delivery::Confirmed => "tag delivery delivery-confirmed",
+            Delivery::Problem => "tag delivery delivery-problem",
+        }
+    }
+}
+
+/// The delivery state of every visit with work recorded on this device.
+pub async fn deliveries(online: bool) -> StoreResult<HashMap<Uuid, Delivery>> {
+    let outbox = outbox().await?;
+    let problems = problems().await?;
+    let notes: Vec<LocalNote> = all(NOTES).await?;
+    let findings: Vec<LocalFinding> = all(FINDINGS).await?;
+    let mut result = HashMap::new();
+    for v in visits().await? {
+        let id = v.visit.id;
+        let entries: Vec<&OutboxEntry> = outbox.iter().filter(|e| e.visit_id == id).collect();
+        let state = if problems.iter().any(|p| p.visit_id == id) {
+            Delivery::Problem
+        } else if !entries.is_empty() {
+            if online && entries.iter().any(|e| e.attempts == 0) {
+                Delivery::Saved
+            } else {
+                Delivery::Waiting
+            }
+        } else if v.awaiting.is_some()
+            || notes
+                .iter()
+                .any(|n| n.visit_id == id && n.awaiting.is_some())
+            || findings
+                .iter()
+                .any(|f| f.visit_id == id && f.awaiting.is_some())
+        {
+            Delivery::Sent
+        } else if v.touched {
+            Delivery::Confirmed
+        } else {
+            continue;
+        };
+        result.insert(id, state);
+    }
+    Ok(result)
 }

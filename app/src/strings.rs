@@ -1,6 +1,8 @@
 //! Every user-facing text of the app, in Dutch, in one place so a second language can be added.
 
 use shared::checklist::Theme;
+
+use crate::store::Delivery;
 use shared::planner::VisitKind;
 use shared::visit::VisitStatus;
 use shared::{ErrorCode, Role};
@@ -31,9 +33,12 @@ pub const SYNC_TITLE: &str = "Synchronisatie";
 pub const SYNC_IDLE: &str = "Bijgewerkt";
 pub const SYNC_OFFLINE: &str = "Geen verbinding";
 pub const SYNC_ERROR: &str = "Synchronisatie mislukt";
-pub const SYNC_NO_SERVER: &str = "De server is niet bereikbaar. Uw werk blijft op dit apparaat bewaard.";
-pub const SYNC_NO_ANSWER: &str = "De server gaf geen antwoord op de verzonden wijzigingen. Ze worden later opnieuw verstuurd.";
-pub const SYNC_STORAGE_FAILED: &str = "De opslag op dit apparaat gaf een fout; er is niets verloren gegaan. Probeer het opnieuw.";
+pub const SYNC_NO_SERVER: &str =
+    "De server is niet bereikbaar. Uw werk blijft op dit apparaat bewaard.";
+pub const SYNC_NO_ANSWER: &str =
+    "De server gaf geen antwoord op de verzonden wijzigingen. Ze worden later opnieuw verstuurd.";
+pub const SYNC_STORAGE_FAILED: &str =
+    "De opslag op dit apparaat gaf een fout; er is niets verloren gegaan. Probeer het opnieuw.";
 pub const SYNC_OTHER_USER: &str = "Op dit apparaat staan nog niet verzonden wijzigingen van een andere gebruiker. Laat die gebruiker eerst inloggen om ze te verzenden.";
 pub const SYNC_LAST: &str = "Laatst gesynchroniseerd";
 pub const SYNC_NEVER: &str = "Nog niet gesynchroniseerd";
@@ -88,7 +93,8 @@ pub fn mutation_label(kind: &str) -> &'static str {
 // My day and visits.
 pub const MY_DAY: &str = "Mijn dag";
 pub const NO_VISITS: &str = "Geen bezoeken op deze dag op dit apparaat.";
-pub const NO_VISITS_YET: &str = "De bezoeklijst is nog niet op dit apparaat. Zodra er verbinding is, wordt hij opgehaald.";
+pub const NO_VISITS_YET: &str =
+    "De bezoeklijst is nog niet op dit apparaat. Zodra er verbinding is, wordt hij opgehaald.";
 pub const SCORE: &str = "Prioriteit";
 pub const WHY: &str = "Waarom deze locatie?";
 pub const SIZE: &str = "Omvang";
@@ -97,7 +103,8 @@ pub const VISIT_NOT_ON_DEVICE: &str = "Dit bezoek staat niet op dit apparaat.";
 pub const START_VISIT: &str = "Start bezoek";
 pub const STARTING: &str = "Bezig met starten…";
 pub const FINISH_VISIT: &str = "Bezoek afronden";
-pub const FINISH_CONFIRM: &str = "Het bezoek afronden? Daarna kunt u de checklist en notities niet meer wijzigen.";
+pub const FINISH_CONFIRM: &str =
+    "Het bezoek afronden? Daarna kunt u de checklist en notities niet meer wijzigen.";
 pub const STARTED_AT: &str = "Gestart om";
 pub const FINISHED_AT: &str = "Afgerond om";
 pub const POSITION_UNKNOWN: &str = "Positie niet vastgelegd";
@@ -111,7 +118,8 @@ pub const SAVE: &str = "Opslaan";
 pub const CANCEL: &str = "Annuleren";
 pub const EDIT: &str = "Wijzigen";
 pub const VIOLATION: &str = "Overtreding";
-pub const PHOTO_LATER: &str = "Foto's vastleggen volgt in een volgende versie; kies zo nodig n.v.t.";
+pub const PHOTO_LATER: &str =
+    "Foto's vastleggen volgt in een volgende versie; kies zo nodig n.v.t.";
 pub const NOTES: &str = "Notities";
 pub const NO_NOTES: &str = "Nog geen notities.";
 pub const NOTE_PLACEHOLDER: &str = "Schrijf een notitie…";
@@ -133,7 +141,10 @@ pub fn near_site(metres: f64) -> String {
     if metres < 1000.0 {
         format!("Op locatie (op {} m)", metres.round() as i64)
     } else {
-        format!("Niet bij de locatie ({} km)", crate::util::number_nl(metres / 1000.0, 1))
+        format!(
+            "Niet bij de locatie ({} km)",
+            crate::util::number_nl(metres / 1000.0, 1)
+        )
     }
 }
 
@@ -152,16 +163,6 @@ pub fn status_label(status: VisitStatus) -> &'static str {
         VisitStatus::Done => "Afgerond",
         VisitStatus::Returned => "Teruggestuurd",
     }
-}
-
-/// Where a visit's recorded work is on its way to the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    Saved,
-    Waiting,
-    Sent,
-    Confirmed,
-    Problem,
 }
 
 pub fn delivery_label(d: Delivery) -> &'static str {
@@ -247,7 +248,8 @@ pub fn day_label(date: chrono::NaiveDate) -> String {
 
 /// `30-11-2026`.
 pub fn date_nl(date: chrono::NaiveDate) -> String {
-    date.format("%d-%m-%Y").to_string()
+    use chrono::Datelike;
+    format!("{:02}-{:02}-{}", date.day(), date.month(), date.year())
 }
 
 pub fn role_label(role: Role) -> &'static str {

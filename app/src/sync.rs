@@ -23,11 +23,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use shared::checklist::{Answer, ChecklistTemplate};
-use shared::sync::{
-    Change, MutationStatus, PendingReport, PullResponse, PushRequest, PushResponse,
-};
-use shared::visit::{DayVisits, Visit, VisitDetail};
+use serde_json::value::RawValue;
+use shared::checklist::Answer;
+use shared::sync::{MutationStatus, PendingReport, PushRequest, PushResponse};
+use shared::visit::{DayVisits, Visit, VisitStatus};
 use shared::ErrorCode;
 
 use crate::api::{self, ApiFailure};
@@ -378,7 +377,10 @@ async fn mark_attempt(batch: &[OutboxEntry]) -> Result<(), StoreError> {
 
 /// Applies the server's answers in one transaction. Returns how many entries left the outbox and
 /// whether the server reported a gap in `seq`.
-async fn settle(batch: &[OutboxEntry], response: &PushResponse) -> Result<(usize, bool), StoreError> {
+async fn settle(
+    batch: &[OutboxEntry],
+    response: &PushResponse,
+) -> Result<(usize, bool), StoreError> {
     let tx = WriteTx::begin(
         &[
             store::OUTBOX,
@@ -515,7 +517,7 @@ async fn pull(token: &str) -> Result<(), String> {
             "/api/v1/sync/pull?cursor={}",
             String::from(js_sys::encode_uri_component(&cursor))
         );
-        let page: PullResponse = api::get(&path, Some(token))
+        let page: PullPage = api::get(&path, Some(token))
             .await
             .map_err(|f| failure_text(&f))?;
         apply_changes(&page.changes, &page.cursor)
@@ -527,6 +529,35 @@ async fn pull(token: &str) -> Result<(), String> {
             return Ok(());
         }
     }
+}
+
+/// `shared::sync::PullResponse`, with each entity's JSON kept as text and parsed once into the
+/// app's own type (not through `serde_json::Value`, which doubles the deserialisers shipped).
+#[derive(Deserialize)]
+struct PullPage {
+    changes: Vec<RawChange>,
+    cursor: String,
+    more: bool,
+}
+
+#[derive(Deserialize)]
+struct RawChange {
+    entity: String,
+    entity_id: Uuid,
+    version: i64,
+    op: String,
+    data: Option<Box<RawValue>>,
+}
+
+impl RawChange {
+    fn parse<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_str(self.data.as_ref()?.get()).ok()
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusOnly {
+    status: VisitStatus,
 }
 
 #[derive(Deserialize)]
@@ -563,7 +594,7 @@ fn confirmed(awaiting: Option<i64>, version: i64) -> Option<i64> {
 }
 
 /// Applies one page of the feed and its cursor in one transaction.
-async fn apply_changes(changes: &[Change], cursor: &str) -> Result<(), StoreError> {
+async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreError> {
     let tx = WriteTx::begin(
         &[store::META, store::VISITS, store::NOTES, store::FINDINGS],
         false,
@@ -584,32 +615,29 @@ async fn apply_changes(changes: &[Change], cursor: &str) -> Result<(), StoreErro
                     }
                     continue;
                 }
-                let data = change.data.clone().unwrap_or_default();
-                let extra: Option<VisitExtra> = serde_json::from_value(data.clone()).ok();
-                let record = match (serde_json::from_value::<Visit>(data.clone()), local) {
-                    (Ok(visit), Some(mut local)) => {
+                let extra: Option<VisitExtra> = change.parse();
+                let record = match (change.parse::<Visit>(), local) {
+                    (Some(visit), Some(mut local)) => {
                         local.visit = visit;
                         local
                     }
-                    (Ok(visit), None) => new_local_visit(visit),
-                    (Err(_), Some(mut local)) => {
+                    (Some(visit), None) => new_local_visit(visit),
+                    (None, Some(mut local)) => {
                         // A shape this app does not know: take what it can.
-                        if let Some(status) = data
-                            .get("status")
-                            .and_then(|s| serde_json::from_value(s.clone()).ok())
-                        {
-                            local.visit.status = status;
+                        if let Some(s) = change.parse::<StatusOnly>() {
+                            local.visit.status = s.status;
                         }
                         local
                     }
-                    (Err(_), None) => continue,
+                    (None, None) => continue,
                 };
                 let mut record = record;
                 record.visit.version = change.version;
                 record.awaiting = confirmed(record.awaiting, change.version);
                 if let Some(extra) = extra {
                     if record.template.is_none() {
-                        if let (Some(id), Some(version)) = (extra.template_id, extra.template_version)
+                        if let (Some(id), Some(version)) =
+                            (extra.template_id, extra.template_version)
                         {
                             record.template = Some(shared::checklist::TemplateRef { id, version });
                         }
@@ -628,11 +656,7 @@ async fn apply_changes(changes: &[Change], cursor: &str) -> Result<(), StoreErro
                     tx.delete(store::NOTES, &id)?;
                     continue;
                 }
-                let Some(data) = change
-                    .data
-                    .clone()
-                    .and_then(|d| serde_json::from_value::<NoteData>(d).ok())
-                else {
+                let Some(data) = change.parse::<NoteData>() else {
                     continue;
                 };
                 let note = LocalNote {
@@ -655,11 +679,7 @@ async fn apply_changes(changes: &[Change], cursor: &str) -> Result<(), StoreErro
                     tx.delete(store::FINDINGS, &id)?;
                     continue;
                 }
-                let Some(data) = change
-                    .data
-                    .clone()
-                    .and_then(|d| serde_json::from_value::<FindingData>(d).ok())
-                else {
+                let Some(data) = change.parse::<FindingData>() else {
                     continue;
                 };
                 let finding = LocalFinding {
@@ -698,9 +718,16 @@ pub fn new_local_visit(visit: Visit) -> LocalVisit {
 
 // Working set.
 
+/// `GET /checklists`; each template is stored as the server's JSON text under `id@version`.
 #[derive(Deserialize)]
 struct Templates {
-    templates: Vec<serde_json::Value>,
+    templates: Vec<Box<RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct TemplateId {
+    id: String,
+    version: u32,
 }
 
 async fn refresh_working_set(token: &str) -> Result<(), String> {
@@ -720,12 +747,12 @@ async fn refresh_working_set(token: &str) -> Result<(), String> {
     let tx = WriteTx::begin(&[store::TEMPLATES], false)
         .await
         .map_err(storage_text)?;
-    for value in templates.templates {
-        if let Ok(template) = serde_json::from_value::<ChecklistTemplate>(value) {
+    for raw in templates.templates {
+        if let Ok(t) = serde_json::from_str::<TemplateId>(raw.get()) {
             tx.put(
                 store::TEMPLATES,
-                &store::template_key(&template.id, template.version),
-                &template,
+                &store::template_key(&t.id, t.version),
+                &raw,
             )
             .map_err(storage_text)?;
         }
@@ -734,7 +761,7 @@ async fn refresh_working_set(token: &str) -> Result<(), String> {
 
     // Site details and history, so a visit opens offline with everything the server knows.
     for id in ids {
-        let detail: VisitDetail = api::get(&format!("/api/v1/visits/{id}"), Some(token))
+        let detail: store::VisitHistory = api::get(&format!("/api/v1/visits/{id}"), Some(token))
             .await
             .map_err(fail)?;
         let tx = WriteTx::begin(&[store::DETAILS], false)

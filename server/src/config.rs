@@ -24,6 +24,8 @@ pub struct Config {
     pub login_max_failures_per_account: i64,
     pub login_max_failures_per_address: i64,
     pub login_window_minutes: i64,
+    /// `SCHOUW_BLOB_MAX_BYTES`, default 20 MiB: the largest photo or other blob accepted.
+    pub blob_max_bytes: u64,
 }
 
 impl Config {
@@ -49,6 +51,12 @@ impl Config {
                     .map_err(|e| anyhow::anyhow!("SCHOUW_BODY_LIMIT: {e}"))?,
                 None => 1024 * 1024,
             },
+            blob_max_bytes: match var("SCHOUW_BLOB_MAX_BYTES") {
+                Some(v) => v
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("SCHOUW_BLOB_MAX_BYTES: {e}"))?,
+                None => 20 * 1024 * 1024,
+            },
             trust_proxy: var("SCHOUW_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"),
             ..Config::defaults()
         })
@@ -66,6 +74,7 @@ impl Config {
             login_max_failures_per_account: 10,
             login_max_failures_per_address: 100,
             login_window_minutes: 15,
+            blob_max_bytes: 20 * 1024 * 1024,
         }
     }
 

@@ -6,12 +6,14 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod blobs;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod import;
 pub mod planning;
+pub mod sync;
 pub mod web;
 
 use std::sync::Arc;
@@ -36,6 +38,7 @@ pub struct AppState {
     /// A real argon2id hash of a random password: verified against when a username is unknown so a
     /// failed login costs the same either way.
     pub dummy_hash: Arc<str>,
+    pub blobs: Arc<blobs::BlobStore>,
 }
 
 impl AppState {
@@ -46,7 +49,9 @@ impl AppState {
             auth::hash_password(&random)
         })
         .await??;
+        let blobs = Arc::new(blobs::BlobStore::open(&config.data_dir)?);
         Ok(AppState {
+            blobs,
             db,
             config: Arc::new(config),
             dummy_hash: dummy_hash.into(),

@@ -81,6 +81,9 @@ pub struct MutationResult {
     /// The entity's version after the mutation (applied), or its current version (conflict).
     pub version: Option<i64>,
     pub error: Option<ErrorBody>,
+    /// For a `duplicate`: what the first delivery came to (applied, conflict or rejected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_status: Option<MutationStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -93,8 +93,16 @@ pub async fn foreign_tenant(
     .await
     .expect("authority");
     for (id, username, role) in [
-        (&tenant.inspector_id, tenant.inspector_username.clone(), "inspector"),
-        (&tenant.team_lead_id, format!("{}-teamleider", marker.to_lowercase()), "team_lead"),
+        (
+            &tenant.inspector_id,
+            tenant.inspector_username.clone(),
+            "inspector",
+        ),
+        (
+            &tenant.team_lead_id,
+            format!("{}-teamleider", marker.to_lowercase()),
+            "team_lead",
+        ),
     ] {
         seed::user(
             &mut tx,

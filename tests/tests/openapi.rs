@@ -31,7 +31,10 @@ async fn served_document() -> Value {
         .to_str()
         .unwrap()
         .to_owned();
-    assert!(content_type.starts_with("application/json"), "{content_type}");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
     let text = response.text().await.unwrap();
     serde_json::from_str(&text).expect("the document is valid JSON")
 }
@@ -56,7 +59,10 @@ fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
 
 fn deref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     match value.get("$ref").and_then(Value::as_str) {
-        Some(r) => deref(doc, resolve(doc, r).unwrap_or_else(|| panic!("{r} resolves"))),
+        Some(r) => deref(
+            doc,
+            resolve(doc, r).unwrap_or_else(|| panic!("{r} resolves")),
+        ),
         None => value,
     }
 }
@@ -109,7 +115,10 @@ async fn the_document_is_openapi_3_1_with_bearer_auth() {
     assert!(version.starts_with("3.1."), "openapi {version}");
     assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
     let scheme = &doc["components"]["securitySchemes"]["bearerAuth"];
-    assert_eq!((scheme["type"].as_str(), scheme["scheme"].as_str()), (Some("http"), Some("bearer")));
+    assert_eq!(
+        (scheme["type"].as_str(), scheme["scheme"].as_str()),
+        (Some("http"), Some("bearer"))
+    );
     assert_eq!(doc["security"], serde_json::json!([{"bearerAuth": []}]));
 }
 
@@ -127,7 +136,10 @@ async fn the_documented_paths_are_exactly_the_served_endpoints() {
     served.insert(("GET".to_owned(), "/healthz".to_owned()));
     let undocumented: Vec<_> = served.difference(&documented).collect();
     let unknown: Vec<_> = documented.difference(&served).collect();
-    assert!(undocumented.is_empty(), "endpoints missing from server/openapi/openapi.json: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "endpoints missing from server/openapi/openapi.json: {undocumented:?}"
+    );
     assert!(unknown.is_empty(), "documented but not served: {unknown:?}");
 }
 
@@ -137,14 +149,29 @@ async fn every_operation_documents_its_parameters_security_and_answers() {
     let mut operation_ids = BTreeSet::new();
     for (method, path, op) in operations(&doc) {
         let name = format!("{method} {path}");
-        assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{name}: summary");
-        assert!(op["description"].as_str().is_some_and(|s| !s.is_empty()), "{name}: description");
-        let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{name}: operationId"));
-        assert!(operation_ids.insert(id.to_owned()), "{name}: duplicate operationId {id}");
+        assert!(
+            op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+            "{name}: summary"
+        );
+        assert!(
+            op["description"].as_str().is_some_and(|s| !s.is_empty()),
+            "{name}: description"
+        );
+        let id = op["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: operationId"));
+        assert!(
+            operation_ids.insert(id.to_owned()),
+            "{name}: duplicate operationId {id}"
+        );
 
         // Public exactly where the server answers without a token.
         let public = PUBLIC.contains(&(method.as_str(), path.as_str()));
-        assert_eq!(op.get("security") == Some(&serde_json::json!([])), public, "{name}: security");
+        assert_eq!(
+            op.get("security") == Some(&serde_json::json!([])),
+            public,
+            "{name}: security"
+        );
 
         // Every `{name}` of the path is a documented path parameter, and nothing else is.
         let parameters: Vec<&Value> = op["parameters"]
@@ -164,44 +191,70 @@ async fn every_operation_documents_its_parameters_security_and_answers() {
             .collect();
         assert_eq!(in_path, documented, "{name}: path parameters");
         for p in &parameters {
-            assert!(p["schema"]["type"].is_string(), "{name}: parameter {} has a typed schema", p["name"]);
+            assert!(
+                p["schema"]["type"].is_string(),
+                "{name}: parameter {} has a typed schema",
+                p["name"]
+            );
             if p["in"] == "path" {
                 assert_eq!(p["required"], true, "{name}: path parameters are required");
             }
         }
 
-        let responses = op["responses"].as_object().unwrap_or_else(|| panic!("{name}: responses"));
+        let responses = op["responses"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name}: responses"));
         let statuses: Vec<u16> = responses
             .keys()
             .map(|k| k.parse().unwrap_or_else(|_| panic!("{name}: status {k}")))
             .collect();
-        assert!(statuses.iter().any(|s| (200..300).contains(s)), "{name}: a 2xx answer");
+        assert!(
+            statuses.iter().any(|s| (200..300).contains(s)),
+            "{name}: a 2xx answer"
+        );
         // A public operation without parameters or body has no client error to answer
         // (`/healthz`, this document); every other operation documents its 4xx answers.
         let takes_input = !parameters.is_empty() || op.get("requestBody").is_some();
         if !public || takes_input {
-            assert!(statuses.iter().any(|s| (400..500).contains(s)), "{name}: a 4xx answer");
+            assert!(
+                statuses.iter().any(|s| (400..500).contains(s)),
+                "{name}: a 4xx answer"
+            );
         }
         if !public {
-            assert!(statuses.contains(&401), "{name}: 401 auth.required without a token");
+            assert!(
+                statuses.contains(&401),
+                "{name}: 401 auth.required without a token"
+            );
         }
         for (status, response) in responses {
             let status: u16 = status.parse().unwrap();
             let response = deref(&doc, response);
-            assert!(response["description"].is_string(), "{name} {status}: description");
+            assert!(
+                response["description"].is_string(),
+                "{name} {status}: description"
+            );
             if status < 400 {
                 continue;
             }
             // Error answers use the one error format, and each code it lists exists and is
             // answered with exactly this status.
             let schema = &response["content"]["application/json"]["schema"];
-            assert!(refers_to_error_schema(&doc, schema), "{name} {status}: error format");
+            assert!(
+                refers_to_error_schema(&doc, schema),
+                "{name} {status}: error format"
+            );
             let mut codes = BTreeSet::new();
             error_codes(&doc, schema, &mut codes);
             assert!(!codes.is_empty(), "{name} {status}: lists its error codes");
             for code in codes {
-                let parsed = ErrorCode::parse(&code).unwrap_or_else(|| panic!("{name} {status}: unknown code {code}"));
-                assert_eq!(parsed.http_status(), status, "{name}: {code} is not a {status}");
+                let parsed = ErrorCode::parse(&code)
+                    .unwrap_or_else(|| panic!("{name} {status}: unknown code {code}"));
+                assert_eq!(
+                    parsed.http_status(),
+                    status,
+                    "{name}: {code} is not a {status}"
+                );
             }
         }
     }

@@ -137,6 +137,30 @@ on_both_databases! {
         assert_eq!(body["sites"], Value::Array(vec![]));
     }
 
+    async fn search_matches_within_one_field_and_follows_every_write(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur1").await;
+        let (id, name, street, city): (String, String, String, String) =
+            sqlx::query_as("SELECT id, name, street, city FROM sites ORDER BY external_key LIMIT 1")
+                .fetch_one(&server.state.db.pool).await.unwrap();
+        // The stored search text joins the fields with U+001F; neither a text spanning two fields
+        // with that separator nor one with a space finds anything.
+        let (name, street) = (name.to_lowercase(), street.to_lowercase());
+        for q in [format!("{name}\u{1f}{street}"), format!("{name} {street}"), format!("{street}\u{1f}"),
+                  format!("{city} {name}")] {
+            let encoded: String = q.bytes().map(|b| format!("%{b:02X}")).collect();
+            let found = all_pages(&server, &token, &format!("q={encoded}")).await;
+            assert!(found.is_empty(), "{q:?} matches no single field");
+        }
+        // Any UPDATE keeps the search in step (generated columns, migration 0005).
+        sqlx::query("UPDATE sites SET name = 'Zzyzx Werkplaats', postcode = '9999 ZZ' WHERE id = $1")
+            .bind(&id).execute(&server.state.db.pool).await.unwrap();
+        for q in ["zzyzx%20werk", "9999zz", "9999%20zz"] {
+            let found = all_pages(&server, &token, &format!("q={q}")).await;
+            assert_eq!(ids(&found), vec![id.clone()], "{q}");
+        }
+    }
+
     async fn cursors_walk_every_match_once_in_name_order(backend: Backend) {
         let server = TestServer::with_demo(backend).await;
         let token = server.login("teamleider1").await;

@@ -1,7 +1,8 @@
-//! The header on every page: app name, who is logged in, network state, logout.
+//! The header on every page: app name, sync state, who is logged in, network state, logout.
 
 use leptos::prelude::*;
 
+use crate::components::sync::{logout_with_warning, SyncBadge};
 use crate::session::use_session;
 use crate::strings;
 
@@ -15,11 +16,12 @@ pub fn Header() -> impl IntoView {
                 {move || if session.online.get() { strings::ONLINE } else { strings::OFFLINE }}
             </span>
             {move || session.user().map(|user| view! {
+                <SyncBadge/>
                 <span class="user">
                     <span class="user-name" data-testid="user-name">{user.name}</span>
                     <span class="user-role">{strings::role_label(user.role)}</span>
                 </span>
-                <button class="link" on:click=move |_| session.sign_out()>{strings::LOGOUT}</button>
+                <button class="link" on:click=move |_| logout_with_warning(session)>{strings::LOGOUT}</button>
             })}
         </header>
         <Show when=move || session.storage_failed.get()>

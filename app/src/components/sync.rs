@@ -27,9 +27,9 @@ pub fn SyncBadge() -> impl IntoView {
     view! {
         <a href="/synchronisatie" class=move || format!("sync-badge {}", phase_name(&status.get().phase))
             data-testid="sync-state"
-            attr:data-phase=move || phase_name(&status.get().phase)
-            attr:data-pending=move || status.get().pending.to_string()
-            attr:data-last=move || status.get().last_success.unwrap_or_default()>
+            data-phase=move || phase_name(&status.get().phase)
+            data-pending=move || status.get().pending.to_string()
+            data-last=move || status.get().last_success.unwrap_or_default()>
             {move || {
                 let s = status.get();
                 match &s.phase {

@@ -1,6 +1,10 @@
 //! One module per page; role pages guard themselves with `RequireRole`.
 
+pub mod guard;
 pub mod home;
 pub mod landing;
 pub mod login;
+pub mod my_day;
 pub mod not_found;
+pub mod sync;
+pub mod visit;

@@ -1,6 +1,7 @@
 //! Checklist templates: the newest version of each for the field, and any pinned version for
 //! reproducing an old inspection.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde_json::Value;
@@ -27,8 +28,10 @@ pub async fn latest(State(state): State<AppState>, user: AuthUser) -> AppResult<
 pub async fn pinned(
     State(state): State<AppState>,
     user: AuthUser,
-    Path((id, version)): Path<(String, i64)>,
+    path: Result<Path<(String, i64)>, PathRejection>,
 ) -> AppResult<Json<Value>> {
+    // A version that is not a number names no template: 404 in the API's error format.
+    let Path((id, version)) = path.map_err(|_| ErrorCode::NotFound)?;
     let body = db::checklists::version(&state.db.pool, &user.agency_id, &id, version)
         .await?
         .ok_or(ErrorCode::NotFound)?;

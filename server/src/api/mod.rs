@@ -5,15 +5,19 @@
 //! cannot be added without being documented and given its access rules.
 
 mod auth;
+mod blobs;
 mod checklists;
 mod lhso;
 mod openapi;
 mod programme;
 mod sites;
-mod visits;
+mod sync;
+mod team;
+pub(crate) mod visits;
 
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::routing::{get, post, put, MethodRouter};
+use axum::routing::{get, head, post, put, MethodRouter};
 use axum::Router;
 
 use shared::ErrorCode;
@@ -80,6 +84,16 @@ fn api() -> Api {
     .get("/programme", programme::list)
     .post("/programme/lines", programme::create)
     .put("/programme/lines/{id}", programme::update)
+    .post("/sync/push", sync::push)
+    .get("/sync/pull", sync::pull)
+    .get("/sync/problems", team::problems)
+    .get("/team/devices", team::devices)
+    .add(
+        "PUT",
+        "/blobs/{sha256}",
+        put(blobs::put).layer(DefaultBodyLimit::max(blobs::PART_MAX_BYTES)),
+    )
+    .add("HEAD", "/blobs/{sha256}", head(blobs::head))
     .get("/openapi.json", openapi::handler())
 }
 

@@ -1,6 +1,7 @@
 //! The yearly execution programme: read by team leads, management and (their own part) the
 //! authorities; written by management and admins, with optimistic concurrency.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -172,10 +173,12 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<uuid::Uuid>,
+    path: Result<Path<uuid::Uuid>, PathRejection>,
     ApiJson(change): ApiJson<LineUpdate>,
 ) -> AppResult<Json<ProgrammeLine>> {
     require_writer(&user)?;
+    // A malformed id names no line: 404 in the API's error format, like an unknown id.
+    let Path(id) = path.map_err(|_| ErrorCode::NotFound)?;
     if !valid_figures(change.planned_count, change.planned_hours) {
         return Err(ErrorCode::ProgrammeInvalidLine.into());
     }

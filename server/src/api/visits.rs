@@ -20,6 +20,7 @@ use crate::auth::AuthUser;
 use crate::db;
 use crate::db::visits::VisitRow;
 use crate::error::AppResult;
+use crate::sync::views;
 use crate::AppState;
 
 /// How many earlier inspections a visit shows.
@@ -180,9 +181,21 @@ pub async fn visit_detail(
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Json(VisitDetail {
         visit: visit(&row)?,
-        notes: Vec::new(),
-        findings: Vec::new(),
-        photos: Vec::new(),
+        notes: db::sync::notes_of_visit(&state.db.pool, &row.id)
+            .await?
+            .iter()
+            .map(views::note)
+            .collect(),
+        findings: db::sync::findings_of_visit(&state.db.pool, &row.id)
+            .await?
+            .iter()
+            .map(views::finding)
+            .collect(),
+        photos: db::sync::photos_of_visit(&state.db.pool, &row.id)
+            .await?
+            .iter()
+            .map(views::photo)
+            .collect(),
         history,
     }))
 }
@@ -209,7 +222,7 @@ fn stored_date(text: &str) -> anyhow::Result<NaiveDate> {
         .map_err(|e| anyhow::anyhow!("stored date {text:?}: {e}"))
 }
 
-fn visit(row: &VisitRow) -> anyhow::Result<Visit> {
+pub(crate) fn visit(row: &VisitRow) -> anyhow::Result<Visit> {
     let bad = |what: &str, value: &str| anyhow::anyhow!("visit {}: bad {what} {value:?}", row.id);
     Ok(Visit {
         id: Uuid::parse_str(&row.id)?,

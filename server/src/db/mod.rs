@@ -8,6 +8,7 @@ pub mod planning;
 pub mod programme;
 pub mod seed;
 pub mod sites;
+pub mod sync;
 pub mod tokens;
 pub mod users;
 pub mod visits;

@@ -194,8 +194,15 @@ pub fn like_escape(text: &str) -> String {
     out
 }
 
+/// Joins the fields of the stored `search_text` column (migration 0005); a search text containing
+/// it could match across two fields there.
+const SEARCH_SEPARATOR: char = '\u{1f}';
+
 /// One page in `(name, id)` order. Matching is `LOWER(column) LIKE '%text%'`, which both
-/// databases evaluate the same way for ASCII text.
+/// databases evaluate the same way for ASCII text. The lower-cased columns are the generated
+/// `search_text` and `search_postcode` (migration 0005), read from the `(agency_id | authority_id,
+/// name, id, search_text, search_postcode)` index: a page stops after `limit` matches and a query
+/// matching few sites reads index entries, not rows, and computes nothing per row.
 pub async fn search(pool: &AnyPool, s: &SiteSearch<'_>) -> sqlx::Result<Vec<SiteListRow>> {
     let mut sql = String::from(
         "SELECT id, external_key, authority_id, name, street, house_number, postcode, city, lat, lon, \
@@ -219,12 +226,18 @@ pub async fn search(pool: &AnyPool, s: &SiteSearch<'_>) -> sqlx::Result<Vec<Site
         // A postcode typed without its space ("7121ab") still finds "7121 AB".
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let q = next(format!("%{}%", like_escape(&compact)), &mut binds);
-        sql.push_str(&format!(
-            " AND (LOWER(name) LIKE {p} ESCAPE '\\' \
-             OR LOWER(street || ' ' || house_number) LIKE {p} ESCAPE '\\' \
-             OR LOWER(city) LIKE {p} ESCAPE '\\' \
-             OR REPLACE(LOWER(postcode), ' ', '') LIKE {q} ESCAPE '\\')"
-        ));
+        if text.contains(SEARCH_SEPARATOR) {
+            sql.push_str(&format!(
+                " AND (LOWER(name) LIKE {p} ESCAPE '\\' \
+                 OR LOWER(street || ' ' || house_number) LIKE {p} ESCAPE '\\' \
+                 OR LOWER(city) LIKE {p} ESCAPE '\\' \
+                 OR REPLACE(LOWER(postcode), ' ', '') LIKE {q} ESCAPE '\\')"
+            ));
+        } else {
+            sql.push_str(&format!(
+                " AND (search_text LIKE {p} ESCAPE '\\' OR search_postcode LIKE {q} ESCAPE '\\')"
+            ));
+        }
     }
     if let Some((name, id)) = s.after {
         let n = next(name.to_owned(), &mut binds);

@@ -1,0 +1,26 @@
+//! Shows a page only to its role: others go to their own start page, nobody to the login.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use shared::Role;
+
+use crate::session::{landing_path, use_session};
+use crate::strings;
+
+#[component]
+pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let allowed = Memo::new(move |_| {
+        if !session.loaded.get() {
+            return None;
+        }
+        Some(session.user().map(|u| (u.role == role, u.role)))
+    });
+    move || match allowed.get() {
+        None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
+        Some(None) => view! { <Redirect path="/inloggen"/> }.into_any(),
+        Some(Some((false, own))) => view! { <Redirect path=landing_path(own)/> }.into_any(),
+        Some(Some((true, _))) => children().into_any(),
+    }
+}

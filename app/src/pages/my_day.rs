@@ -1,0 +1,127 @@
+//! `/vandaag` ("Mijn dag"): the inspector's visits of a chosen day, read from IndexedDB so the
+//! list opens without a network, in route order, each with why it is there and how far its
+//! recorded work has travelled to the server.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use shared::visit::size_as_str;
+use shared::Role;
+
+use crate::components::sync::SyncBar;
+use crate::pages::guard::RequireRole;
+use crate::session::use_session;
+use crate::store::{self, Delivery, LocalVisit};
+use crate::sync::use_sync;
+use crate::{strings, util};
+
+#[component]
+pub fn MyDayPage() -> impl IntoView {
+    view! { <RequireRole role=Role::Inspector><MyDay/></RequireRole> }
+}
+
+#[component]
+fn MyDay() -> impl IntoView {
+    let session = use_session();
+    let sync = use_sync();
+    let days = util::working_days(4);
+    let day = RwSignal::new(days[0]);
+    let data = LocalResource::new(move || {
+        let date = day.get();
+        let online = session.online.get();
+        sync.rev.track();
+        let me = session.user_untracked().map(|u| u.id);
+        async move {
+            let all = store::visits().await.unwrap_or_default();
+            let any = !all.is_empty();
+            let mut visits: Vec<LocalVisit> = all
+                .into_iter()
+                .filter(|v| v.visit.planned_date == date && Some(v.visit.inspector_id) == me)
+                .collect();
+            visits.sort_by_key(|v| v.visit.route_order);
+            let deliveries = store::deliveries(online).await.unwrap_or_default();
+            (visits, deliveries, any)
+        }
+    });
+
+    view! {
+        <section class="my-day">
+            <h1>{strings::MY_DAY}</h1>
+            <SyncBar/>
+            <nav class="day-picker" aria-label=strings::MY_DAY>
+                {days.into_iter().map(|d| view! {
+                    <button class="chip" class:active=move || day.get() == d data-date=d.to_string()
+                        aria-pressed=move || (day.get() == d).to_string()
+                        on:click=move |_| day.set(d)>
+                        {strings::day_label(d)}
+                    </button>
+                }).collect_view()}
+            </nav>
+            {move || data.get().map(|(visits, deliveries, any)| {
+                if visits.is_empty() {
+                    let text = if any { strings::NO_VISITS } else { strings::NO_VISITS_YET };
+                    return view! { <p class="muted empty">{text}</p> }.into_any();
+                }
+                view! { <VisitList visits=visits deliveries=deliveries/> }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn VisitList(visits: Vec<LocalVisit>, deliveries: HashMap<Uuid, Delivery>) -> impl IntoView {
+    view! {
+        <ol class="visit-list" data-testid="visit-list">
+            {visits.into_iter().map(|v| {
+                let delivery = deliveries.get(&v.visit.id).copied();
+                view! { <VisitCard local=v delivery=delivery/> }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn VisitCard(local: LocalVisit, delivery: Option<Delivery>) -> impl IntoView {
+    let v = local.visit;
+    let href = format!("/bezoek/{}", v.id);
+    let mut factors = v.priority.factors.clone();
+    factors.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+    view! {
+        <li class="visit-card card" data-testid="visit-card" data-visit-id=v.id.to_string()>
+            <div class="visit-head">
+                <span class="route-order">{v.route_order}</span>
+                <div class="visit-title">
+                    <a href=href.clone() class="visit-name">{v.site.name.clone()}</a>
+                    <span class="address">{v.site.address.clone()}</span>
+                </div>
+                <a href=href class="button open">"›"</a>
+            </div>
+            <div class="tags">
+                <span class=format!("tag kind-{}", shared::visit::kind_as_str(v.kind))>{strings::kind_label(v.kind)}</span>
+                <span class="tag">{strings::SIZE}" "{size_as_str(v.size)}</span>
+                <span class=format!("tag status-{}", v.status.as_str())>{strings::status_label(v.status)}</span>
+                {delivery.map(|d| view! {
+                    <span class=d.class() data-testid="delivery">
+                        {strings::delivery_label(d)}
+                    </span>
+                })}
+            </div>
+            <details class="why">
+                <summary>{strings::SCORE}" "{util::number_nl(v.priority.score, 1)}" · "{strings::WHY}</summary>
+                <table class="factors">
+                    <tbody>
+                        {factors.into_iter().filter(|f| f.contribution != 0.0).map(|f| view! {
+                            <tr>
+                                <th scope="row">{strings::factor_label(&f.name).to_owned()}</th>
+                                <td class="num">{format!("{}{}", if f.contribution > 0.0 { "+" } else { "" },
+                                    util::number_nl(f.contribution, 2))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </li>
+    }
+}

@@ -1,0 +1,469 @@
+//! Applying one mutation: validate, authorise, check the base version, write, and record the
+//! change (feed) and the audit entry, all inside the push transaction. Nothing is written before
+//! every check has passed, so a rejection or conflict changes nothing.
+
+use serde::de::DeserializeOwned;
+use sqlx::{Any, Transaction};
+use uuid::Uuid;
+
+use shared::checklist::{evaluate, Answer, ChecklistTemplate};
+use shared::coords::Wgs84;
+use shared::sync::{
+    kind, FindingUpsert, Mutation, NoteAdd, NoteEdit, PhotoAttach, Position, VisitFinish,
+    VisitStart, NOTE_MAX_CHARS,
+};
+use shared::{ErrorCode, Role};
+
+use super::Outcome;
+use crate::audit::{self, AuditEntry};
+use crate::auth::AuthUser;
+use crate::blobs;
+use crate::db::{self, sync::VisitState};
+use crate::error::AppError;
+use crate::AppState;
+
+type Tx<'c> = Transaction<'c, Any>;
+
+/// A position within this distance (plus its reported accuracy, capped) counts as on site.
+const ON_SITE_RADIUS_M: f64 = 250.0;
+
+pub(crate) async fn apply(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    user: &AuthUser,
+    device_id: &str,
+    m: &Mutation,
+) -> Result<Outcome, AppError> {
+    let ctx = Ctx {
+        user,
+        device_id,
+        mutation: m,
+    };
+    match m.kind.as_str() {
+        kind::VISIT_NOTE_ADD => note_add(tx, &ctx).await,
+        kind::VISIT_NOTE_EDIT => note_edit(tx, &ctx).await,
+        kind::VISIT_START => visit_start(tx, &ctx).await,
+        kind::VISIT_FINISH => visit_finish(tx, &ctx).await,
+        kind::FINDING_UPSERT => finding_upsert(tx, &ctx).await,
+        kind::PHOTO_ATTACH => photo_attach(tx, state, &ctx).await,
+        _ => Ok(Outcome::Rejected(ErrorCode::SyncUnknownKind)),
+    }
+}
+
+struct Ctx<'a> {
+    user: &'a AuthUser,
+    device_id: &'a str,
+    mutation: &'a Mutation,
+}
+
+impl Ctx<'_> {
+    fn data<T: DeserializeOwned>(&self) -> Result<T, Outcome> {
+        serde_json::from_value(self.mutation.data.clone())
+            .map_err(|_| Outcome::Rejected(ErrorCode::SyncInvalidData))
+    }
+
+    fn user_id(&self) -> String {
+        self.user.info.id.to_string()
+    }
+
+    fn entity_id(&self) -> String {
+        self.mutation.entity_id.to_string()
+    }
+
+    /// Writes come only from the inspector the visit is assigned to (API.md); a visit of another
+    /// agency is reported as unknown, so ids reveal nothing.
+    async fn writable_visit(
+        &self,
+        tx: &mut Tx<'_>,
+        visit_id: &str,
+    ) -> Result<Result<VisitState, Outcome>, AppError> {
+        let Some(visit) = db::sync::visit_state(tx, visit_id).await? else {
+            return Ok(Err(Outcome::Rejected(ErrorCode::SyncUnknownEntity)));
+        };
+        if visit.agency_id != self.user.agency_id {
+            return Ok(Err(Outcome::Rejected(ErrorCode::SyncUnknownEntity)));
+        }
+        if self.user.info.role != Role::Inspector || visit.inspector_id != self.user_id() {
+            return Ok(Err(Outcome::Rejected(ErrorCode::AuthForbidden)));
+        }
+        Ok(Ok(visit))
+    }
+
+    async fn finish(
+        &self,
+        tx: &mut Tx<'_>,
+        visit: &VisitState,
+        entity: &'static str,
+        old_version: Option<i64>,
+        version: i64,
+    ) -> Result<Outcome, AppError> {
+        let now = db::now_text();
+        let entity_id = self.entity_id();
+        db::sync::record_change(
+            tx,
+            &db::sync::ChangeRecord {
+                agency_id: &visit.agency_id,
+                authority_id: Some(&visit.authority_id),
+                inspector_id: Some(&visit.inspector_id),
+                entity,
+                entity_id: &entity_id,
+                version,
+                op: "upsert",
+                at: &now,
+            },
+        )
+        .await?;
+        let actor = self.user_id();
+        audit::record(
+            tx,
+            &AuditEntry {
+                actor_id: Some(&actor),
+                device_id: Some(self.device_id),
+                action: &self.mutation.kind,
+                entity,
+                entity_id: &entity_id,
+                old_version,
+                new_version: Some(version),
+                details: serde_json::json!({"mutation_id": self.mutation.id, "device_at": self.mutation.at}),
+            },
+        )
+        .await?;
+        Ok(Outcome::Applied { version })
+    }
+}
+
+/// Unwraps a step that may end the mutation with an outcome.
+macro_rules! step {
+    ($e:expr) => {
+        match $e {
+            Ok(value) => value,
+            Err(outcome) => return Ok(outcome),
+        }
+    };
+}
+
+fn valid_text(text: &str) -> bool {
+    let chars = text.chars().count();
+    !text.trim().is_empty() && chars <= NOTE_MAX_CHARS
+}
+
+async fn note_add(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
+    let data: NoteAdd = step!(ctx.data());
+    if !valid_text(&data.text) {
+        return Ok(Outcome::Rejected(ErrorCode::NoteInvalidText));
+    }
+    if ctx.mutation.base_version.is_some() {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    }
+    let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
+    let id = ctx.entity_id();
+    if db::sync::note(&mut **tx, &id).await?.is_some() {
+        return Ok(Outcome::Rejected(ErrorCode::SyncEntityExists));
+    }
+    db::sync::insert_note(
+        tx,
+        &id,
+        &visit.id,
+        &ctx.user_id(),
+        &data.text,
+        &db::now_text(),
+    )
+    .await?;
+    ctx.finish(tx, &visit, "visit_note", None, 1).await
+}
+
+async fn note_edit(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
+    let data: NoteEdit = step!(ctx.data());
+    if !valid_text(&data.text) {
+        return Ok(Outcome::Rejected(ErrorCode::NoteInvalidText));
+    }
+    let Some(base) = ctx.mutation.base_version else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    };
+    let Some(note) = db::sync::note(&mut **tx, &ctx.entity_id()).await? else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
+    };
+    let visit = step!(ctx.writable_visit(tx, &note.visit_id).await?);
+    if base != note.version {
+        return Ok(Outcome::Conflict {
+            current_version: Some(note.version),
+            entity: "visit_note",
+        });
+    }
+    db::sync::update_note(tx, &note.id, &data.text, &db::now_text()).await?;
+    ctx.finish(
+        tx,
+        &visit,
+        "visit_note",
+        Some(note.version),
+        note.version + 1,
+    )
+    .await
+}
+
+/// Where the tablet was when the visit started, relative to the site: near, far or unknown.
+fn on_site_check(position: Option<Position>, visit: &VisitState) -> &'static str {
+    let Some(p) = position else { return "unknown" };
+    if !(p.lat.is_finite() && p.lon.is_finite()) {
+        return "unknown";
+    }
+    let distance = Wgs84 {
+        lat: p.lat,
+        lon: p.lon,
+    }
+    .distance_m(Wgs84 {
+        lat: visit.lat,
+        lon: visit.lon,
+    });
+    let tolerance = ON_SITE_RADIUS_M + p.accuracy_m.unwrap_or(0.0).clamp(0.0, 750.0);
+    if distance <= tolerance {
+        "near"
+    } else {
+        "far"
+    }
+}
+
+async fn visit_start(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
+    let data: VisitStart = step!(ctx.data());
+    let visit = step!(ctx.writable_visit(tx, &ctx.entity_id()).await?);
+    let Some(base) = ctx.mutation.base_version else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    };
+    if base != visit.version {
+        return Ok(Outcome::Conflict {
+            current_version: Some(visit.version),
+            entity: "visit",
+        });
+    }
+    if !matches!(visit.status.as_str(), "planned" | "returned") {
+        return Ok(Outcome::Rejected(ErrorCode::VisitInvalidTransition));
+    }
+    // The checklist is pinned now: the one the tablet names, or the newest that fits the site.
+    let template = match (&data.template_id, data.template_version) {
+        (Some(id), Some(version)) => {
+            match db::sync::template_body(tx, &visit.agency_id, id, i64::from(version)).await? {
+                Some(_) => Some((id.clone(), i64::from(version))),
+                None => return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData)),
+            }
+        }
+        (None, None) => best_template(tx, &visit).await?,
+        _ => return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData)),
+    };
+    let started_at = data.started_at.clone().unwrap_or_else(db::now_text);
+    let check = on_site_check(data.position, &visit);
+    if db::sync::inspection_of_visit(tx, &visit.id)
+        .await?
+        .is_none()
+    {
+        let inspection_id = Uuid::new_v4().to_string();
+        let today = chrono::Utc::now().date_naive().to_string();
+        db::sync::insert_inspection(
+            tx,
+            &db::sync::InspectionStart {
+                id: &inspection_id,
+                visit_id: &visit.id,
+                site_id: &visit.site_id,
+                inspector_id: &visit.inspector_id,
+                kind: "planned",
+                inspected_on: &today,
+                started_at: &started_at,
+                template_id: template.as_ref().map(|t| t.0.as_str()),
+                template_version: template.as_ref().map(|t| t.1),
+                on_site_check: check,
+            },
+        )
+        .await?;
+    }
+    let version = db::sync::set_visit_status(tx, &visit.id, "in_progress").await?;
+    ctx.finish(tx, &visit, "visit", Some(visit.version), version)
+        .await
+}
+
+async fn best_template(
+    tx: &mut Tx<'_>,
+    visit: &VisitState,
+) -> Result<Option<(String, i64)>, AppError> {
+    let library: Vec<ChecklistTemplate> = db::sync::latest_template_bodies(tx, &visit.agency_id)
+        .await?
+        .iter()
+        .filter_map(|b| serde_json::from_str(b).ok())
+        .collect();
+    let activities: Vec<String> = serde_json::from_str(&visit.activities).unwrap_or_default();
+    let activities: Vec<&str> = activities.iter().map(String::as_str).collect();
+    Ok(
+        shared::checklist::select_templates(&library, &visit.sector, &activities)
+            .first()
+            .map(|t| (t.id.clone(), i64::from(t.version))),
+    )
+}
+
+async fn visit_finish(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
+    let data: VisitFinish = step!(ctx.data());
+    let visit = step!(ctx.writable_visit(tx, &ctx.entity_id()).await?);
+    let Some(base) = ctx.mutation.base_version else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    };
+    if base != visit.version {
+        return Ok(Outcome::Conflict {
+            current_version: Some(visit.version),
+            entity: "visit",
+        });
+    }
+    if visit.status != "in_progress" {
+        return Ok(Outcome::Rejected(ErrorCode::VisitInvalidTransition));
+    }
+    let hours = data.hours_spent.unwrap_or(0.0);
+    if !(0.0..=24.0).contains(&hours) {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    }
+    let finished_at = data.finished_at.clone().unwrap_or_else(db::now_text);
+    db::sync::finish_inspection(tx, &visit.id, &finished_at, hours).await?;
+    let version = db::sync::set_visit_status(tx, &visit.id, "done").await?;
+    ctx.finish(tx, &visit, "visit", Some(visit.version), version)
+        .await
+}
+
+async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
+    let data: FindingUpsert = step!(ctx.data());
+    let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
+    if visit.status != "in_progress" {
+        return Ok(Outcome::Rejected(ErrorCode::VisitInvalidTransition));
+    }
+    let Some(inspection) = db::sync::inspection_of_visit(tx, &visit.id).await? else {
+        return Ok(Outcome::Rejected(ErrorCode::VisitInvalidTransition));
+    };
+    let (Some(template_id), Some(template_version)) =
+        (inspection.template_id, inspection.template_version)
+    else {
+        return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer));
+    };
+    let template: ChecklistTemplate = match db::sync::template_body(
+        tx,
+        &visit.agency_id,
+        &template_id,
+        template_version,
+    )
+    .await?
+    {
+        Some(body) => serde_json::from_str(&body).map_err(anyhow::Error::from)?,
+        None => return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer)),
+    };
+    let Some(item) = template.item(&data.item_id) else {
+        return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer));
+    };
+    let Ok(answer) = serde_json::from_value::<Answer>(data.answer.clone()) else {
+        return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer));
+    };
+    let Ok(is_violation) = evaluate(item, &answer) else {
+        return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer));
+    };
+    if data
+        .note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS)
+    {
+        return Ok(Outcome::Rejected(ErrorCode::NoteInvalidText));
+    }
+    let id = ctx.entity_id();
+    let existing = db::sync::finding(&mut **tx, &id).await?;
+    let now = db::now_text();
+    let mut row = db::sync::FindingRow {
+        id: id.clone(),
+        visit_id: visit.id.clone(),
+        item_id: data.item_id.clone(),
+        answer: data.answer.to_string(),
+        is_violation: i64::from(is_violation),
+        note: data.note.clone(),
+        updated_at: now,
+        version: 1,
+    };
+    match (existing, ctx.mutation.base_version) {
+        (None, None) => {
+            // Another device may have answered this item already: that is a conflict for a person,
+            // not a second answer.
+            if let Some(other) = db::sync::finding_for_item(tx, &visit.id, &data.item_id).await? {
+                return Ok(Outcome::Conflict {
+                    current_version: Some(other.version),
+                    entity: "finding",
+                });
+            }
+            db::sync::insert_finding(tx, &row, Some(&inspection.id)).await?;
+            ctx.finish(tx, &visit, "finding", None, 1).await
+        }
+        (Some(current), Some(base)) => {
+            if current.visit_id != visit.id || current.item_id != data.item_id {
+                return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+            }
+            if base != current.version {
+                return Ok(Outcome::Conflict {
+                    current_version: Some(current.version),
+                    entity: "finding",
+                });
+            }
+            row.version = current.version + 1;
+            db::sync::update_finding(tx, &row).await?;
+            ctx.finish(tx, &visit, "finding", Some(current.version), row.version)
+                .await
+        }
+        (Some(current), None) => Ok(Outcome::Conflict {
+            current_version: Some(current.version),
+            entity: "finding",
+        }),
+        (None, Some(_)) => Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity)),
+    }
+}
+
+async fn photo_attach(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    ctx: &Ctx<'_>,
+) -> Result<Outcome, AppError> {
+    let data: PhotoAttach = step!(ctx.data());
+    if !shared::sync::is_sha256_hex(&data.sha256) || ctx.mutation.base_version.is_some() {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    }
+    let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
+    let id = ctx.entity_id();
+    if db::sync::photo(&mut **tx, &id).await?.is_some() {
+        return Ok(Outcome::Rejected(ErrorCode::SyncEntityExists));
+    }
+    if let Some(finding_id) = data.finding_id {
+        match db::sync::finding(&mut **tx, &finding_id.to_string()).await? {
+            Some(f) if f.visit_id == visit.id => {}
+            _ => return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity)),
+        }
+    }
+    let Some(size) = db::sync::blob_size(&mut **tx, &data.sha256).await? else {
+        return Ok(Outcome::Rejected(ErrorCode::PhotoBlobMissing));
+    };
+    let bytes = state
+        .blobs
+        .read(&data.sha256)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let info = tokio::task::spawn_blocking(move || blobs::validate_image(&bytes))
+        .await
+        .map_err(anyhow::Error::from)?;
+    let Some(info) = info else {
+        return Ok(Outcome::Rejected(ErrorCode::PhotoInvalidImage));
+    };
+    let row = db::sync::PhotoRow {
+        id: id.clone(),
+        visit_id: visit.id.clone(),
+        finding_id: data.finding_id.map(|f| f.to_string()),
+        sha256: data.sha256.clone(),
+        size_bytes: size,
+        content_type: info.content_type.to_owned(),
+        width: Some(i64::from(info.width)),
+        height: Some(i64::from(info.height)),
+        captured_at: data.captured_at.clone(),
+        lat: data.position.map(|p| p.lat),
+        lon: data.position.map(|p| p.lon),
+        accuracy_m: data.position.and_then(|p| p.accuracy_m),
+        uploaded_by: ctx.user_id(),
+        created_at: db::now_text(),
+        version: 1,
+    };
+    db::sync::insert_photo(tx, &row).await?;
+    ctx.finish(tx, &visit, "photo", None, 1).await
+}

@@ -1,0 +1,971 @@
+//! The authorization matrix (issue 4, "Roles and tenancy"): every endpoint x every role (and
+//! anonymous) x an object of the caller's own reach, a sibling object of the same agency (another
+//! authority, another inspector's visit) and an object of a foreign agency, with the expected status.
+//!
+//! The table below is the specification; the test checks it covers exactly
+//! `server::api::endpoints()`, so a new endpoint fails here until its access rules are written
+//! down. Besides the status, every answer is checked for leaks (nothing of the foreign agency, and
+//! for the narrow roles nothing of the sibling objects they may not see), every error answer for
+//! the error format, and every refused request for leaving the database unchanged.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use shared::ErrorCode;
+use tests::fixtures::{self, ForeignTenant};
+use tests::{on_both_databases, TestServer};
+
+/// Callers, in the column order of the table.
+const CALLERS: [(&str, Option<&str>); 6] = [
+    ("anonymous", None),
+    ("inspector", Some("inspecteur1")),
+    ("team_lead", Some("teamleider1")),
+    ("manager", Some("manager")),
+    ("authority_viewer", Some("gemeente1")),
+    ("admin", Some("admin")),
+];
+const INSPECTOR: usize = 1;
+const VIEWER: usize = 4;
+
+/// Whose object a request names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Within every caller's reach: the demo agency, the viewer's authority (Aalten), a visit of
+    /// inspecteur1.
+    Own,
+    /// The demo agency, but another authority and a visit of another inspector.
+    Sibling,
+    /// Another agency.
+    Foreign,
+}
+
+const SCOPES: [Scope; 3] = [Scope::Own, Scope::Sibling, Scope::Foreign];
+
+/// The objects the requests name, per scope (`[own, sibling, foreign]`).
+struct World {
+    date: String,
+    year: i64,
+    authority: [String; 3],
+    authority_code: [String; 3],
+    site: [String; 3],
+    visit: [String; 3],
+    line: [String; 3],
+    /// Current versions of the lines, re-read before every request.
+    line_version: [i64; 3],
+    /// (template id, version) per scope; the foreign template shares the id.
+    template: [(String, i64); 3],
+    /// A note pushed to the scope's visit by its inspector (inspecteur1, inspecteur2, the foreign
+    /// inspector), a mutation of theirs that was rejected (an open problem), and their device.
+    note: [String; 3],
+    problem: [String; 3],
+    device: [String; 3],
+    /// A blob stored by that inspector: (sha256, bytes).
+    blob: [(String, Vec<u8>); 3],
+    /// Strings that must not appear in any answer to the caller of that column.
+    hidden: [Vec<String>; 6],
+}
+
+impl World {
+    fn at(&self, scope: Scope) -> usize {
+        match scope {
+            Scope::Own => 0,
+            Scope::Sibling => 1,
+            Scope::Foreign => 2,
+        }
+    }
+}
+
+enum Body {
+    None,
+    Json(Value),
+    Csv(String),
+    Bytes(Vec<u8>),
+}
+
+struct Req {
+    target: String,
+    body: Body,
+    /// An id a successful answer for the own scope must contain (the request found its object).
+    shows: Option<String>,
+}
+
+fn req(target: String) -> Req {
+    Req {
+        target,
+        body: Body::None,
+        shows: None,
+    }
+}
+
+impl Req {
+    fn json(self, body: Value) -> Req {
+        Req {
+            body: Body::Json(body),
+            ..self
+        }
+    }
+    fn shows(self, id: &str) -> Req {
+        Req {
+            shows: Some(id.to_owned()),
+            ..self
+        }
+    }
+}
+
+struct Row {
+    method: &'static str,
+    /// As registered in `server::api` (relative to `/api/v1`).
+    path: &'static str,
+    request: fn(&World, Scope) -> Req,
+    /// The request revokes the caller's token, so it gets a token of its own.
+    fresh_token: bool,
+    // Expected statuses per caller:  anonymous, inspector, team_lead, manager, authority_viewer, admin
+    own: [u16; 6],
+    sibling: [u16; 6],
+    foreign: [u16; 6],
+    /// For a push of one mutation, what it comes to per scope (own, sibling, foreign) and caller:
+    /// `applied`, or the code it is rejected with (`-` where the push itself is refused). A
+    /// rejected mutation must change nothing but the sync bookkeeping (`SYNC_BOOKKEEPING`).
+    results: Option<[[&'static str; 6]; 3]>,
+}
+
+const ALL_200: [u16; 6] = [200; 6];
+const AUTHENTICATED_200: [u16; 6] = [401, 200, 200, 200, 200, 200];
+const NOT_INSPECTOR_200: [u16; 6] = [401, 403, 200, 200, 200, 200];
+const NOT_FOUND: [u16; 6] = [401, 404, 404, 404, 404, 404];
+const AUTHENTICATED_201: [u16; 6] = [401, 201, 201, 201, 201, 201];
+const LEADS_200: [u16; 6] = [401, 403, 200, 200, 403, 200];
+
+const FORBIDDEN: &str = "auth.forbidden";
+const UNKNOWN: &str = "sync.unknown_entity";
+
+fn matrix() -> Vec<Row> {
+    vec![
+        Row {
+            method: "POST",
+            path: "/auth/login",
+            request: |_, _| {
+                req("/api/v1/auth/login".into()).json(
+                    json!({"username": "teamleider2", "password": server::demo::DEMO_PASSWORD}),
+                )
+            },
+            fresh_token: false,
+            own: ALL_200,
+            sibling: ALL_200,
+            foreign: ALL_200,
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/auth/logout",
+            request: |_, _| req("/api/v1/auth/logout".into()),
+            fresh_token: true,
+            own: [401, 204, 204, 204, 204, 204],
+            sibling: [401, 204, 204, 204, 204, 204],
+            foreign: [401, 204, 204, 204, 204, 204],
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/me",
+            request: |_, _| req("/api/v1/me".into()),
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: AUTHENTICATED_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/me/visits",
+            request: |w, s| {
+                req(format!("/api/v1/me/visits?date={}", w.date)).shows(&w.visit[w.at(s)])
+            },
+            fresh_token: false,
+            own: [401, 200, 403, 403, 403, 403],
+            sibling: [401, 200, 403, 403, 403, 403],
+            foreign: [401, 200, 403, 403, 403, 403],
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/visits/{id}",
+            request: |w, s| req(format!("/api/v1/visits/{}", w.visit[w.at(s)])).shows(&w.visit[0]),
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: [401, 404, 200, 200, 404, 200],
+            foreign: NOT_FOUND,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/team/visits",
+            request: |w, _| req(format!("/api/v1/team/visits?date={}", w.date)).shows(&w.visit[0]),
+            fresh_token: false,
+            own: NOT_INSPECTOR_200,
+            sibling: NOT_INSPECTOR_200,
+            foreign: NOT_INSPECTOR_200,
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/lhso/assess",
+            request: |_, _| {
+                req("/api/v1/lhso/assess".into()).json(json!({"consequence": 3, "behaviour": "B"}))
+            },
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: AUTHENTICATED_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/lhso/matrix",
+            request: |_, _| req("/api/v1/lhso/matrix".into()),
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: AUTHENTICATED_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/sites",
+            // Another authority's or agency's sites are left out: an empty page, not an error.
+            request: |w, s| {
+                req(format!(
+                    "/api/v1/sites?q=Matrix&authority_id={}",
+                    w.authority[w.at(s)]
+                ))
+                .shows(&w.site[0])
+            },
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: AUTHENTICATED_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/sites/{id}",
+            request: |w, s| req(format!("/api/v1/sites/{}", w.site[w.at(s)])).shows(&w.site[0]),
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: [401, 200, 200, 200, 404, 200],
+            foreign: NOT_FOUND,
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/admin/sites/import",
+            // A municipality code of another agency is a rejected row: nothing is imported.
+            request: |w, s| {
+                let i = w.at(s);
+                let csv = format!(
+                    "key,name,street,house_number,postcode,city,municipality_code,sector,activities,lat,lon\n\
+                     MATRIX-IMPORT-{i},Matrix import {i},Markt,2,7121 AB,Aalten,{},office,,51.92,6.58\n",
+                    w.authority_code[i]
+                );
+                Req {
+                    target: "/api/v1/admin/sites/import".into(),
+                    body: Body::Csv(csv),
+                    shows: None,
+                }
+            },
+            fresh_token: false,
+            own: [401, 403, 403, 403, 403, 200],
+            sibling: [401, 403, 403, 403, 403, 200],
+            foreign: [401, 403, 403, 403, 403, 422],
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/checklists",
+            request: |w, _| req("/api/v1/checklists".into()).shows(&w.template[0].0),
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: AUTHENTICATED_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/checklists/{id}/versions/{version}",
+            request: |w, s| {
+                let (id, version) = &w.template[w.at(s)];
+                req(format!("/api/v1/checklists/{id}/versions/{version}")).shows(id)
+            },
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: NOT_FOUND,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/programme",
+            // An authority viewer gets its own part whatever it asks for; another agency's
+            // authority gives nothing.
+            request: |w, s| {
+                req(format!(
+                    "/api/v1/programme?year={}&authority_id={}",
+                    w.year,
+                    w.authority[w.at(s)]
+                ))
+                .shows(&w.line[0])
+            },
+            fresh_token: false,
+            own: NOT_INSPECTOR_200,
+            sibling: NOT_INSPECTOR_200,
+            foreign: NOT_INSPECTOR_200,
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/programme/lines",
+            // An authority of another agency is not a valid line (400), like an unknown one.
+            request: |w, s| {
+                req("/api/v1/programme/lines".into()).json(json!({
+                    "year": w.year, "product": format!("Matrix {}", uuid::Uuid::new_v4()),
+                    "authority_id": w.authority[w.at(s)], "task_group": "project",
+                    "planned_count": 3, "planned_hours": 12.0}))
+            },
+            fresh_token: false,
+            own: [401, 403, 403, 201, 403, 201],
+            sibling: [401, 403, 403, 201, 403, 201],
+            foreign: [401, 403, 403, 400, 403, 400],
+            results: None,
+        },
+        Row {
+            method: "PUT",
+            path: "/programme/lines/{id}",
+            request: |w, s| {
+                let i = w.at(s);
+                req(format!("/api/v1/programme/lines/{}", w.line[i]))
+                    .json(json!({"base_version": w.line_version[i], "planned_count": 11, "planned_hours": 44.0}))
+                    .shows(&w.line[0])
+            },
+            fresh_token: false,
+            own: [401, 403, 403, 200, 403, 200],
+            sibling: [401, 403, 403, 200, 403, 200],
+            foreign: [401, 403, 403, 404, 403, 404],
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/sync/push",
+            // A new device pushes one `visit_note.add` to the scope's visit: the push is answered
+            // 200 and the mutation is applied or rejected. Only the inspector a visit is assigned
+            // to writes to it; a visit of another agency is unknown, so its id reveals nothing.
+            request: |w, s| {
+                req("/api/v1/sync/push".into()).json(json!({
+                    "device_id": uuid::Uuid::new_v4(),
+                    "mutations": [{
+                        "id": uuid::Uuid::new_v4(), "seq": 1, "type": "visit_note.add",
+                        "entity_id": uuid::Uuid::new_v4(), "base_version": null,
+                        "at": "2027-02-01T09:00:00+01:00",
+                        "data": {"visit_id": w.visit[w.at(s)], "text": "Matrix notitie"},
+                    }],
+                }))
+            },
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: AUTHENTICATED_200,
+            results: Some([
+                ["-", "applied", FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+                ["-", FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+                ["-", UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN],
+            ]),
+        },
+        Row {
+            method: "GET",
+            path: "/sync/pull",
+            // The feed is filtered by the caller (own visits, own authority or own agency); the
+            // hidden ids check that nothing else is in it.
+            request: |w, _| req("/api/v1/sync/pull?cursor=".into()).shows(&w.note[0]),
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: AUTHENTICATED_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/sync/problems",
+            // Inspectors see their own problems, leads the agency's; authority viewers none.
+            request: |w, _| req("/api/v1/sync/problems".into()).shows(&w.problem[0]),
+            fresh_token: false,
+            own: [401, 200, 200, 200, 403, 200],
+            sibling: [401, 200, 200, 200, 403, 200],
+            foreign: [401, 200, 200, 200, 403, 200],
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/team/devices",
+            request: |w, _| req("/api/v1/team/devices".into()).shows(&w.device[0]),
+            fresh_token: false,
+            own: LEADS_200,
+            sibling: LEADS_200,
+            foreign: LEADS_200,
+            results: None,
+        },
+        Row {
+            method: "PUT",
+            path: "/blobs/{sha256}",
+            // Blobs are content-addressed and belong to no tenant (a visit gets a photo only
+            // through `photo.attach`): a new blob of the caller's own, the bytes a sibling
+            // inspector stored, the bytes the foreign tenant stored. Storing known bytes again is
+            // idempotent and tells nothing the caller did not have.
+            request: |w, s| {
+                let bytes = match s {
+                    Scope::Own => format!("matrix blob {}", uuid::Uuid::new_v4()).into_bytes(),
+                    _ => w.blob[w.at(s)].1.clone(),
+                };
+                Req {
+                    target: format!("/api/v1/blobs/{}", sha256_hex(&bytes)),
+                    body: Body::Bytes(bytes),
+                    shows: None,
+                }
+            },
+            fresh_token: false,
+            own: AUTHENTICATED_201,
+            sibling: AUTHENTICATED_201,
+            foreign: AUTHENTICATED_201,
+            results: None,
+        },
+        Row {
+            method: "HEAD",
+            path: "/blobs/{sha256}",
+            request: |w, s| req(format!("/api/v1/blobs/{}", w.blob[w.at(s)].0)),
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: AUTHENTICATED_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/openapi.json",
+            request: |_, _| req("/api/v1/openapi.json".into()),
+            fresh_token: false,
+            own: ALL_200,
+            sibling: ALL_200,
+            foreign: ALL_200,
+            results: None,
+        },
+    ]
+}
+
+async fn scalar(server: &TestServer, sql: &str, bind: &str) -> String {
+    sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The sync tables a push may change even when its mutations are rejected: the device is registered
+/// on first contact and moved past the rejected `seq`, and the outcome is recorded so a replay gets
+/// the same answer and a person sees it (`GET /sync/problems`). Everything else (the records, the
+/// change feed, conflicts, the audit log) must stay as it was.
+const SYNC_BOOKKEEPING: [&str; 2] = ["FROM sync_devices", "FROM sync_mutations"];
+
+fn without_sync_bookkeeping(snapshot: &[(&'static str, i64)]) -> Vec<(&'static str, i64)> {
+    snapshot
+        .iter()
+        .filter(|(sql, _)| !SYNC_BOOKKEEPING.iter().any(|t| sql.ends_with(t)))
+        .copied()
+        .collect()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// What a refused request must leave as it was.
+async fn snapshot(server: &TestServer) -> Vec<(&'static str, i64)> {
+    const QUERIES: [&str; 26] = [
+        "SELECT COUNT(*) FROM agencies",
+        "SELECT COUNT(*) FROM authorities",
+        "SELECT COUNT(*) FROM users",
+        "SELECT COUNT(*) FROM auth_tokens",
+        "SELECT COUNT(*) FROM auth_tokens WHERE revoked_at IS NOT NULL",
+        "SELECT COUNT(*) FROM login_failures",
+        "SELECT COUNT(*) FROM sites",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM sites",
+        "SELECT COUNT(*) FROM visits",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM visits",
+        "SELECT COUNT(*) FROM programme_lines",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM programme_lines",
+        "SELECT COUNT(*) FROM checklist_templates",
+        "SELECT COUNT(*) FROM audit_log",
+        "SELECT COUNT(*) FROM inspections",
+        "SELECT COUNT(*) FROM visit_notes",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM visit_notes",
+        "SELECT COUNT(*) FROM findings",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM findings",
+        "SELECT COUNT(*) FROM photos",
+        "SELECT COUNT(*) FROM blobs",
+        "SELECT COUNT(*) FROM changes",
+        "SELECT COUNT(*) FROM sync_conflicts",
+        "SELECT COUNT(*) FROM sync_devices",
+        "SELECT CAST(COALESCE(SUM(last_seq), 0) AS BIGINT) FROM sync_devices",
+        "SELECT COUNT(*) FROM sync_mutations",
+    ];
+    let mut out = Vec::new();
+    for sql in QUERIES {
+        let value: i64 = sqlx::query_scalar(sql)
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        out.push((sql, value));
+    }
+    out
+}
+
+/// The demo agency's own and sibling objects plus the foreign tenant.
+async fn world(server: &TestServer) -> World {
+    let date = chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+    let year = 2031;
+    let pool = &server.state.db.pool;
+    let user = |name: &'static str| async move {
+        scalar(server, "SELECT id FROM users WHERE username = $1", name).await
+    };
+    let (inspector1, inspector2) = (user("inspecteur1").await, user("inspecteur2").await);
+    let agency = scalar(
+        server,
+        "SELECT agency_id FROM users WHERE username = $1",
+        "gemeente1",
+    )
+    .await;
+    let own_authority = scalar(
+        server,
+        "SELECT authority_id FROM users WHERE username = $1",
+        "gemeente1",
+    )
+    .await;
+    let sibling_authority = scalar(
+        server,
+        "SELECT id FROM authorities WHERE kind = 'municipality' AND id <> $1 ORDER BY cbs_code LIMIT 1",
+        &own_authority,
+    )
+    .await;
+    let code = |id: String| async move {
+        scalar(
+            server,
+            "SELECT cbs_code FROM authorities WHERE id = $1",
+            &id,
+        )
+        .await
+    };
+    let (own_code, sibling_code) = (
+        code(own_authority.clone()).await,
+        code(sibling_authority.clone()).await,
+    );
+    let (template_id, template_version): (String, i64) = sqlx::query_as(
+        "SELECT id, version FROM checklist_templates WHERE agency_id = $1 ORDER BY id, version LIMIT 1",
+    )
+    .bind(&agency)
+    .fetch_one(pool)
+    .await
+    .expect("the demo has checklist templates");
+
+    let mut tx = pool.begin().await.unwrap();
+    let own_site = fixtures::insert_site(
+        &mut tx,
+        &agency,
+        &own_authority,
+        "MATRIX-OWN",
+        "Matrix eigen garage",
+    )
+    .await;
+    let sibling_site = fixtures::insert_site(
+        &mut tx,
+        &agency,
+        &sibling_authority,
+        "MATRIX-SIBLING",
+        "Matrix buurgarage",
+    )
+    .await;
+    let own_visit = fixtures::insert_visit(&mut tx, &agency, &own_site, &inspector1, date).await;
+    let sibling_visit =
+        fixtures::insert_visit(&mut tx, &agency, &sibling_site, &inspector2, date).await;
+    let own_line =
+        fixtures::insert_line(&mut tx, &agency, &own_authority, year, "Matrix eigen").await;
+    let sibling_line =
+        fixtures::insert_line(&mut tx, &agency, &sibling_authority, year, "Matrix buur").await;
+    tx.commit().await.unwrap();
+
+    let marker = "ZZVREEMD";
+    let foreign: ForeignTenant =
+        fixtures::foreign_tenant(server, marker, date, year, &template_id).await;
+
+    // Each scope's inspector pushes a note to their visit (applied) and an empty one (rejected,
+    // an open problem) from a device of their own, and uploads a blob.
+    let mut note: [String; 3] = Default::default();
+    let mut problem: [String; 3] = Default::default();
+    let mut device: [String; 3] = Default::default();
+    let mut blob: [(String, Vec<u8>); 3] = Default::default();
+    for (i, (username, visit)) in [
+        ("inspecteur1", &own_visit),
+        ("inspecteur2", &sibling_visit),
+        (foreign.inspector_username.as_str(), &foreign.visit_id),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let token = server.login(username).await;
+        let (d, n, p) = (
+            uuid::Uuid::new_v4().to_string(),
+            uuid::Uuid::new_v4().to_string(),
+            uuid::Uuid::new_v4().to_string(),
+        );
+        // `entity_id` is the new note's id.
+        let mutation = |seq: i64, id: String, entity_id: String, text: &str| {
+            json!({"id": id, "seq": seq, "type": "visit_note.add", "entity_id": entity_id,
+                "base_version": null, "at": "2027-02-01T09:00:00+01:00",
+                "data": {"visit_id": visit, "text": text}})
+        };
+        let pushed: Value = server
+            .client
+            .post(server.url("/api/v1/sync/push"))
+            .bearer_auth(&token)
+            .json(&json!({"device_id": d, "mutations": [
+                mutation(1, uuid::Uuid::new_v4().to_string(), n.clone(), "Matrix"),
+                mutation(2, p.clone(), uuid::Uuid::new_v4().to_string(), "   "),
+            ]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            pushed["results"][0]["status"], "applied",
+            "{username}: {pushed}"
+        );
+        assert_eq!(
+            pushed["results"][1]["error"]["code"], "note.invalid_text",
+            "{username}: {pushed}"
+        );
+        let bytes = format!("matrix blob of {username}").into_bytes();
+        let sha = sha256_hex(&bytes);
+        let stored = server
+            .client
+            .put(server.url(&format!("/api/v1/blobs/{sha}")))
+            .bearer_auth(&token)
+            .body(bytes.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stored.status(), 201, "blob of {username}");
+        (note[i], problem[i], device[i], blob[i]) = (n, p, d, (sha, bytes));
+    }
+
+    let mut everyone: Vec<String> = foreign.ids().into_iter().map(str::to_owned).collect();
+    everyone.push(marker.to_owned());
+    everyone.push(marker.to_lowercase());
+    everyone.extend([note[2].clone(), problem[2].clone(), device[2].clone()]);
+    let sibling_sync = [note[1].clone(), problem[1].clone(), device[1].clone()];
+    let mut hidden: [Vec<String>; 6] = Default::default();
+    for (i, h) in hidden.iter_mut().enumerate() {
+        *h = everyone.clone();
+        if i == INSPECTOR {
+            h.push(sibling_visit.clone());
+            h.extend(sibling_sync.iter().cloned());
+        }
+        if i == VIEWER {
+            h.extend([
+                sibling_visit.clone(),
+                sibling_site.clone(),
+                sibling_authority.clone(),
+                sibling_line.clone(),
+            ]);
+            h.extend(sibling_sync.iter().cloned());
+        }
+    }
+    World {
+        date: date.to_string(),
+        year,
+        authority: [
+            own_authority,
+            sibling_authority,
+            foreign.authority_id.clone(),
+        ],
+        authority_code: [own_code, sibling_code, foreign.authority_code.clone()],
+        site: [own_site, sibling_site, foreign.site_id.clone()],
+        visit: [own_visit, sibling_visit, foreign.visit_id.clone()],
+        line: [own_line, sibling_line, foreign.line_id.clone()],
+        line_version: [1, 1, 1],
+        template: [
+            (template_id.clone(), template_version),
+            (template_id.clone(), template_version),
+            (template_id, foreign.template_version),
+        ],
+        note,
+        problem,
+        device,
+        blob,
+        hidden,
+    }
+}
+
+async fn refresh(server: &TestServer, world: &mut World) {
+    for i in 0..3 {
+        world.line_version[i] =
+            sqlx::query_scalar("SELECT version FROM programme_lines WHERE id = $1")
+                .bind(&world.line[i])
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+    }
+}
+
+async fn login(server: &TestServer, username: Option<&str>) -> Option<String> {
+    match username {
+        Some(name) => Some(server.login(name).await),
+        None => None,
+    }
+}
+
+on_both_databases! {
+    async fn every_endpoint_answers_every_role_and_tenant_as_the_matrix_says(backend: Backend) {
+        let rows = matrix();
+
+        // The matrix covers exactly the served endpoints.
+        let served: BTreeSet<(&str, &str)> =
+            server::api::endpoints().iter().map(|e| (e.method, e.path)).collect();
+        let mut listed = BTreeSet::new();
+        for row in &rows {
+            assert!(listed.insert((row.method, row.path)), "{} {} is in the matrix twice", row.method, row.path);
+        }
+        let name = |(method, path): &(&str, &str)| format!("{method} /api/v1{path}");
+        let missing: Vec<String> = served.difference(&listed).map(name).collect();
+        let extra: Vec<String> = listed.difference(&served).map(name).collect();
+        assert!(missing.is_empty(), "served but without a row in the authorization matrix: {missing:?}");
+        assert!(extra.is_empty(), "in the authorization matrix but not served: {extra:?}");
+
+        let server = TestServer::with_demo(backend).await;
+        let mut world = world(&server).await;
+        let mut tokens = Vec::new();
+        for (_, username) in CALLERS {
+            tokens.push(login(&server, username).await);
+        }
+
+        let mut failures = Vec::new();
+        let mut cells = 0;
+        for row in &rows {
+            for scope in SCOPES {
+                let expected_row = match scope {
+                    Scope::Own => &row.own,
+                    Scope::Sibling => &row.sibling,
+                    Scope::Foreign => &row.foreign,
+                };
+                for (caller, (role, username)) in CALLERS.iter().enumerate() {
+                    cells += 1;
+                    refresh(&server, &mut world).await;
+                    let r = (row.request)(&world, scope);
+                    let token = if row.fresh_token {
+                        login(&server, *username).await
+                    } else {
+                        tokens[caller].clone()
+                    };
+                    let method = Method::from_bytes(row.method.as_bytes()).unwrap();
+                    let mut request = server.client.request(method, server.url(&r.target));
+                    if let Some(token) = &token {
+                        request = request.bearer_auth(token);
+                    }
+                    request = match &r.body {
+                        Body::None => request,
+                        Body::Json(v) => request.json(v),
+                        Body::Csv(text) => request.header("content-type", "text/csv").body(text.clone()),
+                        Body::Bytes(bytes) => request
+                            .header("content-type", "application/octet-stream")
+                            .body(bytes.clone()),
+                    };
+                    let before = snapshot(&server).await;
+                    let response = request.send().await.unwrap();
+                    let status = response.status().as_u16();
+                    let text = response.text().await.unwrap();
+                    let expected = expected_row[caller];
+                    let cell = format!("{} {} [{scope:?}] as {role}", row.method, r.target);
+                    if status != expected {
+                        failures.push(format!("{cell}: expected {expected}, got {status}: {text}"));
+                        continue;
+                    }
+                    for secret in &world.hidden[caller] {
+                        if text.contains(secret.as_str()) {
+                            failures.push(format!("{cell}: the answer leaks {secret}"));
+                        }
+                    }
+                    if (200..300).contains(&status) {
+                        if let (Scope::Own, Some(id)) = (scope, &r.shows) {
+                            if !text.contains(id.as_str()) {
+                                failures.push(format!("{cell}: the answer does not show {id}"));
+                            }
+                        }
+                        if let Some(results) = &row.results {
+                            let expected = results[world.at(scope)][caller];
+                            let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                            let result = &body["results"][0];
+                            let got = match result["status"].as_str() {
+                                Some("applied") => "applied",
+                                Some("rejected") => result["error"]["code"].as_str().unwrap_or("?"),
+                                _ => "?",
+                            };
+                            if got != expected {
+                                failures.push(format!("{cell}: the mutation came to {got}, not {expected}: {text}"));
+                            }
+                            let after = snapshot(&server).await;
+                            if expected == "applied" {
+                                if without_sync_bookkeeping(&after) == without_sync_bookkeeping(&before) {
+                                    failures.push(format!("{cell}: applied but nothing was written"));
+                                }
+                            } else {
+                                let (before, after) = (without_sync_bookkeeping(&before), without_sync_bookkeeping(&after));
+                                if before != after {
+                                    let changed: Vec<_> = before.iter().zip(&after).filter(|(b, a)| b != a).collect();
+                                    failures.push(format!("{cell}: rejected {expected} but changed the database: {changed:?}"));
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                    // A refusal: the error format with the code of its status (an answer to HEAD
+                    // has no body), and nothing changed, the sync bookkeeping included.
+                    let code = serde_json::from_str::<Value>(&text)
+                        .ok()
+                        .and_then(|v| v["error"]["code"].as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    if row.method != "HEAD" {
+                        match ErrorCode::parse(&code) {
+                            Some(c) if c.http_status() == status => {}
+                            _ => failures.push(format!("{cell}: {status} with error code {code:?}: {text}")),
+                        }
+                        if caller == 0 && code != "auth.required" {
+                            failures.push(format!("{cell}: anonymous gets {code:?}, not auth.required"));
+                        }
+                    }
+                    let after = snapshot(&server).await;
+                    if before != after {
+                        let changed: Vec<_> = before.iter().zip(&after).filter(|(b, a)| b != a).collect();
+                        failures.push(format!("{cell}: refused with {status} but changed the database: {changed:?}"));
+                    }
+                }
+            }
+        }
+        assert_eq!(cells, served.len() * CALLERS.len() * SCOPES.len());
+        assert!(failures.is_empty(), "{} of {cells} cells fail:\n{}", failures.len(), failures.join("\n"));
+    }
+}
+
+on_both_databases! {
+    async fn a_malformed_path_id_is_404_in_the_error_format(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let manager = server.login("manager").await;
+        let before = snapshot(&server).await;
+        for (method, path, body) in [
+            (Method::GET, "/api/v1/visits/not-a-uuid", None),
+            (Method::GET, "/api/v1/sites/not-a-uuid", None),
+            (Method::GET, "/api/v1/checklists/any/versions/first", None),
+            (Method::PUT, "/api/v1/programme/lines/not-a-uuid",
+                Some(json!({"base_version": 1, "planned_count": 1, "planned_hours": 1.0}))),
+        ] {
+            let mut request = server.client.request(method.clone(), server.url(path)).bearer_auth(&manager);
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 404, "{method} {path}");
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            assert_eq!(body["error"]["code"], "request.not_found", "{method} {path}");
+        }
+        assert_eq!(snapshot(&server).await, before);
+    }
+}
+
+async fn push(server: &TestServer, token: &str, body: &Value) -> (u16, Value) {
+    let response = server
+        .client
+        .post(server.url("/api/v1/sync/push"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+on_both_databases! {
+    async fn a_push_through_another_users_device_is_403_and_changes_nothing(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let world = world(&server).await;
+        let (first, second) = (server.login("inspecteur1").await, server.login("inspecteur2").await);
+        let device = uuid::Uuid::new_v4().to_string();
+        let (status, _) = push(&server, &first, &json!({"device_id": device, "mutations": []})).await;
+        assert_eq!(status, 200);
+        let device_row = || async {
+            sqlx::query_as::<_, (String, i64, Option<String>)>(
+                "SELECT user_id, last_seq, last_push_at FROM sync_devices WHERE device_id = $1",
+            )
+            .bind(&device)
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap()
+        };
+        let (row_before, before) = (device_row().await, snapshot(&server).await);
+        // inspecteur2 writing to their own visit, but through inspecteur1's device.
+        let mutation = json!({"id": uuid::Uuid::new_v4(), "seq": 1, "type": "visit_note.add",
+            "entity_id": uuid::Uuid::new_v4(), "base_version": null, "at": "2027-02-01T09:00:00+01:00",
+            "data": {"visit_id": world.visit[1], "text": "Via een vreemd apparaat"}});
+        let (status, body) = push(&server, &second, &json!({"device_id": device, "mutations": [mutation]})).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (403, Some("auth.forbidden")), "{body}");
+        assert_eq!(device_row().await, row_before);
+        assert_eq!(snapshot(&server).await, before, "nothing changes, the sync bookkeeping included");
+    }
+}
+
+on_both_databases! {
+    async fn malformed_sync_and_blob_requests_are_refused_in_the_error_format(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur1").await;
+        let before = snapshot(&server).await;
+
+        let response = server.client.get(server.url("/api/v1/sync/pull?cursor=bm90LWEtY3Vyc29y"))
+            .bearer_auth(&token).send().await.unwrap();
+        assert_eq!(response.status(), 400);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "request.invalid");
+
+        let mutations: Vec<Value> = (1..=501)
+            .map(|seq| json!({"id": uuid::Uuid::new_v4(), "seq": seq, "type": "visit_note.add",
+                "entity_id": uuid::Uuid::new_v4(), "base_version": null, "at": "2027-02-01T09:00:00+01:00",
+                "data": {"visit_id": uuid::Uuid::new_v4(), "text": "x"}}))
+            .collect();
+        let (status, body) = push(&server, &token, &json!({"device_id": uuid::Uuid::new_v4(), "mutations": mutations})).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (413, Some("request.too_large")), "{body}");
+
+        let response = server.client.put(server.url("/api/v1/blobs/NOT-HEX"))
+            .bearer_auth(&token).body("x").send().await.unwrap();
+        assert_eq!(response.status(), 400);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "request.invalid");
+
+        let response = server.client.head(server.url("/api/v1/blobs/NOT-HEX"))
+            .bearer_auth(&token).send().await.unwrap();
+        assert_eq!(response.status(), 400);
+        let unknown = sha256_hex(b"never uploaded");
+        let response = server.client.head(server.url(&format!("/api/v1/blobs/{unknown}")))
+            .bearer_auth(&token).send().await.unwrap();
+        assert_eq!(response.status(), 404);
+        assert_eq!(response.headers()["upload-offset"], "0");
+
+        assert_eq!(snapshot(&server).await, before);
+    }
+}
