@@ -200,6 +200,26 @@ async fn plan_agency(
             tracing::warn!(agency = agency_id, %day, "day was planned concurrently; keeping that plan");
             return Ok(PlanningSummary::default());
         }
+        // The planner is the actor: no person or device made this plan.
+        let date = day.to_string();
+        crate::audit::record(
+            &mut tx,
+            &crate::audit::AuditEntry {
+                actor_id: None,
+                device_id: None,
+                action: "planning.day",
+                entity: "planned_day",
+                entity_id: &date,
+                old_version: None,
+                new_version: Some(1),
+                details: serde_json::json!({
+                    "agency_id": agency_id,
+                    "visits": count,
+                    "model_version": computed.model_version,
+                }),
+            },
+        )
+        .await?;
     }
     for visit in &computed.visits {
         q::insert_visit(&mut tx, visit, &now).await?;

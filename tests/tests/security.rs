@@ -32,13 +32,20 @@ on_both_databases! {
 
     async fn logins_and_logouts_are_audited_in_an_intact_hash_chain(backend: Backend) {
         let server = TestServer::with_demo(backend).await;
+        let pool = &server.state.db.pool;
+        // Loading the demo already planned days, which the planner audits.
+        let server::audit::Verification::Intact { entries: before } = server::audit::verify(pool).await.unwrap() else {
+            panic!("the demo's audit trail is broken");
+        };
         let token = server.login("teamleider1").await;
         server.login("manager").await;
         let logout = server.client.post(server.url("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
         assert_eq!(logout.status(), 204);
-        let pool = &server.state.db.pool;
-        assert_eq!(server::audit::verify(pool).await.unwrap(), server::audit::Verification::Intact { entries: 3 });
-        let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq").fetch_all(pool).await.unwrap();
+        assert_eq!(server::audit::verify(pool).await.unwrap(), server::audit::Verification::Intact { entries: before + 3 });
+        let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'auth.%' ORDER BY seq")
+            .fetch_all(pool)
+            .await
+            .unwrap();
         assert_eq!(actions, ["auth.login", "auth.login", "auth.logout"]);
     }
 
