@@ -2,6 +2,7 @@
 //! SQLite always and on PostgreSQL too when `SCHOUW_TEST_POSTGRES_URL` is set (see `on_both_databases!`).
 
 pub mod fixtures;
+pub mod sim;
 
 use std::path::PathBuf;
 

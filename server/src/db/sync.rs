@@ -78,14 +78,18 @@ pub async fn outcome_by_seq(
         .await
 }
 
+/// A mutation received before under any seq. Another user's mutation counts as not found, so a
+/// guessed id reveals nothing about someone else's work.
 pub async fn outcome_by_id(
     tx: &mut Tx<'_>,
     mutation_id: &str,
+    user_id: &str,
 ) -> sqlx::Result<Option<StoredMutation>> {
     sqlx::query_as(
-        "SELECT mutation_id, seq, status, result FROM sync_mutations WHERE mutation_id = $1",
+        "SELECT mutation_id, seq, status, result FROM sync_mutations WHERE mutation_id = $1 AND user_id = $2",
     )
     .bind(mutation_id)
+    .bind(user_id)
     .fetch_optional(&mut **tx)
     .await
 }
@@ -660,4 +664,13 @@ pub async fn open_problems(
     .bind(user_id)
     .fetch_all(pool)
     .await
+}
+
+/// Whether any mutation, of any user, already has this id (the id is unique across the system).
+pub async fn mutation_id_exists(tx: &mut Tx<'_>, mutation_id: &str) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_mutations WHERE mutation_id = $1")
+        .bind(mutation_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
 }

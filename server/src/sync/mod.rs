@@ -121,7 +121,7 @@ pub async fn push(
             let id = mutation.id.to_string();
             let stored = match db::sync::outcome_by_seq(&mut tx, &device_id, mutation.seq).await? {
                 Some(stored) if stored.mutation_id == id => Some(stored),
-                _ => db::sync::outcome_by_id(&mut tx, &id).await?,
+                _ => db::sync::outcome_by_id(&mut tx, &id, &user_id).await?,
             };
             let result = match stored {
                 Some(stored) => replayed(mutation.id, &stored)?,
@@ -137,8 +137,16 @@ pub async fn push(
         }
         // The same mutation sent again under a new seq (e.g. after the device lost its counter):
         // never apply twice, answer with the first outcome and move the device past this seq.
-        if let Some(stored) = db::sync::outcome_by_id(&mut tx, &mutation.id.to_string()).await? {
+        let id = mutation.id.to_string();
+        if let Some(stored) = db::sync::outcome_by_id(&mut tx, &id, &user_id).await? {
             results.push(replayed(mutation.id, &stored)?);
+            last_seq = mutation.seq;
+            continue;
+        }
+        // Someone else's mutation id: refuse without saying whose or what came of it (recording it
+        // would violate the id's uniqueness).
+        if db::sync::mutation_id_exists(&mut tx, &id).await? {
+            results.push(Outcome::Rejected(ErrorCode::SyncInvalidData).result(mutation.id));
             last_seq = mutation.seq;
             continue;
         }

@@ -1,0 +1,212 @@
+//! Sync fault injection, concurrent work: two devices editing the same record, a visit reassigned
+//! while a tablet was offline, and tablet clocks that are days off. A stale base version is a
+//! recorded conflict, never an overwrite; a write the user may no longer make is rejected and kept
+//! for a person; device time never decides order (API.md "Sync").
+
+use serde_json::{json, Value};
+use shared::sync::{MutationResult, MutationStatus};
+use tests::sim::{a_template, invariants, visits_on, SimDevice};
+use tests::{demo_date, on_both_databases, TestServer};
+use uuid::Uuid;
+
+async fn user_column(server: &TestServer, column: &str, username: &str) -> String {
+    sqlx::query_scalar(&format!("SELECT {column} FROM users WHERE username = $1"))
+        .bind(username)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .expect("user")
+}
+
+/// The conflicts and rejections a team lead of the agency is shown (`GET /sync/problems`).
+async fn problems(server: &TestServer, username: &str) -> Vec<server::db::sync::ConflictRow> {
+    let agency = user_column(server, "agency_id", username).await;
+    server::db::sync::open_problems(&server.state.db.pool, &agency, None)
+        .await
+        .expect("problems")
+}
+
+fn only(results: &[MutationResult]) -> &MutationResult {
+    assert_eq!(results.len(), 1, "{results:?}");
+    &results[0]
+}
+
+async fn first_visit(server: &TestServer, token: &str) -> Value {
+    visits_on(&server.client, &server.base, token, demo_date()).await[0].clone()
+}
+
+on_both_databases! {
+    async fn two_devices_editing_the_same_note_give_one_edit_and_one_recorded_conflict(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur1").await;
+        let visit = first_visit(&server, &token).await;
+        let visit_id = visit["id"].as_str().unwrap();
+        let mut tablet = SimDevice::new(&server.base, server.client.clone(), &token);
+        let mut phone = SimDevice::new(&server.base, server.client.clone(), &token);
+        let note = tablet.add_note(visit_id, "Vetput vol");
+        tablet.flush(10).await;
+        phone.pull().await;
+        assert_eq!(phone.records[&note].version, 1);
+
+        tablet.edit_note(note, "Vetput vol, ledigingsbewijs ontbreekt");
+        phone.edit_note(note, "Vetput geleegd op 12 november");
+        let applied = tablet.flush(10).await;
+        assert_eq!(only(&applied).status, MutationStatus::Applied);
+        let conflict = phone.flush(10).await;
+        let conflict = only(&conflict);
+        assert_eq!(conflict.status, MutationStatus::Conflict);
+        assert_eq!(conflict.version, Some(2), "the current version is reported");
+
+        let pool = &server.state.db.pool;
+        let text: String = sqlx::query_scalar("SELECT text FROM visit_notes WHERE id = $1")
+            .bind(note.to_string()).fetch_one(pool).await.unwrap();
+        assert_eq!(text, "Vetput vol, ledigingsbewijs ontbreekt", "the stale edit did not overwrite");
+        let (entity, base, current, data): (String, Option<i64>, Option<i64>, String) = sqlx::query_as(
+            "SELECT entity, base_version, current_version, data FROM sync_conflicts WHERE mutation_id = $1")
+            .bind(conflict.id.to_string()).fetch_one(pool).await.unwrap();
+        assert_eq!((entity.as_str(), base, current), ("visit_note", Some(1), Some(2)));
+        assert!(data.contains("Vetput geleegd op 12 november"), "the losing text is kept: {data}");
+        let shown = problems(&server, "inspecteur1").await;
+        assert!(shown.iter().any(|p| p.problem == "conflict" && p.mutation_id == conflict.id.to_string()));
+
+        for device in [&tablet, &phone] {
+            invariants::exactly_once(pool, device).await;
+        }
+        invariants::note_history(pool, &note.to_string()).await;
+        for device in [&mut tablet, &mut phone] {
+            device.pull().await;
+            invariants::converged(pool, device, &[note.to_string()]).await;
+        }
+    }
+
+    async fn two_devices_starting_a_visit_and_answering_one_item_give_one_answer_and_recorded_conflicts(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur2").await;
+        let visit = first_visit(&server, &token).await;
+        let visit_id = visit["id"].as_str().unwrap();
+        let visit_uuid: Uuid = visit_id.parse().unwrap();
+        let (template, version, items) = a_template(&server.client, &server.base, &token).await;
+        let start = json!({"template_id": template, "template_version": version});
+        let mut tablet = SimDevice::new(&server.base, server.client.clone(), &token);
+        let mut phone = SimDevice::new(&server.base, server.client.clone(), &token);
+
+        tablet.queue("visit.start", visit_uuid, Some(1), start.clone());
+        phone.queue("visit.start", visit_uuid, Some(1), start);
+        assert_eq!(only(&tablet.flush(10).await).status, MutationStatus::Applied);
+        let second_start = phone.flush(10).await;
+        assert_eq!(only(&second_start).status, MutationStatus::Conflict);
+        assert_eq!(only(&second_start).version, Some(2));
+
+        let answer = |t: &str| json!({"visit_id": visit_id, "item_id": items[0], "answer": {"type": t}, "note": null});
+        let finding = Uuid::new_v4();
+        tablet.queue("finding.upsert", finding, None, answer("not_applicable"));
+        phone.queue("finding.upsert", Uuid::new_v4(), None, answer("not_applicable"));
+        assert_eq!(only(&tablet.flush(10).await).status, MutationStatus::Applied);
+        assert_eq!(only(&phone.flush(10).await).status, MutationStatus::Conflict, "a second answer to one item");
+
+        tablet.queue("finding.upsert", finding, Some(1), json!({"visit_id": visit_id, "item_id": items[0],
+            "answer": {"type": "not_applicable"}, "note": "Niet van toepassing: geen opslag"}));
+        phone.queue("finding.upsert", finding, Some(1), json!({"visit_id": visit_id, "item_id": items[0],
+            "answer": {"type": "not_applicable"}, "note": "Anders"}));
+        assert_eq!(only(&tablet.flush(10).await).status, MutationStatus::Applied);
+        assert_eq!(only(&phone.flush(10).await).status, MutationStatus::Conflict);
+
+        let pool = &server.state.db.pool;
+        let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
+            "SELECT id, version, note FROM findings WHERE visit_id = $1")
+            .bind(visit_id).fetch_all(pool).await.unwrap();
+        assert_eq!(rows, vec![(finding.to_string(), 2, Some("Niet van toepassing: geen opslag".to_owned()))]);
+        let conflicts = invariants::count(pool,
+            "SELECT COUNT(*) FROM sync_conflicts WHERE device_id = $1", &phone.device_id.to_string()).await;
+        assert_eq!(conflicts, 3);
+        for device in [&tablet, &phone] {
+            invariants::exactly_once(pool, device).await;
+        }
+    }
+
+    async fn a_visit_reassigned_while_the_tablet_was_offline_gets_its_writes_rejected_and_recorded(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur3").await;
+        let visit = first_visit(&server, &token).await;
+        let visit_id = visit["id"].as_str().unwrap();
+        let (template, version, items) = a_template(&server.client, &server.base, &token).await;
+        let mut tablet = SimDevice::new(&server.base, server.client.clone(), &token);
+        tablet.queue("visit.start", visit_id.parse().unwrap(), Some(1),
+            json!({"template_id": template, "template_version": version}));
+        assert_eq!(only(&tablet.flush(10).await).status, MutationStatus::Applied);
+
+        // Offline: a note, an answer and the finish are written on the tablet ...
+        tablet.add_note(visit_id, "Geen toegang tot het terrein");
+        tablet.queue("finding.upsert", Uuid::new_v4(), None,
+            json!({"visit_id": visit_id, "item_id": items[0], "answer": {"type": "not_applicable"}, "note": null}));
+        tablet.queue("visit.finish", visit_id.parse().unwrap(), Some(2), json!({"hours_spent": 1.5}));
+        // ... while the office gives the visit to another inspector.
+        let other = user_column(&server, "id", "inspecteur4").await;
+        // (at the end of their route: route order is unique per inspector and day)
+        sqlx::query("UPDATE visits SET inspector_id = $1, route_order = 99 WHERE id = $2")
+            .bind(&other).bind(visit_id).execute(&server.state.db.pool).await.unwrap();
+
+        let results = tablet.flush(10).await;
+        assert_eq!(results.len(), 3);
+        for r in &results {
+            assert_eq!(r.status, MutationStatus::Rejected);
+            assert_eq!(r.error.as_ref().unwrap().code, "auth.forbidden");
+        }
+        let pool = &server.state.db.pool;
+        invariants::exactly_once(pool, &tablet).await;
+        assert_eq!(invariants::count(pool, "SELECT COUNT(*) FROM visit_notes WHERE visit_id = $1", visit_id).await, 0);
+        assert_eq!(invariants::count(pool, "SELECT COUNT(*) FROM findings WHERE visit_id = $1", visit_id).await, 0);
+        let status: String = sqlx::query_scalar("SELECT status FROM visits WHERE id = $1")
+            .bind(visit_id).fetch_one(pool).await.unwrap();
+        assert_eq!(status, "in_progress", "the finish was not applied");
+        let shown = problems(&server, "inspecteur3").await;
+        for r in &results {
+            assert!(shown.iter().any(|p| p.problem == "rejected" && p.mutation_id == r.id.to_string()),
+                "rejection {} is shown to the team lead", r.id);
+        }
+    }
+
+    async fn device_clocks_days_off_change_nothing_about_order(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur5").await;
+        let visit = first_visit(&server, &token).await;
+        let visit_id = visit["id"].as_str().unwrap();
+        let mut ahead = SimDevice::new(&server.base, server.client.clone(), &token);
+        ahead.clock_skew = chrono::Duration::days(9);
+        let mut behind = SimDevice::new(&server.base, server.client.clone(), &token);
+        behind.clock_skew = chrono::Duration::days(-12);
+
+        // Within one device, seq decides even when device time runs backwards.
+        let note = behind.add_note(visit_id, "Eerste versie");
+        behind.clock_skew = chrono::Duration::days(-30);
+        behind.edit_note(note, "Tweede versie, klok nog verder terug");
+        let results = behind.flush(10).await;
+        assert!(results.iter().all(|r| r.status == MutationStatus::Applied), "{results:?}");
+
+        // Between devices, the later device time does not win: the stale base is a conflict
+        // whichever clock is ahead.
+        ahead.pull().await;
+        ahead.edit_note(note, "Versie van de tablet met de klok vooruit");
+        behind.edit_note(note, "Versie van de tablet met de klok achter");
+        assert_eq!(only(&behind.flush(10).await).status, MutationStatus::Applied);
+        assert_eq!(only(&ahead.flush(10).await).status, MutationStatus::Conflict);
+
+        let pool = &server.state.db.pool;
+        let text: String = sqlx::query_scalar("SELECT text FROM visit_notes WHERE id = $1")
+            .bind(note.to_string()).fetch_one(pool).await.unwrap();
+        assert_eq!(text, "Versie van de tablet met de klok achter");
+        // Device time is recorded as sent, never rewritten.
+        for m in behind.written.values().chain(ahead.written.values()) {
+            let at: String = sqlx::query_scalar("SELECT device_at FROM sync_mutations WHERE mutation_id = $1")
+                .bind(m.id.to_string()).fetch_one(pool).await.unwrap();
+            assert_eq!(at, m.at);
+        }
+        // The feed is in commit order: versions 1, 2, 3 of the note, whatever the device clocks said.
+        let mut reader = SimDevice::new(&server.base, server.client.clone(), &token);
+        reader.pull().await;
+        invariants::note_history(pool, &note.to_string()).await;
+        invariants::converged(pool, &reader, &[note.to_string()]).await;
+        for device in [&ahead, &behind] {
+            invariants::exactly_once(pool, device).await;
+        }
+    }
+}
