@@ -145,6 +145,19 @@ pub struct ImageInfo {
     pub height: u32,
 }
 
+/// Decoding a photo takes tens of megabytes and a core for a moment: at most this many at once, so
+/// a burst of uploads queues instead of exhausting memory.
+static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Decodes a stored blob once, under the decode limit; `None` when it is not a valid image.
+pub async fn inspect_stored(store: &BlobStore, sha256: &str) -> std::io::Result<Option<ImageInfo>> {
+    let _permit = DECODES.acquire().await.map_err(std::io::Error::other)?;
+    let bytes = store.read(sha256).await?;
+    tokio::task::spawn_blocking(move || validate_image(&bytes))
+        .await
+        .map_err(std::io::Error::other)
+}
+
 /// Decodes the image with explicit limits, so a decompression bomb or a non-image is refused
 /// instead of exhausting memory. CPU-heavy: call from `spawn_blocking`.
 pub fn validate_image(bytes: &[u8]) -> Option<ImageInfo> {

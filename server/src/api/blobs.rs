@@ -107,14 +107,20 @@ pub async fn put(
     }
     match store.finish(&sha256).await.map_err(anyhow::Error::from)? {
         Ok(size) => {
+            let image = crate::blobs::inspect_stored(store, &sha256)
+                .await
+                .map_err(anyhow::Error::from)?;
             let size = i64::try_from(size).map_err(anyhow::Error::from)?;
             sqlx::query(
-                "INSERT INTO blobs (sha256, size_bytes, stored_at) SELECT $1, $2, $3 \
-                 WHERE NOT EXISTS (SELECT 1 FROM blobs WHERE sha256 = $1)",
+                "INSERT INTO blobs (sha256, size_bytes, stored_at, content_type, width, height) \
+                 SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM blobs WHERE sha256 = $1)",
             )
             .bind(&sha256)
             .bind(size)
             .bind(db::now_text())
+            .bind(image.as_ref().map(|i| i.content_type))
+            .bind(image.as_ref().map(|i| i64::from(i.width)))
+            .bind(image.as_ref().map(|i| i64::from(i.height)))
             .execute(&state.db.pool)
             .await?;
             Ok(with_offset(

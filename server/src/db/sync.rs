@@ -674,3 +674,18 @@ pub async fn mutation_id_exists(tx: &mut Tx<'_>, mutation_id: &str) -> sqlx::Res
         .await?;
     Ok(n > 0)
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BlobRow {
+    pub size_bytes: i64,
+    pub content_type: Option<String>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+}
+
+pub async fn blob(tx: &mut Tx<'_>, sha256: &str) -> sqlx::Result<Option<BlobRow>> {
+    sqlx::query_as("SELECT size_bytes, content_type, width, height FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(&mut **tx)
+        .await
+}

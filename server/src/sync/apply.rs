@@ -17,10 +17,8 @@ use shared::{ErrorCode, Role};
 use super::Outcome;
 use crate::audit::{self, AuditEntry};
 use crate::auth::AuthUser;
-use crate::blobs;
 use crate::db::{self, sync::VisitState};
 use crate::error::AppError;
-use crate::AppState;
 
 type Tx<'c> = Transaction<'c, Any>;
 
@@ -29,7 +27,6 @@ const ON_SITE_RADIUS_M: f64 = 250.0;
 
 pub(crate) async fn apply(
     tx: &mut Tx<'_>,
-    state: &AppState,
     user: &AuthUser,
     device_id: &str,
     m: &Mutation,
@@ -45,7 +42,7 @@ pub(crate) async fn apply(
         kind::VISIT_START => visit_start(tx, &ctx).await,
         kind::VISIT_FINISH => visit_finish(tx, &ctx).await,
         kind::FINDING_UPSERT => finding_upsert(tx, &ctx).await,
-        kind::PHOTO_ATTACH => photo_attach(tx, state, &ctx).await,
+        kind::PHOTO_ATTACH => photo_attach(tx, &ctx).await,
         _ => Ok(Outcome::Rejected(ErrorCode::SyncUnknownKind)),
     }
 }
@@ -413,11 +410,7 @@ async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppEr
     }
 }
 
-async fn photo_attach(
-    tx: &mut Tx<'_>,
-    state: &AppState,
-    ctx: &Ctx<'_>,
-) -> Result<Outcome, AppError> {
+async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: PhotoAttach = step!(ctx.data());
     if !shared::sync::is_sha256_hex(&data.sha256) || ctx.mutation.base_version.is_some() {
         return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
@@ -433,18 +426,14 @@ async fn photo_attach(
             _ => return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity)),
         }
     }
-    let Some(size) = db::sync::blob_size(&mut **tx, &data.sha256).await? else {
+    // The image was decoded (with limits) when its upload finished; only the verdict is read here,
+    // so no image work happens while the push holds the write lock.
+    let Some(blob) = db::sync::blob(tx, &data.sha256).await? else {
         return Ok(Outcome::Rejected(ErrorCode::PhotoBlobMissing));
     };
-    let bytes = state
-        .blobs
-        .read(&data.sha256)
-        .await
-        .map_err(anyhow::Error::from)?;
-    let info = tokio::task::spawn_blocking(move || blobs::validate_image(&bytes))
-        .await
-        .map_err(anyhow::Error::from)?;
-    let Some(info) = info else {
+    let (Some(content_type), Some(width), Some(height)) =
+        (blob.content_type, blob.width, blob.height)
+    else {
         return Ok(Outcome::Rejected(ErrorCode::PhotoInvalidImage));
     };
     let row = db::sync::PhotoRow {
@@ -452,10 +441,10 @@ async fn photo_attach(
         visit_id: visit.id.clone(),
         finding_id: data.finding_id.map(|f| f.to_string()),
         sha256: data.sha256.clone(),
-        size_bytes: size,
-        content_type: info.content_type.to_owned(),
-        width: Some(i64::from(info.width)),
-        height: Some(i64::from(info.height)),
+        size_bytes: blob.size_bytes,
+        content_type,
+        width: Some(width),
+        height: Some(height),
         captured_at: data.captured_at.clone(),
         lat: data.position.map(|p| p.lat),
         lon: data.position.map(|p| p.lon),

@@ -150,7 +150,7 @@ pub async fn push(
             last_seq = mutation.seq;
             continue;
         }
-        let outcome = apply::apply(&mut tx, state, user, &device_id, mutation).await?;
+        let outcome = apply::apply(&mut tx, user, &device_id, mutation).await?;
         let result = outcome.result(mutation.id);
         record(
             &mut tx, &device_id, &user_id, mutation, &outcome, &result, &now,
