@@ -139,6 +139,7 @@ pub async fn answer(
                     version: None,
                     unsent: 1,
                     awaiting: None,
+                    lhso: None,
                 },
                 None,
                 0,
@@ -199,6 +200,23 @@ pub async fn edit_note(visit_id: Uuid, note_id: Uuid, text: String) -> Result<()
     })
     .await
     .map(|_| ())
+}
+
+/// Keeps the LHSO assessment with its finding, on this device only (one strict transaction;
+/// no outbox mutation: the server has no mutation kind for it yet).
+pub async fn save_assessment(
+    finding_id: Uuid,
+    record: crate::lhso::LhsoRecord,
+) -> Result<(), StoreError> {
+    let tx = store::WriteTx::begin(&[store::FINDINGS], true).await?;
+    let key = store::key(&finding_id);
+    let Some(mut finding) = tx.get::<LocalFinding>(store::FINDINGS, &key).await? else {
+        tx.abort();
+        return Err(missing());
+    };
+    finding.lhso = Some(record);
+    tx.put(store::FINDINGS, &key, &finding)?;
+    tx.commit().await
 }
 
 /// A note's text is 1..=4000 characters (API.md).

@@ -62,19 +62,19 @@ async fn send<R: DeserializeOwned>(
     if response.ok() {
         // An empty body (204) parses as JSON null for unit-like results.
         let text = if text.is_empty() { "null" } else { &text };
-        return serde_json::from_str(text).map_err(|_| ApiFailure::Api {
+        return crate::store::parse_json(text).ok_or_else(|| ApiFailure::Api {
             status,
             code: "server.internal".into(),
             message: String::new(),
         });
     }
-    match serde_json::from_str::<ApiError>(&text) {
-        Ok(e) => Err(ApiFailure::Api {
+    match crate::store::parse_json::<ApiError>(&text) {
+        Some(e) => Err(ApiFailure::Api {
             status,
             code: e.error.code,
             message: e.error.message,
         }),
-        Err(_) => Err(ApiFailure::Api {
+        None => Err(ApiFailure::Api {
             status,
             code: "server.internal".into(),
             message: String::new(),

@@ -9,7 +9,9 @@
 //! pass transaction options, and a relaxed commit may be lost on a power cut after the screen
 //! already said "opgeslagen".
 //!
-//! Records are stored as JSON strings (serde), so the Rust types are the schema.
+//! Records are stored as JSON strings (serde), so the Rust types are the schema. They are written
+//! with serde_json and read back through `JSON.parse` and serde-wasm-bindgen (one deserialiser
+//! for every type in the bundle, shared with the API answers).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -125,6 +127,10 @@ pub struct LocalFinding {
     pub unsent: u32,
     #[serde(default)]
     pub awaiting: Option<i64>,
+    /// The LHSO assessment of this violation. Kept on this device only: it is not part of the
+    /// finding's mutation and the server does not have it yet.
+    #[serde(default)]
+    pub lhso: Option<crate::lhso::LhsoRecord>,
 }
 
 /// Which local store an outbox mutation's entity lives in.
@@ -234,10 +240,20 @@ pub fn to_js<T: Serialize>(value: &T) -> JsValue {
     JsValue::from_str(&serde_json::to_string(value).unwrap_or_default())
 }
 
+/// Reads a stored record (a JSON string). Parsed by the browser's `JSON.parse` and read with
+/// serde-wasm-bindgen: the bundle then carries no serde_json deserialiser per record type.
 pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
-    value
-        .as_string()
-        .and_then(|s| serde_json::from_str(&s).ok())
+    parse_json(&value.as_string()?)
+}
+
+/// Parses JSON text (a stored record, an API answer) through `JSON.parse`.
+pub fn parse_json<T: DeserializeOwned>(text: &str) -> Option<T> {
+    from_value(js_sys::JSON::parse(text).ok()?)
+}
+
+/// Reads a parsed JSON value into a Rust type.
+pub fn from_value<T: DeserializeOwned>(value: JsValue) -> Option<T> {
+    serde_wasm_bindgen::from_value(value).ok()
 }
 
 pub fn key(id: &Uuid) -> JsValue {
@@ -309,7 +325,8 @@ impl WriteTx {
         self.put_raw(store, key, &to_js(value))
     }
 
-    fn put_raw(&self, store: &str, key: &JsValue, value: &JsValue) -> StoreResult<()> {
+    /// Stores `value` as it is (a JSON string already).
+    pub fn put_raw(&self, store: &str, key: &JsValue, value: &JsValue) -> StoreResult<()> {
         self.tx.object_store(store)?.put_with_key(value, key)?;
         Ok(())
     }

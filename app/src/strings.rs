@@ -1,6 +1,7 @@
 //! Every user-facing text of the app, in Dutch, in one place so a second language can be added.
 
 use shared::checklist::Theme;
+use shared::lhso::Intervention;
 
 use crate::store::Delivery;
 use shared::planner::VisitKind;
@@ -134,6 +135,63 @@ pub const REPEAT: &str = "herhaald";
 pub const DEADLINE: &str = "hersteltermijn";
 pub const REMEDIED: &str = "hersteld op";
 pub const SITE: &str = "Locatie";
+
+// LHSO (landelijke handhavingsstrategie): scoring a violation on the device.
+pub const LHSO_OPEN: &str = "Overtreding inschalen";
+pub const LHSO_REOPEN: &str = "Opnieuw inschalen";
+pub const LHSO_TITLE: &str = "Inschaling volgens de LHSO";
+pub const LHSO_DEFAULT_SUFFIX: &str = "niet door uw omgevingsdienst vastgesteld";
+pub const LHSO_MATRIX: &str = "Matrix";
+pub const LHSO_REPEAT: &str = "Herhaalde overtreding op deze locatie (verzwarende omstandigheid)";
+pub const LHSO_ANSWER_ALL: &str = "Beantwoord alle vragen voor een voorgestelde cel.";
+pub const LHSO_SUGGESTED: &str = "Voorgestelde cel";
+pub const LHSO_CHOSEN: &str = "Gekozen cel";
+pub const LHSO_BOA_YES: &str =
+    "Overleg met een BOA of het Openbaar Ministerie over strafrechtelijk optreden.";
+pub const LHSO_BOA_NO: &str = "Bestuursrechtelijk optreden; strafrechtelijk overleg is niet nodig.";
+pub const LHSO_INTERVENTIONS: &str = "Voorgestelde interventies";
+pub const LHSO_DEADLINE: &str = "Hersteltermijn tot";
+pub const LHSO_NO_DEADLINE: &str = "Geen hersteltermijn";
+pub const LHSO_EXPLANATION: &str = "Toelichting";
+pub const LHSO_CELL: &str = "Cel";
+pub const LHSO_REASON: &str = "Reden voor afwijking van de voorgestelde cel";
+pub const LHSO_REASON_NEEDED: &str =
+    "Een andere cel dan de voorgestelde kiest u alleen met een schriftelijke reden.";
+pub const LHSO_SAVE: &str = "Inschaling opslaan";
+pub const LHSO_DEVIATION: &str = "Afwijking van de voorgestelde cel";
+pub const LHSO_LOCAL_ONLY: &str = "alleen op dit apparaat";
+pub const LHSO_LOCAL_ONLY_NOTE: &str =
+    "De inschaling wordt nog niet naar de server verzonden; ze staat alleen op dit apparaat.";
+pub const LHSO_UNAVAILABLE: &str = "De LHSO-matrix is op dit apparaat niet beschikbaar.";
+
+/// Which matrix gave the advice: a default is always labelled as such.
+pub fn lhso_matrix_label(version: &str, is_default: bool) -> String {
+    if is_default {
+        format!("Standaardmatrix {version} — {LHSO_DEFAULT_SUFFIX}")
+    } else {
+        format!("{LHSO_MATRIX} {version}")
+    }
+}
+
+/// Dutch display names of the intervention codes (the codes are the API's vocabulary).
+pub fn intervention_label(i: Intervention) -> &'static str {
+    match i {
+        Intervention::Inform => "Informeren",
+        Intervention::Address => "Aanspreken",
+        Intervention::Warn => "Waarschuwen",
+        Intervention::AdministrativeTalk => "Bestuurlijk gesprek",
+        Intervention::IntensifiedSupervision => "Verscherpt toezicht",
+        Intervention::PenaltyOrder => "Last onder dwangsom",
+        Intervention::EnforcementOrder => "Last onder bestuursdwang",
+        Intervention::TemporaryShutdown => "Tijdelijke stillegging",
+        Intervention::Closure => "Sluiting",
+        Intervention::PermitSuspension => "Schorsing vergunning",
+        Intervention::PermitWithdrawal => "Intrekking vergunning",
+        Intervention::AdministrativeFine => "Bestuurlijke boete",
+        Intervention::OfficialReport => "Proces-verbaal",
+        Intervention::PunishmentOrder => "Strafbeschikking",
+    }
+}
 pub const SECTOR: &str = "Branche";
 pub const RULE: &str = "Regel";
 

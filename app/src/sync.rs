@@ -23,7 +23,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use serde_json::value::RawValue;
 use shared::checklist::Answer;
 use shared::sync::{MutationStatus, PendingReport, PushRequest, PushResponse};
 use shared::visit::{DayVisits, Visit, VisitStatus};
@@ -531,8 +530,8 @@ async fn pull(token: &str) -> Result<(), String> {
     }
 }
 
-/// `shared::sync::PullResponse`, with each entity's JSON kept as text and parsed once into the
-/// app's own type (not through `serde_json::Value`, which doubles the deserialisers shipped).
+/// `shared::sync::PullResponse`, with each entity's JSON kept as the parsed JS value and read once
+/// into the app's own type (not through `serde_json::Value`, which doubles the deserialisers).
 #[derive(Deserialize)]
 struct PullPage {
     changes: Vec<RawChange>,
@@ -546,12 +545,21 @@ struct RawChange {
     entity_id: Uuid,
     version: i64,
     op: String,
-    data: Option<Box<RawValue>>,
+    /// `null` (or absent) for a deletion.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    data: JsValue,
 }
 
 impl RawChange {
+    fn has_data(&self) -> bool {
+        !self.data.is_null() && !self.data.is_undefined()
+    }
+
     fn parse<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
-        serde_json::from_str(self.data.as_ref()?.get()).ok()
+        if !self.has_data() {
+            return None;
+        }
+        store::from_value(self.data.clone())
     }
 }
 
@@ -602,7 +610,7 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
     .await?;
     for change in changes {
         let id = key(&change.entity_id);
-        let removed = change.op == "delete" || change.data.is_none();
+        let removed = change.op == "delete" || !change.has_data();
         match change.entity.as_str() {
             "visit" => {
                 let local: Option<LocalVisit> = tx.get(store::VISITS, &id).await?;
@@ -682,6 +690,7 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                 let Some(data) = change.parse::<FindingData>() else {
                     continue;
                 };
+                let (awaiting, lhso) = local.map_or((None, None), |f| (f.awaiting, f.lhso));
                 let finding = LocalFinding {
                     id: change.entity_id,
                     visit_id: data.visit_id,
@@ -690,7 +699,9 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                     note: data.note,
                     version: Some(change.version),
                     unsent: 0,
-                    awaiting: confirmed(local.and_then(|f| f.awaiting), change.version),
+                    awaiting: confirmed(awaiting, change.version),
+                    // The assessment lives on this device only: the feed never carries it.
+                    lhso,
                 };
                 tx.put(store::FINDINGS, &id, &finding)?;
             }
@@ -721,7 +732,8 @@ pub fn new_local_visit(visit: Visit) -> LocalVisit {
 /// `GET /checklists`; each template is stored as the server's JSON text under `id@version`.
 #[derive(Deserialize)]
 struct Templates {
-    templates: Vec<Box<RawValue>>,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    templates: JsValue,
 }
 
 #[derive(Deserialize)]
@@ -747,15 +759,19 @@ async fn refresh_working_set(token: &str) -> Result<(), String> {
     let tx = WriteTx::begin(&[store::TEMPLATES], false)
         .await
         .map_err(storage_text)?;
-    for raw in templates.templates {
-        if let Ok(t) = serde_json::from_str::<TemplateId>(raw.get()) {
-            tx.put(
-                store::TEMPLATES,
-                &store::template_key(&t.id, t.version),
-                &raw,
-            )
-            .map_err(storage_text)?;
-        }
+    for raw in js_sys::Array::from(&templates.templates).iter() {
+        let (Some(t), Ok(text)) = (
+            store::from_value::<TemplateId>(raw.clone()),
+            js_sys::JSON::stringify(&raw),
+        ) else {
+            continue;
+        };
+        tx.put_raw(
+            store::TEMPLATES,
+            &store::template_key(&t.id, t.version),
+            &text.into(),
+        )
+        .map_err(storage_text)?;
     }
     tx.commit().await.map_err(storage_text)?;
 

@@ -3,6 +3,7 @@
 //! `router(state)` builds the whole HTTP surface so tests can serve it on port 0; `main.rs` is a
 //! thin CLI around it.
 
+pub mod agency_config;
 pub mod api;
 pub mod audit;
 pub mod auth;

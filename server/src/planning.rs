@@ -162,6 +162,7 @@ async fn plan_agency(
     }
     let data = AgencyData {
         agency_id: agency_id.to_owned(),
+        model: crate::agency_config::active_risk_model(pool, agency_id).await?,
         sites: q::sites(pool, agency_id).await?,
         inspections: q::inspections(pool, agency_id).await?,
         violations: q::violations(pool, agency_id).await?,
@@ -234,6 +235,9 @@ async fn plan_agency(
 /// Everything read from the database for one agency's planning run.
 pub struct AgencyData {
     pub agency_id: String,
+    /// The agency's active risk model (the shipped default when it has none); its version is
+    /// recorded with every planned day.
+    pub model: RiskModel,
     pub sites: Vec<SiteRiskRow>,
     pub inspections: Vec<InspectionRow>,
     pub violations: Vec<ViolationRow>,
@@ -254,7 +258,7 @@ pub fn compute(
     today: NaiveDate,
     days: &[NaiveDate],
 ) -> anyhow::Result<Computed> {
-    let model = RiskModel::default_2026();
+    let model = &data.model;
     let mut summary = PlanningSummary {
         days: days.to_vec(),
         ..PlanningSummary::default()
@@ -266,7 +270,7 @@ pub fn compute(
 
     let started = Instant::now();
     let profiles = profiles(data)?;
-    let ranked = risk::rank_sites(&model, &profiles, today);
+    let ranked = risk::rank_sites(model, &profiles, today);
     summary.rank_ms = started.elapsed().as_millis();
 
     let started = Instant::now();
@@ -355,7 +359,7 @@ pub fn compute(
     summary.visits = visits.len();
     Ok(Computed {
         visits,
-        model_version: model.version,
+        model_version: model.version.clone(),
         summary,
     })
 }
@@ -612,6 +616,7 @@ mod tests {
         };
         AgencyData {
             agency_id: Uuid::from_u128(99).to_string(),
+            model: RiskModel::default_2026(),
             sites: (1..=30).map(|n| site(n, 51.9 + n as f64 * 0.002)).collect(),
             inspections: vec![InspectionRow {
                 id: Uuid::from_u128(1001).to_string(),

@@ -34,10 +34,12 @@ pub enum ErrorCode {
     RecordDuplicate,
     RecordVersionConflict,
     ImportRejected,
+    ConfigInvalidLhsoMatrix,
+    ConfigInvalidRiskModel,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::SyncSeqGap,
         ErrorCode::SyncInvalidData,
         ErrorCode::SyncUnknownKind,
@@ -64,6 +66,8 @@ impl ErrorCode {
         ErrorCode::RecordDuplicate,
         ErrorCode::RecordVersionConflict,
         ErrorCode::ImportRejected,
+        ErrorCode::ConfigInvalidLhsoMatrix,
+        ErrorCode::ConfigInvalidRiskModel,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +98,8 @@ impl ErrorCode {
             ErrorCode::RecordDuplicate => "record.duplicate",
             ErrorCode::RecordVersionConflict => "record.version_conflict",
             ErrorCode::ImportRejected => "import.rejected",
+            ErrorCode::ConfigInvalidLhsoMatrix => "config.invalid_lhso_matrix",
+            ErrorCode::ConfigInvalidRiskModel => "config.invalid_risk_model",
         }
     }
 
@@ -118,7 +124,9 @@ impl ErrorCode {
             ErrorCode::BlobOffsetMismatch => 409,
             ErrorCode::RequestInvalid
             | ErrorCode::LhsoInvalidInput
-            | ErrorCode::ProgrammeInvalidLine => 400,
+            | ErrorCode::ProgrammeInvalidLine
+            | ErrorCode::ConfigInvalidLhsoMatrix
+            | ErrorCode::ConfigInvalidRiskModel => 400,
             ErrorCode::RecordDuplicate | ErrorCode::RecordVersionConflict => 409,
             ErrorCode::AuthRequired | ErrorCode::AuthInvalidCredentials => 401,
             ErrorCode::AuthForbidden => 403,
@@ -169,6 +177,12 @@ impl ErrorCode {
             }
             ErrorCode::ImportRejected => {
                 "Het bestand is niet geïmporteerd: één of meer regels zijn afgekeurd. Er is niets gewijzigd."
+            }
+            ErrorCode::ConfigInvalidLhsoMatrix => {
+                "De LHSO-matrix is ongeldig: controleer versie, cellen, interventies (nooit lichter bij zwaardere cellen), vragen en drempels. Er is niets gewijzigd."
+            }
+            ErrorCode::ConfigInvalidRiskModel => {
+                "Het risicomodel is ongeldig: controleer versie en parameters. Er is niets gewijzigd."
             }
         }
     }

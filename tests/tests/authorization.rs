@@ -137,6 +137,23 @@ const NOT_INSPECTOR_200: [u16; 6] = [401, 403, 200, 200, 200, 200];
 const NOT_FOUND: [u16; 6] = [401, 404, 404, 404, 404, 404];
 const AUTHENTICATED_201: [u16; 6] = [401, 201, 201, 201, 201, 201];
 const LEADS_200: [u16; 6] = [401, 403, 200, 200, 403, 200];
+const ADMIN_200: [u16; 6] = [401, 403, 403, 403, 403, 200];
+
+/// The version ids of the agency configuration the admin loads in the matrix.
+const MATRIX_VERSION: &str = "matrix-lhso-authz";
+const RISK_VERSION: &str = "matrix-risk-authz";
+
+fn custom_matrix() -> Value {
+    let mut matrix = serde_json::to_value(shared::lhso::MatrixConfig::default_2022()).unwrap();
+    matrix["version"] = json!(MATRIX_VERSION);
+    matrix
+}
+
+fn custom_risk_model() -> Value {
+    let mut model = serde_json::to_value(shared::risk::RiskModel::default_2026()).unwrap();
+    model["version"] = json!(RISK_VERSION);
+    model
+}
 
 const FORBIDDEN: &str = "auth.forbidden";
 const UNKNOWN: &str = "sync.unknown_entity";
@@ -229,6 +246,37 @@ fn matrix() -> Vec<Row> {
             own: AUTHENTICATED_200,
             sibling: AUTHENTICATED_200,
             foreign: AUTHENTICATED_200,
+            results: None,
+        },
+        Row {
+            method: "PUT",
+            path: "/admin/lhso/matrix",
+            // The agency's own matrix: admins only. Loading the same version again is idempotent.
+            request: |_, _| req("/api/v1/admin/lhso/matrix".into()).json(custom_matrix()),
+            fresh_token: false,
+            own: ADMIN_200,
+            sibling: ADMIN_200,
+            foreign: ADMIN_200,
+            results: None,
+        },
+        Row {
+            method: "PUT",
+            path: "/admin/risk-model",
+            request: |_, _| req("/api/v1/admin/risk-model".into()).json(custom_risk_model()),
+            fresh_token: false,
+            own: ADMIN_200,
+            sibling: ADMIN_200,
+            foreign: ADMIN_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/admin/configs",
+            request: |_, _| req("/api/v1/admin/configs".into()).shows(MATRIX_VERSION),
+            fresh_token: false,
+            own: LEADS_200,
+            sibling: LEADS_200,
+            foreign: LEADS_200,
             results: None,
         },
         Row {
@@ -489,7 +537,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// What a refused request must leave as it was.
 async fn snapshot(server: &TestServer) -> Vec<(&'static str, i64)> {
-    const QUERIES: [&str; 26] = [
+    const QUERIES: [&str; 28] = [
         "SELECT COUNT(*) FROM agencies",
         "SELECT COUNT(*) FROM authorities",
         "SELECT COUNT(*) FROM users",
@@ -516,6 +564,8 @@ async fn snapshot(server: &TestServer) -> Vec<(&'static str, i64)> {
         "SELECT COUNT(*) FROM sync_devices",
         "SELECT CAST(COALESCE(SUM(last_seq), 0) AS BIGINT) FROM sync_devices",
         "SELECT COUNT(*) FROM sync_mutations",
+        "SELECT COUNT(*) FROM agency_configs",
+        "SELECT COUNT(*) FROM agency_configs WHERE active = 1",
     ];
     let mut out = Vec::new();
     for sql in QUERIES {

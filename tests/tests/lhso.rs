@@ -1,5 +1,5 @@
-//! LHSO advice and the active matrix (API.md "LHSO assessment"), black-box. The endpoints touch
-//! the database only to check the token, so they run on SQLite alone.
+//! LHSO advice and the active matrix (API.md "LHSO assessment"), black-box, with the shipped
+//! default matrix; an agency's own matrix is tested on both databases in `agency_config.rs`.
 
 use serde_json::{json, Value};
 use tests::{Backend, TestServer};

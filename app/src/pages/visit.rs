@@ -2,6 +2,7 @@
 //! the checklist of the pinned template, notes, and "Bezoek afronden". Every change is saved on
 //! the device first (with its outbox mutation) and sent by the sync engine.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -13,10 +14,12 @@ use uuid::Uuid;
 use shared::checklist::{
     evaluate, select_templates, Answer, AnswerSpec, ChecklistItem, ChecklistTemplate,
 };
+use shared::lhso::{Assessment, LhsoCell, LhsoError, DEFAULT_MATRIX_VERSION};
 use shared::visit::{size_as_str, PastInspection, VisitStatus};
 use shared::Role;
 
 use crate::actions;
+use crate::lhso::{self, LhsoRecord};
 use crate::pages::guard::RequireRole;
 use crate::session::use_session;
 use crate::store::{self, Delivery, LocalFinding, LocalNote, LocalVisit, StoreError};
@@ -71,6 +74,49 @@ async fn load(id: Uuid, online: bool) -> Option<VisitData> {
     })
 }
 
+/// The LHSO panel's input. It lives with the page, not with the rendered visit, so a re-read of
+/// IndexedDB (every sync run bumps `rev`) does not wipe half-given answers.
+#[derive(Clone, Copy)]
+struct LhsoDraft {
+    /// The finding being scored, if the panel is open.
+    open: RwSignal<Option<Uuid>>,
+    answers: RwSignal<BTreeMap<String, String>>,
+    repeat: RwSignal<bool>,
+    /// `None`: the suggested cell.
+    chosen: RwSignal<Option<LhsoCell>>,
+    reason: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+}
+
+impl LhsoDraft {
+    fn new() -> Self {
+        LhsoDraft {
+            open: RwSignal::new(None),
+            answers: RwSignal::new(BTreeMap::new()),
+            repeat: RwSignal::new(false),
+            chosen: RwSignal::new(None),
+            reason: RwSignal::new(String::new()),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Opens the panel for a finding, with its saved assessment (if any) as the starting point.
+    fn open_for(&self, finding: Uuid, saved: Option<&LhsoRecord>) {
+        self.answers
+            .set(saved.map(|r| r.answers.clone()).unwrap_or_default());
+        self.repeat.set(saved.is_some_and(|r| r.repeat_offence));
+        self.chosen
+            .set(saved.filter(|r| r.choice.deviated).map(|r| r.choice.chosen));
+        self.reason.set(
+            saved
+                .and_then(|r| r.choice.reason.clone())
+                .unwrap_or_default(),
+        );
+        self.error.set(None);
+        self.open.set(Some(finding));
+    }
+}
+
 /// Runs a local action; on success the screen re-reads and the sync engine is woken.
 /// (The future is boxed so the bundle carries one copy of this, not one per action.)
 type LocalAction = Pin<Box<dyn Future<Output = Result<(), StoreError>>>>;
@@ -116,6 +162,7 @@ fn VisitView() -> impl IntoView {
     let new_note = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<Uuid>);
     let edit_text = RwSignal::new(String::new());
+    let draft = LhsoDraft::new();
 
     view! {
         <a href="/vandaag" class="back">{strings::BACK_TO_DAY}</a>
@@ -126,7 +173,7 @@ fn VisitView() -> impl IntoView {
             None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
             Some(None) => view! { <p class="muted">{strings::VISIT_NOT_ON_DEVICE}</p> }.into_any(),
             Some(Some(d)) => view! {
-                <VisitBody d=d error=error starting=starting new_note=new_note editing=editing edit_text=edit_text/>
+                <VisitBody d=d error=error starting=starting new_note=new_note editing=editing edit_text=edit_text draft=draft/>
             }.into_any(),
         }}
     }
@@ -140,6 +187,7 @@ fn VisitBody(
     new_note: RwSignal<String>,
     editing: RwSignal<Option<Uuid>>,
     edit_text: RwSignal<String>,
+    draft: LhsoDraft,
 ) -> impl IntoView {
     let v = d.local.visit.clone();
     let visit_id = v.id;
@@ -214,7 +262,7 @@ fn VisitBody(
             {where_started.map(|t| view! { <p class="muted" data-testid="started">{t}</p> })}
             {finished.map(|t| view! { <p class="muted">{t}</p> })}
 
-            <Checklist template=d.template.clone() findings=d.findings.clone() enabled=in_progress visit_id=visit_id error=error/>
+            <Checklist template=d.template.clone() findings=d.findings.clone() enabled=in_progress visit_id=visit_id error=error draft=draft/>
             <Notes notes=d.notes.clone() enabled=status != VisitStatus::Done visit_id=visit_id error=error
                 new_note=new_note editing=editing edit_text=edit_text/>
 
@@ -233,6 +281,7 @@ fn Checklist(
     enabled: bool,
     visit_id: Uuid,
     error: RwSignal<Option<String>>,
+    draft: LhsoDraft,
 ) -> impl IntoView {
     let Some(template) = template else {
         return view! {
@@ -248,7 +297,7 @@ fn Checklist(
             <ol class="items">
                 {template.items.iter().map(|item| {
                     let finding = findings.iter().find(|f| f.item_id == item.id).cloned();
-                    view! { <Item item=item.clone() finding=finding enabled=enabled visit_id=visit_id error=error/> }
+                    view! { <Item item=item.clone() finding=finding enabled=enabled visit_id=visit_id error=error draft=draft/> }
                 }).collect_view()}
             </ol>
         </section>
@@ -263,6 +312,7 @@ fn Item(
     enabled: bool,
     visit_id: Uuid,
     error: RwSignal<Option<String>>,
+    draft: LhsoDraft,
 ) -> impl IntoView {
     let current = finding.as_ref().map(|f| f.answer.clone());
     let existing = finding.as_ref().map(|f| f.id);
@@ -343,8 +393,247 @@ fn Item(
             <p class="rule muted">{strings::theme_label(item.theme)}" · "{item.rule.citation.clone()}</p>
             <div class="answers">{controls}</div>
             {violation.then(|| view! { <span class="tag violation-tag">{strings::VIOLATION}</span> })}
+            {finding.filter(|_| violation).map(|f| view! {
+                <Lhso finding_id=f.id saved=f.lhso enabled=enabled draft=draft error=error/>
+            })}
         </li>
     }
+}
+
+/// The LHSO block of a violation: the saved assessment, and the scoring panel (or its button).
+#[component]
+fn Lhso(
+    finding_id: Uuid,
+    saved: Option<LhsoRecord>,
+    enabled: bool,
+    draft: LhsoDraft,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let has_saved = saved.is_some();
+    let for_open = saved.clone();
+    view! {
+        <div class="lhso" data-testid="lhso">
+            {saved.map(|r| view! { <LhsoSaved r=r/> })}
+            {move || {
+                if draft.open.get() == Some(finding_id) {
+                    view! { <LhsoPanel finding_id=finding_id draft=draft error=error/> }.into_any()
+                } else if enabled {
+                    let saved = for_open.clone();
+                    view! {
+                        <button class="secondary" data-testid="lhso-open"
+                            on:click=move |_| draft.open_for(finding_id, saved.as_ref())>
+                            {if has_saved { strings::LHSO_REOPEN } else { strings::LHSO_OPEN }}
+                        </button>
+                    }.into_any()
+                } else {
+                    ().into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// What the matrix advises for a cell: BOA flag, interventions, remedy deadline, explanation.
+#[component]
+fn Advice(a: Assessment, deadline: Option<chrono::NaiveDate>) -> impl IntoView {
+    let boa = a.boa_consultation;
+    view! {
+        <p class="lhso-boa" data-testid="lhso-boa" data-boa=boa.to_string()>
+            {if boa { strings::LHSO_BOA_YES } else { strings::LHSO_BOA_NO }}
+        </p>
+        <h4>{strings::LHSO_INTERVENTIONS}</h4>
+        <ul class="interventions" data-testid="lhso-interventions">
+            {a.interventions.iter().map(|i| view! {
+                <li data-code=i.as_str()>{strings::intervention_label(*i)}</li>
+            }).collect_view()}
+        </ul>
+        <p data-testid="lhso-deadline">{match deadline {
+            Some(d) => format!("{} {}", strings::LHSO_DEADLINE, strings::date_nl(d)),
+            None => strings::LHSO_NO_DEADLINE.to_owned(),
+        }}</p>
+        <details class="lhso-explanation">
+            <summary>{strings::LHSO_EXPLANATION}</summary>
+            <ul data-testid="lhso-explanation">
+                {a.explanation.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+            </ul>
+        </details>
+    }
+}
+
+/// An assessment kept on this device.
+#[component]
+fn LhsoSaved(r: LhsoRecord) -> impl IntoView {
+    let chosen = r.choice.chosen.to_string();
+    let chosen_attr = chosen.clone();
+    let deviated = r.choice.deviated;
+    let label = strings::lhso_matrix_label(
+        &r.advice.matrix_version,
+        r.advice.matrix_version == DEFAULT_MATRIX_VERSION,
+    );
+    let deviation = deviated.then(|| {
+        format!(
+            "{} ({} {}): {}",
+            strings::LHSO_DEVIATION,
+            strings::LHSO_SUGGESTED,
+            r.choice.suggested,
+            r.choice.reason.clone().unwrap_or_default()
+        )
+    });
+    view! {
+        <div class="lhso-saved" data-testid="lhso-saved" data-cell=chosen_attr data-deviated=deviated.to_string()>
+            <p>
+                <strong>{strings::LHSO_CHOSEN}": "{chosen}</strong>" "
+                <span class="tag local-only" data-testid="lhso-local-only">{strings::LHSO_LOCAL_ONLY}</span>
+            </p>
+            {deviation.map(|t| view! { <p class="deviation" data-testid="lhso-deviation">{t}</p> })}
+            <p class="muted" data-testid="lhso-matrix-label">{label}</p>
+            <Advice a=r.advice deadline=r.remedy_deadline/>
+            <p class="muted">{strings::LHSO_LOCAL_ONLY_NOTE}</p>
+        </div>
+    }
+}
+
+/// Scoring a violation with the matrix questions, offline.
+#[component]
+fn LhsoPanel(finding_id: Uuid, draft: LhsoDraft, error: RwSignal<Option<String>>) -> impl IntoView {
+    let Some(matrix) = lhso::matrix() else {
+        return view! { <p class="error">{strings::LHSO_UNAVAILABLE}</p> }.into_any();
+    };
+    let data = matrix.data();
+    let axes = [
+        (
+            data.consequence.title.clone(),
+            data.consequence.questions.clone(),
+        ),
+        (
+            data.behaviour.title.clone(),
+            data.behaviour.questions.clone(),
+        ),
+    ];
+    let suggestion = move || {
+        draft
+            .answers
+            .with(|answers| lhso::suggest(matrix, answers, draft.repeat.get()).ok())
+    };
+    let save = move |_| {
+        let Some(suggested) = suggestion() else {
+            return;
+        };
+        let chosen = draft.chosen.get_untracked().unwrap_or(suggested.cell);
+        match lhso::settle(
+            matrix,
+            draft.answers.get_untracked(),
+            draft.repeat.get_untracked(),
+            chosen,
+            &draft.reason.get_untracked(),
+            util::today(),
+        ) {
+            Ok(record) => {
+                draft.open.set(None);
+                act(
+                    error,
+                    Box::pin(actions::save_assessment(finding_id, record)),
+                );
+            }
+            Err(LhsoError::DeviationWithoutReason { .. }) => {
+                draft
+                    .error
+                    .set(Some(strings::LHSO_REASON_NEEDED.to_owned()));
+            }
+            Err(_) => draft.error.set(Some(strings::LHSO_ANSWER_ALL.to_owned())),
+        }
+    };
+    view! {
+        <div class="lhso-panel" data-testid="lhso-panel">
+            <h3>{strings::LHSO_TITLE}</h3>
+            <p class="lhso-matrix" data-testid="lhso-matrix-label">
+                {strings::lhso_matrix_label(&data.version, data.is_default)}
+            </p>
+            {axes.into_iter().map(|(title, questions)| view! {
+                <fieldset class="lhso-axis">
+                    <legend>{title}</legend>
+                    {questions.into_iter().map(|q| {
+                        let qid = q.id.clone();
+                        view! {
+                            <div class="lhso-question" data-testid="lhso-question" data-question-id=q.id.clone()>
+                                <p>{q.text.clone()}</p>
+                                <div class="answers">
+                                    {q.options.into_iter().map(|o| {
+                                        let (qid, value) = (qid.clone(), o.value.clone());
+                                        let for_click = (qid.clone(), value.clone());
+                                        let pressed = move || draft.answers.with(|a| a.get(&qid) == Some(&value));
+                                        view! {
+                                            <button class="choice" data-value=o.value.clone()
+                                                class:pressed=pressed.clone() aria-pressed=move || pressed().to_string()
+                                                on:click=move |_| {
+                                                    let (q, v) = for_click.clone();
+                                                    draft.answers.update(|a| { a.insert(q, v); });
+                                                    draft.error.set(None);
+                                                }>{o.label.clone()}</button>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }).collect_view()}
+            <label class="check">
+                <input type="checkbox" data-testid="lhso-repeat" prop:checked=move || draft.repeat.get()
+                    on:change=move |ev| draft.repeat.set(event_target_checked(&ev))/>
+                {strings::LHSO_REPEAT}
+            </label>
+            {move || match suggestion() {
+                None => view! { <p class="muted">{strings::LHSO_ANSWER_ALL}</p> }.into_any(),
+                Some(a) => {
+                    let cell = a.cell;
+                    let deadline = shared::lhso::remedy_deadline(util::today(), a.remedy_days);
+                    let axes = format!(
+                        "{} {}: {} · {} {}: {}",
+                        data.consequence.title, a.consequence, data.consequence.labels[&a.consequence],
+                        data.behaviour.title, a.behaviour, data.behaviour.labels[&a.behaviour],
+                    );
+                    view! {
+                        <div class="lhso-suggestion">
+                            <p class="lhso-cell">{strings::LHSO_SUGGESTED}": "
+                                <strong data-testid="lhso-suggested" data-cell=cell.to_string()>{cell.to_string()}</strong>
+                            </p>
+                            <p class="muted">{axes}</p>
+                            <Advice a=a deadline=deadline/>
+                            <label for="lhso-cell">{strings::LHSO_CELL}</label>
+                            <select id="lhso-cell" data-testid="lhso-cell" on:change=move |ev| {
+                                draft.chosen.set(event_target_value(&ev).parse::<LhsoCell>().ok());
+                                draft.error.set(None);
+                            }>
+                                {LhsoCell::all().map(|c| {
+                                    let code = c.to_string();
+                                    let value = code.clone();
+                                    view! {
+                                        <option value=value selected=move || draft.chosen.get().unwrap_or(cell) == c>
+                                            {code}
+                                        </option>
+                                    }
+                                }).collect_view()}
+                            </select>
+                            <label for="lhso-reason">{strings::LHSO_REASON}</label>
+                            <textarea id="lhso-reason" rows="2" data-testid="lhso-reason"
+                                prop:value=move || draft.reason.get()
+                                on:input=move |ev| draft.reason.set(event_target_value(&ev))></textarea>
+                        </div>
+                    }.into_any()
+                }
+            }}
+            <Show when=move || draft.error.get().is_some()>
+                <p class="error" role="alert" data-testid="lhso-error">{move || draft.error.get().unwrap_or_default()}</p>
+            </Show>
+            <div class="row">
+                <button class="primary" data-testid="lhso-save" on:click=save
+                    disabled=move || suggestion().is_none()>{strings::LHSO_SAVE}</button>
+                <button on:click=move |_| draft.open.set(None)>{strings::CANCEL}</button>
+            </div>
+        </div>
+    }
+    .into_any()
 }
 
 /// Whether an answer breaks the item's rule (the server decides for the record; this is the

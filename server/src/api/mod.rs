@@ -7,6 +7,7 @@
 mod auth;
 mod blobs;
 mod checklists;
+mod config;
 mod lhso;
 mod openapi;
 mod programme;
@@ -76,6 +77,9 @@ fn api() -> Api {
     .get("/team/visits", visits::team_visits)
     .post("/lhso/assess", lhso::assess)
     .get("/lhso/matrix", lhso::matrix)
+    .put("/admin/lhso/matrix", config::put_lhso_matrix)
+    .put("/admin/risk-model", config::put_risk_model)
+    .get("/admin/configs", config::list)
     .get("/sites", sites::search)
     .get("/sites/{id}", sites::detail)
     .post("/admin/sites/import", sites::import_csv)

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod checklists;
+pub mod configs;
 pub mod planning;
 pub mod programme;
 pub mod seed;

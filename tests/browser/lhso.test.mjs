@@ -1,0 +1,221 @@
+// LHSO advice on the tablet (issue 3, section 1): a violation is scored offline with the default
+// matrix through its questions; the suggested cell, the BOA flag, the interventions (Dutch names),
+// the remedy deadline and the explanation show at once; another cell needs a written reason; the
+// assessment is kept with the finding on the device and survives an offline reload.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  login,
+  openBrowser,
+  repoRoot,
+  startServer,
+  waitForServiceWorkerControl,
+  waitForStoredSession,
+} from './helpers.mjs';
+
+const SYNC_TIMEOUT_MS = 90_000;
+
+/** The default matrix the app embeds (the same file as the shared engine's). */
+const MATRIX = JSON.parse(readFileSync(path.join(repoRoot, 'shared/src/lhso/default_matrix.json'), 'utf8'));
+
+/** The Dutch display names the app must show (issue 3: "Dutch display names live in the app's strings"). */
+const DUTCH = {
+  inform: 'Informeren',
+  address: 'Aanspreken',
+  warn: 'Waarschuwen',
+  administrative_talk: 'Bestuurlijk gesprek',
+  intensified_supervision: 'Verscherpt toezicht',
+  penalty_order: 'Last onder dwangsom',
+  enforcement_order: 'Last onder bestuursdwang',
+  temporary_shutdown: 'Tijdelijke stillegging',
+  closure: 'Sluiting',
+  permit_suspension: 'Schorsing vergunning',
+  permit_withdrawal: 'Intrekking vergunning',
+  administrative_fine: 'Bestuurlijke boete',
+  official_report: 'Proces-verbaal',
+  punishment_order: 'Strafbeschikking',
+};
+
+/** Answers that the default matrix scores as B3 (consequence 3, behaviour B). */
+const B3_ANSWERS = {
+  consequence_environment: 'none',
+  consequence_people: 'real_risk',
+  consequence_unrest: 'no',
+  behaviour_awareness: 'could_have',
+  behaviour_effort: 'partly',
+  behaviour_gain: 'no',
+  behaviour_intent: 'no',
+};
+
+const REASON = 'Eerder schriftelijk gewaarschuwd voor dezelfde lekkage';
+
+function dutchNames(cell) {
+  return MATRIX.cells[cell].interventions.map((code) => DUTCH[code]);
+}
+
+/** `dd-mm-yyyy` of today plus `days`, on this machine's (and so the browser's) calendar. */
+function dateNl(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(d.getDate())}-${two(d.getMonth() + 1)}-${d.getFullYear()}`;
+}
+
+async function readStore(page, store) {
+  return page.evaluate((name) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('schouw');
+    open.onerror = () => reject(open.error);
+    open.onupgradeneeded = () => { open.transaction.abort(); reject(new Error('no database')); };
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction(name, 'readonly').objectStore(name).getAll();
+      req.onsuccess = () => { db.close(); resolve(req.result.map((s) => JSON.parse(s))); };
+      req.onerror = () => { db.close(); reject(req.error); };
+    };
+  }), store);
+}
+
+async function waitForSyncSuccess(page) {
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="sync-state"]');
+    return el && el.dataset.phase === 'idle' && el.dataset.pending === '0' && el.dataset.last;
+  }, null, { timeout: SYNC_TIMEOUT_MS, polling: 200 });
+}
+
+async function texts(locator) {
+  return (await locator.allTextContents()).map((t) => t.trim());
+}
+
+describe('LHSO scoring on the device', () => {
+  let server;
+
+  before(async () => {
+    server = await startServer();
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('scores a violation offline, refuses a deviation without a reason and keeps it after a reload', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page, context } = browser;
+      await login(page);
+      await waitForStoredSession(page, true);
+      await waitForServiceWorkerControl(page);
+      await waitForSyncSuccess(page);
+
+      // A planned visit whose checklist has a yes/no item, and the answer that breaks its rule.
+      const visits = await readStore(page, 'visits');
+      const templates = await readStore(page, 'templates');
+      let target;
+      let item;
+      for (const v of visits.filter((x) => x.visit.status === 'planned')) {
+        const t = templates.find((x) => x.sectors.includes(v.visit.site.sector));
+        const yesNo = t?.items.find((i) => i.answer.type === 'yes_no');
+        if (yesNo) {
+          target = v;
+          item = yesNo;
+          break;
+        }
+      }
+      assert.ok(target, 'a planned visit with a yes/no checklist item');
+      const violating = item.answer.violation_on === 'yes' ? 'Ja' : 'Nee';
+
+      await context.setOffline(true);
+      await page.goto(`/bezoek/${target.visit.id}`);
+      await page.getByRole('heading', { name: target.visit.site.name }).waitFor();
+      await page.getByTestId('start-visit').click();
+      await page.getByTestId('visit-status').filter({ hasText: 'Bezig' }).waitFor();
+
+      const row = page.locator(`[data-testid="checklist-item"][data-item-id="${item.id}"]`);
+      await row.getByRole('button', { name: violating, exact: true }).click();
+      await row.locator('.violation-tag').waitFor();
+      await row.getByTestId('lhso-open').click();
+
+      const panel = row.getByTestId('lhso-panel');
+      await panel.waitFor();
+      const label = await panel.getByTestId('lhso-matrix-label').innerText();
+      assert.match(label, /Standaardmatrix lhso-default-2022/);
+      assert.match(label, /niet door uw omgevingsdienst vastgesteld/);
+      const questionIds = await panel.getByTestId('lhso-question').evaluateAll((els) => els.map((e) => e.dataset.questionId));
+      assert.deepEqual(
+        questionIds.sort(),
+        [...MATRIX.consequence.questions, ...MATRIX.behaviour.questions].map((q) => q.id).sort(),
+        'every question of both axes is asked',
+      );
+      // Nothing is suggested before every question is answered.
+      assert.equal(await panel.getByTestId('lhso-suggested').count(), 0);
+
+      for (const [question, value] of Object.entries(B3_ANSWERS)) {
+        const button = panel.locator(`[data-question-id="${question}"] button[data-value="${value}"]`);
+        await button.click();
+        await panel.locator(`[data-question-id="${question}"] button[data-value="${value}"][aria-pressed="true"]`).waitFor();
+      }
+      const suggested = panel.getByTestId('lhso-suggested');
+      await suggested.filter({ hasText: 'B3' }).waitFor();
+      assert.deepEqual(await texts(panel.getByTestId('lhso-interventions').locator('li')), dutchNames('B3'));
+      assert.equal(await panel.getByTestId('lhso-boa').getAttribute('data-boa'), String(MATRIX.cells.B3.boa_consultation));
+      assert.equal(
+        (await panel.getByTestId('lhso-deadline').innerText()).trim(),
+        `Hersteltermijn tot ${dateNl(MATRIX.cells.B3.remedy_days)}`,
+      );
+      const explanation = await panel.getByTestId('lhso-explanation').locator('li').allTextContents();
+      assert.ok(explanation.some((s) => s.includes('Cel B3')), `the explanation names the cell: ${explanation}`);
+      assert.ok(explanation.some((s) => s.includes('standaardmatrix')), 'and says the matrix is a default');
+
+      // A repeat offence makes the behaviour one letter graver; untick it again.
+      await panel.getByTestId('lhso-repeat').check();
+      await suggested.filter({ hasText: 'C3' }).waitFor();
+      await panel.getByTestId('lhso-repeat').uncheck();
+      await suggested.filter({ hasText: 'B3' }).waitFor();
+
+      // Another cell without a written reason is refused, and nothing is saved.
+      await panel.getByTestId('lhso-cell').selectOption('C3');
+      await panel.getByTestId('lhso-save').click();
+      await panel.getByTestId('lhso-error').filter({ hasText: 'schriftelijke reden' }).waitFor();
+      assert.equal(await row.getByTestId('lhso-saved').count(), 0);
+      let findings = await readStore(page, 'findings');
+      assert.ok(findings.every((f) => !f.lhso), 'no assessment stored after the refusal');
+
+      // With a reason it is accepted, marked as a deviation and kept on this device only.
+      await panel.getByTestId('lhso-reason').fill(REASON);
+      await panel.getByTestId('lhso-save').click();
+      const saved = row.getByTestId('lhso-saved');
+      await saved.waitFor();
+      assert.equal(await saved.getAttribute('data-cell'), 'C3');
+      assert.equal(await saved.getAttribute('data-deviated'), 'true');
+      assert.match(await saved.getByTestId('lhso-deviation').innerText(), /B3.*Eerder schriftelijk gewaarschuwd/);
+      await saved.getByTestId('lhso-local-only').filter({ hasText: 'alleen op dit apparaat' }).waitFor();
+      assert.deepEqual(await texts(saved.getByTestId('lhso-interventions').locator('li')), dutchNames('C3'));
+      assert.match(await saved.getByTestId('lhso-matrix-label').innerText(), /Standaardmatrix lhso-default-2022/);
+
+      findings = await readStore(page, 'findings');
+      const stored = findings.find((f) => f.item_id === item.id);
+      assert.equal(stored?.lhso?.choice?.chosen, 'C3');
+      assert.equal(stored.lhso.choice.suggested, 'B3');
+      assert.equal(stored.lhso.choice.reason, REASON);
+      assert.equal(stored.lhso.advice.matrix_version, 'lhso-default-2022');
+      // Not synchronised (yet): the outbox holds the start and the answer, nothing for the assessment.
+      const outbox = await readStore(page, 'outbox');
+      assert.deepEqual(outbox.map((e) => e.mutation.type), ['visit.start', 'finding.upsert']);
+
+      // An offline reload shows the same assessment.
+      const reload = await page.reload();
+      assert.ok(reload?.fromServiceWorker(), 'the offline reload comes from the service worker');
+      const again = page.locator(`[data-testid="checklist-item"][data-item-id="${item.id}"]`).getByTestId('lhso-saved');
+      await again.waitFor();
+      assert.equal(await again.getAttribute('data-cell'), 'C3');
+      assert.equal(await again.getAttribute('data-deviated'), 'true');
+      assert.match(await again.getByTestId('lhso-deviation').innerText(), /Eerder schriftelijk gewaarschuwd/);
+      await again.getByTestId('lhso-local-only').waitFor();
+    } finally {
+      await browser.close();
+    }
+  });
+});
