@@ -214,6 +214,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn only_parts_untouched_for_longer_than_the_limit_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path()).unwrap();
+        let sha = "a".repeat(64);
+        store.append(&sha, 0, b"part").await.unwrap().unwrap();
+        assert_eq!(
+            store
+                .remove_abandoned(Duration::from_secs(3600))
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(store.partial_len(&sha).await, 4);
+        assert_eq!(store.remove_abandoned(Duration::ZERO).await.unwrap(), 1);
+        assert_eq!(store.partial_len(&sha).await, 0);
+    }
+
+    #[tokio::test]
     async fn parts_append_at_the_right_offset_and_a_wrong_hash_keeps_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::open(dir.path()).unwrap();

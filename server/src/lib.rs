@@ -82,11 +82,29 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 /// Serves until ctrl-c / SIGTERM, finishing requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
+    let janitor = tokio::spawn(remove_abandoned_uploads(state.blobs.clone()));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await?;
+        .await;
+    janitor.abort();
+    served?;
     Ok(())
+}
+
+/// Unfinished uploads a device gave up on (a wiped tablet, a photo deleted before it was sent)
+/// would otherwise fill the disk: remove parts untouched for a day, at start and then hourly.
+async fn remove_abandoned_uploads(blobs: Arc<blobs::BlobStore>) {
+    const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        every_hour.tick().await;
+        match blobs.remove_abandoned(MAX_AGE).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "removed abandoned partial uploads"),
+            Err(e) => tracing::warn!(error = %e, "could not clean up partial uploads"),
+        }
+    }
 }
 
 async fn shutdown_signal() {
