@@ -246,3 +246,38 @@ async fn unknown_api_paths_are_json_404_and_app_routes_get_the_shell_without_cac
     }
 }
 }
+
+/// The build writes q11 brotli and best-gzip siblings of every asset; the server must send those
+/// (not a weaker on-the-fly compression) with the year-long cache header.
+#[tokio::test]
+async fn hashed_assets_are_served_precompressed_and_cacheable_for_a_year() {
+    let server = TestServer::empty(tests::Backend::Sqlite).await;
+    let dist = server.state.config.dist_dir.clone();
+    let Ok(index) = std::fs::read_to_string(dist.join("index.html")) else {
+        // Without a built app (plain `cargo test`) there is nothing to serve; `cargo xtask test`
+        // always builds it first.
+        return;
+    };
+    let start = index
+        .find("/assets/app_bg-")
+        .expect("the shell names its wasm module");
+    let end = start + index[start..].find(".wasm").expect("wasm extension") + ".wasm".len();
+    let path = &index[start..end];
+    let brotli_len = std::fs::metadata(dist.join(format!("{}.br", path.trim_start_matches('/'))))
+        .unwrap()
+        .len();
+    let response = server
+        .client
+        .get(server.url(path))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(response.bytes().await.unwrap().len() as u64, brotli_len);
+}
