@@ -175,9 +175,9 @@ pub async fn insert_site(
     name: &str,
 ) -> String {
     let id = new_id();
-    seed::site(
+    db::sites::insert_many(
         tx,
-        &seed::SiteRecord {
+        &[seed::SiteRecord {
             id: id.clone(),
             agency_id: agency_id.to_owned(),
             authority_id: authority_id.to_owned(),
@@ -193,7 +193,7 @@ pub async fn insert_site(
             activities_json: "[]".into(),
             surroundings_json: "[]".into(),
             attributes_json: "{}".into(),
-        },
+        }],
     )
     .await
     .expect("site");

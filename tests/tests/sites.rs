@@ -83,9 +83,9 @@ async fn foreign_site(server: &TestServer) -> String {
     )
     .await
     .unwrap();
-    seed::site(
+    server::db::sites::insert_many(
         &mut tx,
-        &seed::SiteRecord {
+        &[seed::SiteRecord {
             id: site.clone(),
             agency_id: agency,
             authority_id: authority,
@@ -101,7 +101,7 @@ async fn foreign_site(server: &TestServer) -> String {
             activities_json: "[]".into(),
             surroundings_json: "[]".into(),
             attributes_json: "{}".into(),
-        },
+        }],
     )
     .await
     .unwrap();

@@ -121,32 +121,6 @@ pub async fn user(tx: &mut Tx<'_>, r: &UserRecord<'_>) -> sqlx::Result<()> {
     Ok(())
 }
 
-pub async fn site(tx: &mut Tx<'_>, r: &SiteRecord) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO sites (id, agency_id, authority_id, external_key, name, street, house_number, postcode, \
-         city, lat, lon, sector, activities, surroundings, attributes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(&r.id)
-    .bind(&r.agency_id)
-    .bind(&r.authority_id)
-    .bind(&r.external_key)
-    .bind(&r.name)
-    .bind(&r.street)
-    .bind(&r.house_number)
-    .bind(&r.postcode)
-    .bind(&r.city)
-    .bind(r.lat)
-    .bind(r.lon)
-    .bind(&r.sector)
-    .bind(&r.activities_json)
-    .bind(&r.surroundings_json)
-    .bind(&r.attributes_json)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 pub async fn inspection(tx: &mut Tx<'_>, r: &InspectionRecord) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO inspections (id, site_id, inspector_id, kind, inspected_on, started_at, finished_at, \

@@ -728,9 +728,8 @@ impl Region {
         for (id, lat, lon) in &self.inspector_starts {
             seed::user_start_location(tx, id, *lat, *lon).await?;
         }
-        for site in &self.sites {
-            seed::site(tx, site).await?;
-        }
+        // The same multi-row insert the site import uses.
+        db::sites::insert_many(tx, &self.sites).await?;
         for inspection in &self.inspections {
             seed::inspection(tx, inspection).await?;
         }
