@@ -1,0 +1,20 @@
+//! End-to-end tests against the real server, one binary: each scenario group is a module.
+//! One binary instead of one per file saves gigabytes of linked test executables and minutes of
+//! link time (each would statically link the server, sqlx and image).
+
+mod agency_config;
+mod auth;
+mod authorization;
+mod import;
+mod lhso;
+mod openapi;
+mod programme;
+mod security;
+mod sites;
+mod sync_blobs;
+mod sync_conflicts;
+mod sync_crash;
+mod sync_delivery;
+mod sync_property;
+mod team;
+mod visits;
