@@ -50,53 +50,87 @@ async fn send<R: DeserializeOwned>(
     body: Option<String>,
     token: Option<&str>,
 ) -> Result<R, ApiFailure> {
-    let response = fetch(method, path, body, token)
-        .await
-        .map_err(|_| ApiFailure::Network)?;
-    let status = response.status();
-    let text = JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
-        .await
-        .map_err(|_| ApiFailure::Network)?
-        .as_string()
-        .unwrap_or_default();
-    if response.ok() {
-        // An empty body (204) parses as JSON null for unit-like results.
-        let text = if text.is_empty() { "null" } else { &text };
-        return crate::store::parse_json(text).ok_or_else(|| ApiFailure::Api {
-            status,
-            code: "server.internal".into(),
-            message: String::new(),
-        });
+    let body = body.map(|b| JsValue::from_str(&b));
+    let headers: &[(&str, &str)] = if body.is_some() {
+        &[("Content-Type", "application/json")]
+    } else {
+        &[]
+    };
+    let response = raw(method, path, body.as_ref(), headers, token).await?;
+    if !response.ok() {
+        return Err(failure(response).await);
     }
+    let text = text(&response).await?;
+    // An empty body (204) parses as JSON null for unit-like results.
+    let text = if text.is_empty() { "null" } else { &text };
+    crate::store::parse_json(text).ok_or_else(|| ApiFailure::Api {
+        status: response.status(),
+        code: "server.internal".into(),
+        message: String::new(),
+    })
+}
+
+async fn text(response: &Response) -> Result<String, ApiFailure> {
+    Ok(
+        JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
+            .await
+            .map_err(|_| ApiFailure::Network)?
+            .as_string()
+            .unwrap_or_default(),
+    )
+}
+
+/// Reads an error answer in the API's format.
+pub async fn failure(response: Response) -> ApiFailure {
+    let status = response.status();
+    let text = match text(&response).await {
+        Ok(text) => text,
+        Err(failure) => return failure,
+    };
     match crate::store::parse_json::<ApiError>(&text) {
-        Some(e) => Err(ApiFailure::Api {
+        Some(e) => ApiFailure::Api {
             status,
             code: e.error.code,
             message: e.error.message,
-        }),
-        None => Err(ApiFailure::Api {
+        },
+        None => ApiFailure::Api {
             status,
             code: "server.internal".into(),
             message: String::new(),
-        }),
+        },
     }
+}
+
+/// One request with any body (JSON text, a `Blob` part) and extra headers; the answer as it is,
+/// whatever its status. `Err` only when no answer came.
+pub async fn raw(
+    method: &str,
+    path: &str,
+    body: Option<&JsValue>,
+    headers: &[(&str, &str)],
+    token: Option<&str>,
+) -> Result<Response, ApiFailure> {
+    fetch(method, path, body, headers, token)
+        .await
+        .map_err(|_| ApiFailure::Network)
 }
 
 async fn fetch(
     method: &str,
     path: &str,
-    body: Option<String>,
+    body: Option<&JsValue>,
+    headers: &[(&str, &str)],
     token: Option<&str>,
 ) -> Result<Response, JsValue> {
     let init = RequestInit::new();
     init.set_method(method);
-    if let Some(body) = &body {
-        init.set_body(&JsValue::from_str(body));
+    if let Some(body) = body {
+        init.set_body(body);
     }
     let request = Request::new_with_str_and_init(path, &init)?;
     request.headers().set("Accept", "application/json")?;
-    if body.is_some() {
-        request.headers().set("Content-Type", "application/json")?;
+    for (name, value) in headers {
+        request.headers().set(name, value)?;
     }
     if let Some(token) = token {
         request

@@ -10,6 +10,7 @@ pub mod bench;
 mod components;
 mod lhso;
 mod pages;
+mod photos;
 mod session;
 mod store;
 pub mod strings;
@@ -24,7 +25,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use components::header::Header;
 use pages::{
     home::Home, landing::RoleLanding, login::Login, my_day::MyDayPage, not_found::NotFound,
-    sync::SyncPage, visit::VisitPage,
+    sync::SyncPage, team::TeamPage, visit::VisitPage,
 };
 use shared::Role;
 
@@ -48,7 +49,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/vandaag") view=MyDayPage/>
                     <Route path=path!("/bezoek/:id") view=VisitPage/>
                     <Route path=path!("/synchronisatie") view=SyncPage/>
-                    <Route path=path!("/team") view=|| view! { <RoleLanding role=Role::TeamLead/> }/>
+                    <Route path=path!("/team") view=TeamPage/>
                     <Route path=path!("/monitoring") view=|| view! { <RoleLanding role=Role::Manager/> }/>
                     <Route path=path!("/gemeente") view=|| view! { <RoleLanding role=Role::AuthorityViewer/> }/>
                     <Route path=path!("/beheer") view=|| view! { <RoleLanding role=Role::Admin/> }/>

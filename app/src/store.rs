@@ -33,8 +33,8 @@ use shared::visit::{PastInspection, Visit, VisitStatus};
 use shared::LoginResponse;
 
 const DB_NAME: &str = "schouw";
-/// 1: session only. 2: working set, local work, outbox, problems.
-const DB_VERSION: u32 = 2;
+/// 1: session only. 2: working set, local work, outbox, problems. 3: photos and their blobs.
+const DB_VERSION: u32 = 3;
 
 pub const SESSION: &str = "session";
 pub const META: &str = "meta";
@@ -45,6 +45,11 @@ pub const NOTES: &str = "notes";
 pub const FINDINGS: &str = "findings";
 pub const OUTBOX: &str = "outbox";
 pub const PROBLEMS: &str = "problems";
+/// Photo records (`LocalPhoto`), keyed by photo id.
+pub const PHOTOS: &str = "photos";
+/// The photos' JPEG bytes as browser `Blob`s, keyed by their SHA-256 (content-addressed: the same
+/// picture is stored once).
+pub const PHOTO_BLOBS: &str = "photo_blobs";
 
 const SESSION_KEY: &str = "current";
 pub const META_DEVICE: &str = "device_id";
@@ -133,6 +138,50 @@ pub struct LocalFinding {
     pub lhso: Option<crate::lhso::LhsoRecord>,
 }
 
+/// Where a photo is on its way to the server (API.md "Sync", photos).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoState {
+    /// On this device (strictly committed), not offered to the server yet.
+    Saved,
+    /// Its upload started or waits for the network.
+    Queued,
+    /// The server holds the verified blob; the `photo.attach` mutation is in the outbox.
+    Uploaded,
+    /// The server accepted `photo.attach`: it decoded the image and attached it to the visit.
+    Confirmed,
+}
+
+/// A photo taken on this device. The bytes live in `PHOTO_BLOBS` under `sha256`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LocalPhoto {
+    pub id: Uuid,
+    pub visit_id: Uuid,
+    #[serde(default)]
+    pub finding_id: Option<Uuid>,
+    pub sha256: String,
+    pub size: u64,
+    pub width: u32,
+    pub height: u32,
+    pub captured_at: String,
+    #[serde(default)]
+    pub position: Option<shared::sync::Position>,
+    pub state: PhotoState,
+    /// `photo.attach` mutations not yet acknowledged (0 or 1).
+    #[serde(default)]
+    pub unsent: u32,
+    /// Why the server refused the upload (Dutch, as shown); the photo stays on the device.
+    #[serde(default)]
+    pub problem: Option<String>,
+}
+
+impl LocalPhoto {
+    /// Not on the server yet, and nothing refused it.
+    pub fn is_waiting(&self) -> bool {
+        matches!(self.state, PhotoState::Saved | PhotoState::Queued) && self.problem.is_none()
+    }
+}
+
 /// Which local store an outbox mutation's entity lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -140,14 +189,31 @@ pub enum EntityStore {
     Visit,
     Note,
     Finding,
+    Photo,
+    /// A refused mutation being settled (`sync_problem.resolve`), keyed by that mutation's id.
+    Problem,
 }
 
 impl EntityStore {
+    /// The entity a mutation kind changes.
+    pub fn of_kind(kind: &str) -> Option<EntityStore> {
+        Some(match kind.split_once('.')?.0 {
+            "visit" => EntityStore::Visit,
+            "visit_note" => EntityStore::Note,
+            "finding" => EntityStore::Finding,
+            "photo" => EntityStore::Photo,
+            "sync_problem" => EntityStore::Problem,
+            _ => return None,
+        })
+    }
+
     pub fn store(self) -> &'static str {
         match self {
             EntityStore::Visit => VISITS,
             EntityStore::Note => NOTES,
             EntityStore::Finding => FINDINGS,
+            EntityStore::Photo => PHOTOS,
+            EntityStore::Problem => PROBLEMS,
         }
     }
 }
@@ -176,6 +242,10 @@ pub struct Problem {
     pub message: String,
     pub server_version: Option<i64>,
     pub recorded_at: String,
+    /// How the user settled it (`resent`, `server_kept`); the record goes once the server has the
+    /// settlement (`sync_problem.resolve` acknowledged).
+    #[serde(default)]
+    pub resolution: Option<String>,
 }
 
 // Opening.
@@ -201,6 +271,8 @@ async fn db() -> StoreResult<Rc<Rexie>> {
             .add_object_store(ObjectStore::new(FINDINGS))
             .add_object_store(ObjectStore::new(OUTBOX))
             .add_object_store(ObjectStore::new(PROBLEMS))
+            .add_object_store(ObjectStore::new(PHOTOS))
+            .add_object_store(ObjectStore::new(PHOTO_BLOBS))
             .build()
             .await?,
     );
@@ -306,7 +378,8 @@ impl WriteTx {
         Ok(self.get_raw(store, key).await?.as_ref().and_then(from_js))
     }
 
-    async fn get_raw(&self, store: &str, key: &JsValue) -> StoreResult<Option<JsValue>> {
+    /// A value stored as it is (a photo's `Blob`).
+    pub async fn get_raw(&self, store: &str, key: &JsValue) -> StoreResult<Option<JsValue>> {
         let request = self.tx.object_store(store)?.get(key)?;
         let value = wait_request(&request).await?;
         Ok((!value.is_undefined()).then_some(value))
@@ -373,8 +446,17 @@ pub async fn outbox() -> StoreResult<Vec<OutboxEntry>> {
     all(OUTBOX).await
 }
 
+/// Work recorded here that has not reached the server: outbox entries and photos not uploaded.
+pub async fn unsent_count() -> StoreResult<usize> {
+    let photos: Vec<LocalPhoto> = all(PHOTOS).await?;
+    Ok(outbox().await?.len() + photos.iter().filter(|p| p.is_waiting()).count())
+}
+
+/// The problems waiting for the user (not the ones settled and on their way to the server).
 pub async fn problems() -> StoreResult<Vec<Problem>> {
-    all(PROBLEMS).await
+    let mut problems: Vec<Problem> = all(PROBLEMS).await?;
+    problems.retain(|p| p.resolution.is_none());
+    Ok(problems)
 }
 
 pub async fn templates() -> StoreResult<Vec<ChecklistTemplate>> {
@@ -408,6 +490,24 @@ pub async fn notes_of(visit_id: Uuid) -> StoreResult<Vec<LocalNote>> {
     notes.retain(|n| n.visit_id == visit_id);
     notes.sort_by(|a, b| a.at.cmp(&b.at));
     Ok(notes)
+}
+
+pub async fn photos_of(visit_id: Uuid) -> StoreResult<Vec<LocalPhoto>> {
+    let mut photos: Vec<LocalPhoto> = all(PHOTOS).await?;
+    photos.retain(|p| p.visit_id == visit_id);
+    photos.sort_by(|a, b| a.captured_at.cmp(&b.captured_at));
+    Ok(photos)
+}
+
+/// A photo's bytes (a `Blob`), if this device still has them.
+pub async fn photo_blob(sha256: &str) -> StoreResult<Option<web_sys::Blob>> {
+    let db = db().await?;
+    let tx = db.transaction(&[PHOTO_BLOBS], TransactionMode::ReadOnly)?;
+    let value = tx
+        .store(PHOTO_BLOBS)?
+        .get(JsValue::from_str(sha256))
+        .await?;
+    Ok(value.and_then(|v| v.dyn_into::<web_sys::Blob>().ok()))
 }
 
 pub async fn findings_of(visit_id: Uuid) -> StoreResult<Vec<LocalFinding>> {
@@ -450,35 +550,40 @@ where
     F: FnOnce(Option<T>) -> Result<(T, Option<i64>, u32), StoreError> + 'static,
 {
     // One copy of the transaction code for every record type (the bundle is size-bound).
-    record_raw(
-        action,
-        Box::new(move |stored: Option<JsValue>| {
-            let (record, base, unsent) = change(stored.as_ref().and_then(from_js))?;
-            Ok((to_js(&record), base, unsent))
-        }),
-    )
-    .await
+    let change: RawChange = Box::new(move |stored: Option<JsValue>| {
+        let (record, base, unsent) = change(stored.as_ref().and_then(from_js))?;
+        Ok((to_js(&record), base, unsent))
+    });
+    let mut recorded = record_raw(vec![(action, change)]).await?;
+    recorded
+        .pop()
+        .ok_or_else(|| StoreError("nothing recorded".into()))
 }
 
 type RawChange = Box<dyn FnOnce(Option<JsValue>) -> StoreResult<(JsValue, Option<i64>, u32)>>;
 
-async fn record_raw(action: Action, change: RawChange) -> StoreResult<Mutation> {
+/// Records the actions in order, in one strict transaction: all of them or none.
+async fn record_raw(actions: Vec<(Action, RawChange)>) -> StoreResult<Vec<Mutation>> {
     let mut stores = vec![META, OUTBOX, VISITS];
-    if action.entity != EntityStore::Visit {
-        stores.push(action.entity.store());
+    for (action, _) in &actions {
+        let store = action.entity.store();
+        if !stores.contains(&store) {
+            stores.push(store);
+        }
     }
     let tx = WriteTx::begin(&stores, true).await?;
-    let result = record_in(&tx, action, change).await;
-    match result {
-        Ok(mutation) => {
-            tx.commit().await?;
-            Ok(mutation)
-        }
-        Err(e) => {
-            tx.abort();
-            Err(e)
+    let mut recorded = Vec::new();
+    for (action, change) in actions {
+        match record_in(&tx, action, change).await {
+            Ok(mutation) => recorded.push(mutation),
+            Err(e) => {
+                tx.abort();
+                return Err(e);
+            }
         }
     }
+    tx.commit().await?;
+    Ok(recorded)
 }
 
 async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResult<Mutation> {
@@ -504,7 +609,10 @@ async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResu
         data: action.data,
     };
     tx.put_raw(action.entity.store(), &entity_key, &record)?;
-    if action.entity != EntityStore::Visit {
+    if matches!(
+        action.entity,
+        EntityStore::Note | EntityStore::Finding | EntityStore::Photo
+    ) {
         let visit_key = key(&action.visit_id);
         let mut visit: LocalVisit = tx
             .get(VISITS, &visit_key)
@@ -523,6 +631,115 @@ async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResu
     tx.put(OUTBOX, &JsValue::from_f64(seq as f64), &entry)?;
     tx.put(META, &seq_key, &(seq + 1))?;
     Ok(mutation)
+}
+
+// Resolving problems: a person decides, the device records it and tells the server.
+
+/// The `sync_problem.resolve` mutation settling `problem`; the problem record stays (marked) until
+/// the server acknowledged the settlement.
+fn settlement(problem: &Problem, resolution: shared::sync::Resolution) -> (Action, RawChange) {
+    let data = shared::sync::ProblemResolve { resolution };
+    let action = Action {
+        kind: shared::sync::kind::PROBLEM_RESOLVE,
+        entity: EntityStore::Problem,
+        entity_id: problem.mutation.id,
+        visit_id: problem.visit_id,
+        data: serde_json::to_value(&data).unwrap_or_default(),
+    };
+    let change: RawChange = Box::new(move |stored: Option<JsValue>| {
+        let mut problem: Problem = stored
+            .as_ref()
+            .and_then(from_js)
+            .ok_or_else(|| StoreError("problem not on device".into()))?;
+        problem.resolution = Some(resolution.as_str().to_owned());
+        Ok((to_js(&problem), None, 0))
+    });
+    (action, change)
+}
+
+/// "Mijn versie opnieuw versturen" for a conflict: the refused change is recorded again as a new
+/// mutation on top of the version the server reported, together with the settlement, in one
+/// strict transaction. The server applies it only if nobody changed the entity in the meantime.
+pub async fn resend(problem: &Problem) -> StoreResult<()> {
+    let m = &problem.mutation;
+    let entity = EntityStore::of_kind(&m.kind)
+        .filter(|e| {
+            matches!(
+                e,
+                EntityStore::Visit | EntityStore::Note | EntityStore::Finding
+            )
+        })
+        .ok_or_else(|| StoreError("cannot resend".into()))?;
+    let kind = shared::sync::kind::ALL
+        .into_iter()
+        .find(|k| *k == m.kind)
+        .ok_or_else(|| StoreError("unknown kind".into()))?;
+    let server_version = problem.server_version;
+    let action = Action {
+        kind,
+        entity,
+        entity_id: m.entity_id,
+        visit_id: problem.visit_id,
+        data: m.data.clone(),
+    };
+    let change: RawChange = Box::new(move |stored: Option<JsValue>| {
+        let text = stored
+            .and_then(|v| v.as_string())
+            .ok_or_else(|| StoreError("not on device".into()))?;
+        let record = js_sys::JSON::parse(&text)?;
+        let field = |o: &JsValue, name: &str| Reflect::get(o, &JsValue::from_str(name));
+        // The record now stands on the server's version; a visit keeps it one level down.
+        let versioned = match entity {
+            EntityStore::Visit => field(&record, "visit")?,
+            _ => record.clone(),
+        };
+        let version = server_version.map_or(JsValue::NULL, |v| JsValue::from_f64(v as f64));
+        Reflect::set(&versioned, &JsValue::from_str("version"), &version)?;
+        let unsent = field(&record, "unsent")?.as_f64().unwrap_or(0.0) as u32;
+        Reflect::set(
+            &record,
+            &JsValue::from_str("unsent"),
+            &JsValue::from_f64(f64::from(unsent + 1)),
+        )?;
+        let text = js_sys::JSON::stringify(&record)?;
+        Ok((text.into(), server_version, unsent))
+    });
+    let settled = settlement(problem, shared::sync::Resolution::Resent);
+    record_raw(vec![(action, change), settled])
+        .await
+        .map(|_| ())
+}
+
+/// "Versie van de server aanhouden": the device gives up its refused change. The settlement goes
+/// to the outbox; a record the server never had (no version) is removed; and the pull starts from
+/// the beginning, so the device shows the server's state again (unsent work stays and is sent).
+pub async fn accept_server(problem: &Problem) -> StoreResult<()> {
+    record_raw(vec![settlement(
+        problem,
+        shared::sync::Resolution::ServerKept,
+    )])
+    .await?;
+    let tx = WriteTx::begin(&[META, NOTES, FINDINGS], true).await?;
+    let id = key(&problem.mutation.entity_id);
+    match EntityStore::of_kind(&problem.mutation.kind) {
+        Some(EntityStore::Note) => {
+            if let Some(n) = tx.get::<LocalNote>(NOTES, &id).await? {
+                if n.version.is_none() && n.unsent == 0 {
+                    tx.delete(NOTES, &id)?;
+                }
+            }
+        }
+        Some(EntityStore::Finding) => {
+            if let Some(f) = tx.get::<LocalFinding>(FINDINGS, &id).await? {
+                if f.version.is_none() && f.unsent == 0 {
+                    tx.delete(FINDINGS, &id)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    tx.delete(META, &JsValue::from_str(META_CURSOR))?;
+    tx.commit().await
 }
 
 // Session.
@@ -594,14 +811,23 @@ pub async fn deliveries(online: bool) -> StoreResult<HashMap<Uuid, Delivery>> {
     let problems = problems().await?;
     let notes: Vec<LocalNote> = all(NOTES).await?;
     let findings: Vec<LocalFinding> = all(FINDINGS).await?;
+    let photos: Vec<LocalPhoto> = all(PHOTOS).await?;
     let mut result = HashMap::new();
     for v in visits().await? {
         let id = v.visit.id;
         let entries: Vec<&OutboxEntry> = outbox.iter().filter(|e| e.visit_id == id).collect();
-        let state = if problems.iter().any(|p| p.visit_id == id) {
+        let photos: Vec<&LocalPhoto> = photos.iter().filter(|p| p.visit_id == id).collect();
+        let state = if problems.iter().any(|p| p.visit_id == id)
+            || photos.iter().any(|p| p.problem.is_some())
+        {
             Delivery::Problem
-        } else if !entries.is_empty() {
-            if online && entries.iter().any(|e| e.attempts == 0) {
+        } else if photos.iter().any(|p| p.state == PhotoState::Queued) {
+            Delivery::Waiting
+        } else if !entries.is_empty() || photos.iter().any(|p| p.state == PhotoState::Saved) {
+            if online
+                && (entries.iter().any(|e| e.attempts == 0)
+                    || photos.iter().any(|p| p.state == PhotoState::Saved))
+            {
                 Delivery::Saved
             } else {
                 Delivery::Waiting

@@ -51,6 +51,36 @@ pub const SYNC_PROBLEMS_INTRO: &str = "Deze wijzigingen heeft de server niet ove
 pub const SYNC_PROBLEM_CONFLICT: &str = "Conflict";
 pub const SYNC_PROBLEM_REJECTED: &str = "Geweigerd";
 pub const SYNC_DETAILS: &str = "Details";
+pub const TEAM_SYNC_TITLE: &str = "Team: apparaten en synchronisatie";
+pub const TEAM_ONLINE_ONLY: &str =
+    "Dit overzicht komt van de server en is alleen online beschikbaar.";
+pub const TEAM_DEVICES: &str = "Apparaten";
+pub const TEAM_NO_DEVICES: &str = "Nog geen apparaat heeft gesynchroniseerd.";
+pub const TEAM_INSPECTOR: &str = "Toezichthouder";
+pub const TEAM_LAST_CONTACT: &str = "Laatste contact";
+pub const TEAM_STATE: &str = "Toestand";
+pub const TEAM_PROBLEMS: &str = "Open conflicten en weigeringen";
+pub const TEAM_NO_PROBLEMS: &str = "Er staat niets open.";
+pub const REFRESH: &str = "Vernieuwen";
+
+/// Label and CSS/test class of a device's sync health.
+pub fn device_health(h: shared::sync::DeviceHealth) -> (&'static str, &'static str) {
+    use shared::sync::DeviceHealth;
+    match h {
+        DeviceHealth::UpToDate => ("Bijgewerkt", "up-to-date"),
+        DeviceHealth::Pending => ("Verzendt", "pending"),
+        DeviceHealth::Stuck => ("Loopt vast: oude wijzigingen blijven staan", "stuck"),
+        DeviceHealth::Silent => ("Geen contact", "silent"),
+    }
+}
+
+pub const PROBLEM_RESEND: &str = "Mijn versie opnieuw versturen";
+pub const PROBLEM_ACCEPT_SERVER: &str = "Versie van de server aanhouden";
+pub const PROBLEM_ACKNOWLEDGE: &str = "Gezien, server aanhouden";
+
+pub fn photo_progress(done: usize, total: usize) -> String {
+    format!("Foto's versturen {} van {total}", (done + 1).min(total))
+}
 
 pub fn sync_progress(done: usize, total: usize) -> String {
     if total == 0 {
@@ -119,8 +149,26 @@ pub const SAVE: &str = "Opslaan";
 pub const CANCEL: &str = "Annuleren";
 pub const EDIT: &str = "Wijzigen";
 pub const VIOLATION: &str = "Overtreding";
-pub const PHOTO_LATER: &str =
-    "Foto's vastleggen volgt in een volgende versie; kies zo nodig n.v.t.";
+pub const PHOTOS: &str = "Foto's";
+pub const NO_PHOTOS: &str = "Nog geen foto's.";
+pub const TAKE_PHOTO: &str = "Foto maken";
+pub const PHOTO_SAVING: &str = "Foto opslaan…";
+pub const PHOTO_SAVE_FAILED: &str =
+    "De foto kon niet worden opgeslagen op dit apparaat. Probeer het opnieuw.";
+pub const PHOTO_BYTES_MISSING: &str =
+    "De foto staat niet meer op dit apparaat (opslag gewist) en kan niet worden verzonden.";
+pub const PHOTO_OF_ITEM: &str = "Foto bij dit punt";
+pub const PHOTO_TAKEN: &str = "Foto vastgelegd";
+
+pub fn photo_state_label(state: crate::store::PhotoState) -> &'static str {
+    use crate::store::PhotoState;
+    match state {
+        PhotoState::Saved => "Opgeslagen op apparaat",
+        PhotoState::Queued => "In de wachtrij",
+        PhotoState::Uploaded => "Geüpload",
+        PhotoState::Confirmed => "Bevestigd door server",
+    }
+}
 pub const NOTES: &str = "Notities";
 pub const NO_NOTES: &str = "Nog geen notities.";
 pub const NOTE_PLACEHOLDER: &str = "Schrijf een notitie…";

@@ -31,10 +31,10 @@ use shared::ErrorCode;
 use crate::api::{self, ApiFailure};
 use crate::session::Session;
 use crate::store::{
-    self, key, EntityStore, LocalFinding, LocalNote, LocalVisit, OutboxEntry, Problem, StoreError,
-    WriteTx,
+    self, key, EntityStore, LocalFinding, LocalNote, LocalPhoto, LocalVisit, OutboxEntry,
+    PhotoState, Problem, StoreError, WriteTx,
 };
-use crate::{strings, util};
+use crate::{photos, strings, util};
 
 /// Most mutations per push.
 const BATCH: usize = 50;
@@ -49,7 +49,15 @@ const WORKDAYS_AHEAD: usize = 4;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
     Idle,
-    Syncing { done: usize, total: usize },
+    Syncing {
+        done: usize,
+        total: usize,
+    },
+    /// Uploading photos (counted in photos).
+    Photos {
+        done: usize,
+        total: usize,
+    },
     Offline,
     Error(String),
 }
@@ -204,10 +212,15 @@ fn backoff(failures: u32) -> i32 {
 async fn refresh_counts(sync: Sync) {
     let outbox = store::outbox().await.unwrap_or_default();
     let problems = store::problems().await.map(|p| p.len()).unwrap_or(0);
+    let photos = store::all::<LocalPhoto>(store::PHOTOS)
+        .await
+        .unwrap_or_default();
+    let photos_waiting = photos.iter().filter(|p| p.is_waiting()).count();
+    let photo_problems = photos.iter().filter(|p| p.problem.is_some()).count();
     sync.status.update(|s| {
-        s.pending = outbox.len();
+        s.pending = outbox.len() + photos_waiting;
+        s.problems = problems + photo_problems;
         s.oldest = outbox.first().map(|e| e.mutation.at.clone());
-        s.problems = problems;
     });
 }
 
@@ -236,12 +249,17 @@ async fn run(sync: Sync, session: Session, full: bool) -> Result<bool, String> {
         sync.status.update(|s| s.phase = Phase::Offline);
         return Ok(false);
     }
+    // Field work (and so a working set and an outbox) is the inspector's; other roles work online.
+    if user.role != shared::Role::Inspector {
+        sync.status.update(|s| s.phase = Phase::Idle);
+        return Ok(false);
+    }
 
     // The device's data belongs to one user at a time.
     let owner: Option<Uuid> = store::meta(store::META_OWNER).await.map_err(storage_text)?;
     if owner != Some(user.id) {
-        let unsent = store::outbox().await.map_err(storage_text)?;
-        if owner.is_some() && !unsent.is_empty() {
+        let unsent = store::unsent_count().await.map_err(storage_text)?;
+        if owner.is_some() && unsent > 0 {
             return Err(strings::SYNC_OTHER_USER.to_owned());
         }
         store::reset_working_set(user.id)
@@ -258,6 +276,20 @@ async fn run(sync: Sync, session: Session, full: bool) -> Result<bool, String> {
         }
     });
     push(sync, device, &token).await?;
+    // Photos after the outbox: a slow upload never holds back notes and findings. Each uploaded
+    // photo put its `photo.attach` in the outbox, which goes out right away.
+    let uploaded = photos::upload_pending(&token, |done, total| {
+        if total > 0 {
+            sync.status
+                .update(|s| s.phase = Phase::Photos { done, total });
+        }
+    })
+    .await
+    .map_err(|f| failure_text(&f))?;
+    if uploaded > 0 {
+        sync.rev.update(|r| *r += 1);
+        push(sync, device, &token).await?;
+    }
     pull(&token).await?;
     sync.rev.update(|r| *r += 1);
     if full {
@@ -296,11 +328,6 @@ async fn push(sync: Sync, device: Uuid, token: &str) -> Result<(), String> {
                 total: done + entries.len(),
             }
         });
-        let report = PendingReport {
-            count: entries.len() as i64,
-            oldest_at: chrono::DateTime::parse_from_rfc3339(&entries[0].mutation.at).ok(),
-        };
-
         // In seq order; a chained mutation waits for the answer to its predecessor.
         let mut batch: Vec<OutboxEntry> = Vec::new();
         let mut entities = HashSet::new();
@@ -317,6 +344,22 @@ async fn push(sync: Sync, device: Uuid, token: &str) -> Result<(), String> {
                 .map_err(storage_text)?;
         }
         mark_attempt(&batch).await.map_err(storage_text)?;
+
+        // What will still wait once this batch is applied (the server keeps the last report, so it
+        // must not count the batch itself), including photos not uploaded yet.
+        let after = &entries[batch.len()..];
+        let photos: Vec<LocalPhoto> = store::all(store::PHOTOS).await.unwrap_or_default();
+        let waiting_photos: Vec<&LocalPhoto> = photos.iter().filter(|p| p.is_waiting()).collect();
+        let oldest = after
+            .iter()
+            .map(|e| e.mutation.at.as_str())
+            .chain(waiting_photos.iter().map(|p| p.captured_at.as_str()))
+            .filter_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .min();
+        let report = PendingReport {
+            count: (after.len() + waiting_photos.len()) as i64,
+            oldest_at: oldest,
+        };
 
         let request = PushRequest {
             device_id: device,
@@ -356,6 +399,8 @@ async fn known_version(entity: EntityStore, id: Uuid) -> Result<Option<i64>, Sto
         EntityStore::Finding => store::get::<LocalFinding>(store::FINDINGS, &key(&id))
             .await?
             .and_then(|f| f.version),
+        // `photo.attach` creates and `sync_problem.resolve` settles: no base version.
+        EntityStore::Photo | EntityStore::Problem => None,
     })
 }
 
@@ -387,6 +432,7 @@ async fn settle(
             store::VISITS,
             store::NOTES,
             store::FINDINGS,
+            store::PHOTOS,
         ],
         true,
     )
@@ -429,6 +475,7 @@ async fn settle(
                     code,
                     server_version: result.version,
                     recorded_at: util::now_rfc3339(),
+                    resolution: None,
                 };
                 tx.put(store::PROBLEMS, &key(&entry.mutation.id), &problem)?;
                 tx.delete(store::OUTBOX, &seq_key)?;
@@ -481,6 +528,24 @@ async fn acknowledge(
                     f.awaiting = Some(version);
                 }
                 tx.put(store_name, &id, &f)?;
+            }
+        }
+        EntityStore::Problem => {
+            // Settled on the server: the problem is done. Refused: it shows again.
+            if applied {
+                tx.delete(store_name, &id)?;
+            } else if let Some(mut p) = tx.get::<Problem>(store_name, &id).await? {
+                p.resolution = None;
+                tx.put(store_name, &id, &p)?;
+            }
+        }
+        EntityStore::Photo => {
+            if let Some(mut p) = tx.get::<LocalPhoto>(store_name, &id).await? {
+                p.unsent = p.unsent.saturating_sub(1);
+                if applied {
+                    p.state = PhotoState::Confirmed;
+                }
+                tx.put(store_name, &id, &p)?;
             }
         }
     }
@@ -604,7 +669,13 @@ fn confirmed(awaiting: Option<i64>, version: i64) -> Option<i64> {
 /// Applies one page of the feed and its cursor in one transaction.
 async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreError> {
     let tx = WriteTx::begin(
-        &[store::META, store::VISITS, store::NOTES, store::FINDINGS],
+        &[
+            store::META,
+            store::VISITS,
+            store::NOTES,
+            store::FINDINGS,
+            store::PHOTOS,
+        ],
         false,
     )
     .await?;
@@ -705,8 +776,17 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                 };
                 tx.put(store::FINDINGS, &id, &finding)?;
             }
-            // Photos arrive with the photo upload (issue 5, photos); other entities are not
-            // kept on the tablet.
+            // The device keeps its own photos (with their bytes); the feed only confirms them.
+            // Photos taken on other devices are not downloaded to the tablet.
+            "photo" => {
+                let local: Option<LocalPhoto> = tx.get(store::PHOTOS, &id).await?;
+                if let Some(mut photo) = local.filter(|p| p.unsent == 0 && !removed) {
+                    if photo.state == PhotoState::Uploaded {
+                        photo.state = PhotoState::Confirmed;
+                        tx.put(store::PHOTOS, &id, &photo)?;
+                    }
+                }
+            }
             _ => {}
         }
     }

@@ -84,6 +84,8 @@ impl BlobStore {
 
     /// Checks the complete upload against its name and moves it into place; returns its size.
     pub async fn finish(&self, sha256: &str) -> std::io::Result<Result<u64, FinishError>> {
+        // Each finish holds the whole blob in memory while hashing: a burst queues here.
+        let _permit = FINISHES.acquire().await.map_err(std::io::Error::other)?;
         let partial = self.partial(sha256);
         let bytes = tokio::fs::read(&partial).await?;
         let digest = tokio::task::spawn_blocking(move || {
@@ -144,6 +146,9 @@ pub struct ImageInfo {
     pub width: u32,
     pub height: u32,
 }
+
+/// Uploads verified (read whole and hashed) at once.
+static FINISHES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 
 /// Decoding a photo takes tens of megabytes and a core for a moment: at most this many at once, so
 /// a burst of uploads queues instead of exhausting memory.

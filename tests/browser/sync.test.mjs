@@ -73,6 +73,16 @@ async function loginWithWorkingSet(page) {
   await waitForSyncSuccess(page);
 }
 
+/** Logs in, waits for the working set, and picks the first or last planned visit on the device. */
+async function loginAndPickPlannedVisit(page, which) {
+  await loginWithWorkingSet(page);
+  const token = await storedToken(page);
+  const planned = (await readStore(page, 'visits')).filter((v) => v.visit.status === 'planned');
+  const target = which === 'first' ? planned[0] : planned.at(-1);
+  assert.ok(target, 'a planned visit on the device');
+  return { token, visitId: target.visit.id };
+}
+
 describe('offline work and sync', () => {
   let server;
 
@@ -160,6 +170,187 @@ describe('offline work and sync', () => {
       // The pull feed echoed the state back: the visit is confirmed on the device.
       await page.goto(`/bezoek/${visitId}`);
       await page.getByTestId('delivery').filter({ hasText: 'Bevestigd door server' }).waitFor({ timeout: SYNC_TIMEOUT_MS });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('a photo taken offline is uploaded in parts, resumes after a broken part, and is attached once', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page, context } = browser;
+      const { token, visitId } = await loginAndPickPlannedVisit(page, 'first');
+
+      // A camera-sized picture (2,100 x 1,400, noisy so it compresses badly): the app must shrink
+      // it to at most 2,048 px and it still needs several 256 KB parts.
+      const png = await page.evaluate(async () => {
+        const canvas = new OffscreenCanvas(2100, 1400);
+        const ctx = canvas.getContext('2d');
+        const image = ctx.createImageData(2100, 1400);
+        let seed = 7;
+        for (let i = 0; i < image.data.length; i += 4) {
+          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+          image.data[i] = seed & 255; image.data[i + 1] = (seed >> 8) & 255;
+          image.data[i + 2] = (seed >> 16) & 255; image.data[i + 3] = 255;
+        }
+        ctx.putImageData(image, 0, 0);
+        const blob = await canvas.convertToBlob({ type: 'image/png' });
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(text);
+      });
+
+      await context.setOffline(true);
+      await page.goto(`/bezoek/${visitId}`);
+      await page.getByTestId('start-visit').click();
+      await page.getByTestId('visit-status').filter({ hasText: 'Bezig' }).waitFor();
+      await page.getByTestId('photos').getByTestId('photo-input').setInputFiles({
+        name: 'opslag.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64'),
+      });
+      const thumb = page.getByTestId('photos').getByTestId('photo');
+      await thumb.filter({ hasText: 'Opgeslagen op apparaat' }).waitFor();
+
+      // On the device, with its bytes, after an offline reload; nothing is in the outbox yet.
+      await page.reload();
+      await thumb.filter({ hasText: 'Opgeslagen op apparaat' }).waitFor();
+      await page.waitForFunction(() => {
+        const img = document.querySelector('[data-testid="photo"] img');
+        return img && img.complete && img.naturalWidth > 0;
+      });
+      const [photo] = await readStore(page, 'photos');
+      assert.equal(photo.state, 'saved');
+      assert.ok(Math.max(photo.width, photo.height) <= 2048, `downscaled: ${photo.width}x${photo.height}`);
+      assert.ok(photo.size > 3 * 256 * 1024, `needs several parts: ${photo.size} bytes`);
+      assert.match(photo.sha256, /^[0-9a-f]{64}$/);
+      assert.deepEqual((await readStore(page, 'outbox')).map((e) => e.mutation.type), ['visit.start'],
+        'photo.attach waits until the server holds the blob');
+
+      // Back online, the second part's connection breaks once: the next run asks the server how
+      // much it holds (HEAD) and goes on from there instead of starting over.
+      const log = [];
+      let broken = false;
+      await context.route('**/api/v1/blobs/**', async (route) => {
+        const request = route.request();
+        const range = request.headers()['content-range'] ?? '';
+        log.push(`${request.method()} ${range}`.trim());
+        if (!broken && request.method() === 'PUT' && !range.startsWith('bytes 0-')) {
+          broken = true;
+          await route.abort('connectionreset');
+          return;
+        }
+        await route.continue();
+      });
+      await context.setOffline(false);
+      await thumb.filter({ hasText: 'Bevestigd door server' }).waitFor({ timeout: SYNC_TIMEOUT_MS });
+      await waitForSyncSuccess(page);
+
+      const part = 256 * 1024;
+      const puts = log.filter((l) => l.startsWith('PUT')).map((l) => Number(l.match(/bytes (\d+)-/)[1]));
+      assert.ok(broken, `a part was broken off: ${log}`);
+      assert.equal(puts[0], 0, `the upload starts at 0: ${log}`);
+      assert.equal(puts[1], part, `the second part starts at 256 KB: ${log}`);
+      assert.equal(puts[2], part, `after the break it resumes at 256 KB, not at 0: ${log}`);
+      assert.equal(puts.filter((p) => p === 0).length, 1, `the first part is sent once: ${log}`);
+      assert.equal(log.filter((l) => l === 'HEAD').length, 2, `one HEAD per attempt: ${log}`);
+
+      // On the server exactly once, with the bytes the device hashed.
+      const detail = await api(server, token, `/api/v1/visits/${visitId}`);
+      assert.equal(detail.photos.length, 1, `one photo: ${JSON.stringify(detail.photos)}`);
+      assert.equal(detail.photos[0].sha256, photo.sha256);
+      const head = await fetch(`${server.url}/api/v1/blobs/${photo.sha256}`, {
+        method: 'HEAD', headers: { Authorization: `Bearer ${token}` },
+      });
+      assert.equal(head.status, 200);
+      assert.equal(Number(head.headers.get('upload-offset')), photo.size);
+      const [stored] = await readStore(page, 'photos');
+      assert.equal(stored.state, 'confirmed');
+      await page.getByTestId('delivery').filter({ hasText: /Verzonden|Bevestigd door server/ }).waitFor();
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('a conflicting offline edit is shown as a problem, and "send mine again" resolves it', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page, context } = browser;
+      const { token, visitId } = await loginAndPickPlannedVisit(page, 'last');
+
+      await page.goto(`/bezoek/${visitId}`);
+      await page.getByTestId('start-visit').click();
+      await page.getByTestId('visit-status').filter({ hasText: 'Bezig' }).waitFor();
+      await page.getByTestId('note-input').fill('Olieafscheider niet geleegd');
+      const before = await syncState(page);
+      await page.getByTestId('add-note').click();
+      await waitForSyncSuccess(page, before.last);
+      const [note] = (await readStore(page, 'notes')).filter((n) => n.visit_id === visitId);
+      assert.ok(note?.version, `the note reached the server: ${JSON.stringify(note)}`);
+
+      // While the tablet is offline, the same note is changed elsewhere (another device).
+      await context.setOffline(true);
+      const other = await fetch(`${server.url}/api/v1/sync/push`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          device_id: crypto.randomUUID(),
+          mutations: [{
+            id: crypto.randomUUID(), seq: 1, type: 'visit_note.edit', entity_id: note.id,
+            base_version: note.version, at: new Date().toISOString(),
+            data: { text: 'Olieafscheider niet geleegd (kantoor)' },
+          }],
+        }),
+      });
+      assert.equal(other.status, 200);
+      assert.equal((await other.json()).results[0].status, 'applied');
+
+      const mine = 'Olieafscheider niet geleegd; eigenaar belt terug';
+      await page.getByTestId('note').getByRole('button', { name: 'Wijzigen' }).click();
+      await page.getByTestId('note').locator('textarea').fill(mine);
+      await page.getByTestId('note').getByRole('button', { name: 'Opslaan' }).click();
+      await page.getByTestId('note').filter({ hasText: mine }).waitFor();
+
+      // Online again: the server refuses the stale edit, and the device says so.
+      const offline = await syncState(page);
+      await context.setOffline(false);
+      await waitForSyncSuccess(page, offline.last);
+      await page.getByTestId('delivery').filter({ hasText: 'Probleem' }).waitFor();
+      await page.goto('/synchronisatie');
+      const problem = page.getByTestId('problem');
+      await problem.filter({ hasText: 'Conflict' }).waitFor();
+      assert.equal(await problem.getAttribute('data-code'), 'record.version_conflict');
+      assert.match(await problem.innerText(), /eigenaar belt terug/);
+
+      // The team lead sees the same conflict, and the inspector's device, on /team.
+      const lead = await openBrowser(server.url);
+      try {
+        const lp = lead.page;
+        await lp.goto('/');
+        await lp.waitForURL('**/inloggen');
+        await lp.locator('#username').fill('teamleider1');
+        await lp.locator('#password').fill('schouw-demo');
+        await lp.locator('form button[type="submit"]').click();
+        await lp.waitForURL('**/team');
+        await lp.getByRole('heading', { name: 'Team: apparaten en synchronisatie' }).waitFor();
+        await lp.getByTestId('device').first().waitFor();
+        await lp.getByTestId('team-problem').filter({ hasText: 'Conflict: Notitie gewijzigd' }).first().waitFor();
+      } finally {
+        await lead.close();
+      }
+
+      // The inspector keeps their version: it goes to the server on top of the newer one.
+      const resolved = await syncState(page);
+      await problem.getByRole('button', { name: 'Mijn versie opnieuw versturen' }).click();
+      await waitForSyncSuccess(page, resolved.last);
+      await page.getByTestId('problem').waitFor({ state: 'detached' });
+      assert.deepEqual(await readStore(page, 'problems'), []);
+      const detail = await api(server, token, `/api/v1/visits/${visitId}`);
+      assert.deepEqual(detail.notes.map((n) => n.text), [mine]);
+      // The settlement reached the server: the conflict left the team lead's list.
+      const open = await api(server, token, '/api/v1/sync/problems');
+      assert.ok(!open.problems.some((p) => p.problem === 'conflict' && p.entity_id === note.id),
+        `the conflict is settled on the server: ${JSON.stringify(open.problems)}`);
+      assert.equal(detail.notes[0].version, note.version + 2, 'one edit elsewhere, one resend');
     } finally {
       await browser.close();
     }

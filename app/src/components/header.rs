@@ -16,7 +16,8 @@ pub fn Header() -> impl IntoView {
                 {move || if session.online.get() { strings::ONLINE } else { strings::OFFLINE }}
             </span>
             {move || session.user().map(|user| view! {
-                <SyncBadge/>
+                // Only inspectors keep work on the device; other roles work online.
+                {(user.role == shared::Role::Inspector).then(|| view! { <SyncBadge/> })}
                 <span class="user">
                     <span class="user-name" data-testid="user-name">{user.name}</span>
                     <span class="user-role">{strings::role_label(user.role)}</span>

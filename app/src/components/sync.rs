@@ -13,7 +13,7 @@ use crate::util;
 fn phase_name(phase: &Phase) -> &'static str {
     match phase {
         Phase::Idle => "idle",
-        Phase::Syncing { .. } => "syncing",
+        Phase::Syncing { .. } | Phase::Photos { .. } => "syncing",
         Phase::Offline => "offline",
         Phase::Error(_) => "error",
     }
@@ -34,6 +34,7 @@ pub fn SyncBadge() -> impl IntoView {
                 let s = status.get();
                 match &s.phase {
                     Phase::Syncing { done, total } => strings::sync_progress(*done, *total),
+                    Phase::Photos { done, total } => strings::photo_progress(*done, *total),
                     _ if s.pending > 0 => strings::pending_count(s.pending),
                     Phase::Idle => match &s.last_success {
                         Some(t) => format!("{} {}", strings::SYNC_IDLE, util::short_time(t)),
@@ -59,7 +60,7 @@ pub fn SyncBar() -> impl IntoView {
         <div class="sync-bar">
             <span class="sync-line">{move || line(&status.get())}</span>
             <button class="secondary" on:click=move |_| sync.now()
-                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Offline)>
+                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Photos { .. } | Phase::Offline)>
                 {strings::SYNC_NOW}
             </button>
         </div>
@@ -73,6 +74,7 @@ fn line(s: &crate::sync::SyncStatus) -> String {
             None => strings::SYNC_NEVER.to_owned(),
         },
         Phase::Syncing { done, total } => strings::sync_progress(*done, *total),
+        Phase::Photos { done, total } => strings::photo_progress(*done, *total),
         Phase::Offline => strings::SYNC_OFFLINE.to_owned(),
         Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason),
     };
@@ -98,11 +100,12 @@ pub fn SyncPanel() -> impl IntoView {
             <p class="sync-phase" role="status">{move || match status.get().phase {
                 Phase::Idle => strings::SYNC_IDLE.to_owned(),
                 Phase::Syncing { done, total } => strings::sync_progress(done, total),
+                Phase::Photos { done, total } => strings::photo_progress(done, total),
                 Phase::Offline => strings::SYNC_OFFLINE.to_owned(),
                 Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason),
             }}</p>
             {move || match status.get().phase {
-                Phase::Syncing { done, total } if total > 0 => Some(view! {
+                Phase::Syncing { done, total } | Phase::Photos { done, total } if total > 0 => Some(view! {
                     <progress max=total.to_string() value=done.to_string()></progress>
                 }),
                 _ => None,
@@ -124,7 +127,7 @@ pub fn SyncPanel() -> impl IntoView {
             </dl>
             {move || status.get().retry_in_s.map(|s| view! { <p class="muted">{strings::sync_retry(s)}</p> })}
             <button class="primary" on:click=move |_| sync.now()
-                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Offline)>
+                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Photos { .. } | Phase::Offline)>
                 {strings::SYNC_NOW}
             </button>
             {move || {
@@ -155,13 +158,48 @@ fn ProblemRow(problem: Problem) -> impl IntoView {
         .map(str::to_owned)
         .or_else(|| problem.mutation.data.get("answer").map(|a| a.to_string()));
     let visit = problem.visit_id;
+    let sync = use_sync();
+    let busy = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    // A conflict can be sent again on top of the server's version; a photo or a rejection cannot.
+    let can_resend =
+        problem.status == MutationStatus::Conflict && !problem.mutation.kind.starts_with("photo.");
+    let decide = move |problem: Problem, resend: bool| {
+        busy.set(true);
+        spawn_local(async move {
+            let result = if resend {
+                store::resend(&problem).await
+            } else {
+                store::accept_server(&problem).await
+            };
+            busy.set(false);
+            failed.set(result.is_err());
+            if result.is_ok() {
+                sync.changed();
+            }
+        });
+    };
+    let (mine, theirs) = (problem.clone(), problem.clone());
     view! {
-        <li class="problem">
+        <li class="problem" data-testid="problem" data-code=problem.code.clone()>
             <strong>{label}": "{strings::mutation_label(&problem.mutation.kind)}</strong>
             " · "{util::short_time(&problem.mutation.at)}
             <p class="error">{problem.message.clone()}</p>
             {content.map(|c| view! { <p class="quoted">{c}</p> })}
-            <a href=format!("/bezoek/{visit}")>{strings::SYNC_DETAILS}</a>
+            <div class="problem-actions">
+                {can_resend.then(|| view! {
+                    <button class="secondary" disabled=move || busy.get()
+                        on:click=move |_| decide(mine.clone(), true)>{strings::PROBLEM_RESEND}</button>
+                })}
+                <button class="secondary" disabled=move || busy.get()
+                    on:click=move |_| decide(theirs.clone(), false)>
+                    {if can_resend { strings::PROBLEM_ACCEPT_SERVER } else { strings::PROBLEM_ACKNOWLEDGE }}
+                </button>
+                <a href=format!("/bezoek/{visit}")>{strings::SYNC_DETAILS}</a>
+            </div>
+            <Show when=move || failed.get()>
+                <p class="error">{strings::SAVE_FAILED}</p>
+            </Show>
         </li>
     }
 }
@@ -169,7 +207,7 @@ fn ProblemRow(problem: Problem) -> impl IntoView {
 /// Logs out, after a warning when work has not reached the server yet.
 pub fn logout_with_warning(session: crate::session::Session) {
     spawn_local(async move {
-        let unsent = store::outbox().await.map(|o| o.len()).unwrap_or(0);
+        let unsent = store::unsent_count().await.unwrap_or(0);
         if unsent > 0 {
             let ok = web_sys::window()
                 .and_then(|w| w.confirm_with_message(&strings::logout_unsent(unsent)).ok())

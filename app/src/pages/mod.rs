@@ -7,4 +7,5 @@ pub mod login;
 pub mod my_day;
 pub mod not_found;
 pub mod sync;
+pub mod team;
 pub mod visit;

@@ -21,8 +21,9 @@ use shared::Role;
 use crate::actions;
 use crate::lhso::{self, LhsoRecord};
 use crate::pages::guard::RequireRole;
+use crate::photos;
 use crate::session::use_session;
-use crate::store::{self, Delivery, LocalFinding, LocalNote, LocalVisit, StoreError};
+use crate::store::{self, Delivery, LocalFinding, LocalNote, LocalPhoto, LocalVisit, StoreError};
 use crate::sync::use_sync;
 use crate::{strings, util};
 
@@ -40,6 +41,7 @@ struct VisitData {
     detail: Option<store::VisitHistory>,
     notes: Vec<LocalNote>,
     findings: Vec<LocalFinding>,
+    photos: Vec<LocalPhoto>,
     template: Option<ChecklistTemplate>,
     delivery: Option<Delivery>,
 }
@@ -65,6 +67,7 @@ async fn load(id: Uuid, online: bool) -> Option<VisitData> {
         detail: store::detail(id).await.ok().flatten(),
         notes: store::notes_of(id).await.unwrap_or_default(),
         findings: store::findings_of(id).await.unwrap_or_default(),
+        photos: store::photos_of(id).await.unwrap_or_default(),
         delivery: store::deliveries(online)
             .await
             .ok()
@@ -263,6 +266,7 @@ fn VisitBody(
             {finished.map(|t| view! { <p class="muted">{t}</p> })}
 
             <Checklist template=d.template.clone() findings=d.findings.clone() enabled=in_progress visit_id=visit_id error=error draft=draft/>
+            <Photos photos=d.photos.clone() enabled=in_progress visit_id=visit_id error=error/>
             <Notes notes=d.notes.clone() enabled=status != VisitStatus::Done visit_id=visit_id error=error
                 new_note=new_note editing=editing edit_text=edit_text/>
 
@@ -381,11 +385,34 @@ fn Item(
             }
             .into_any()
         }
-        AnswerSpec::Photo => view! {
-            <span class="muted">{strings::PHOTO_LATER}</span>
-            {choice(Answer::NotApplicable, strings::NOT_APPLICABLE)}
+        AnswerSpec::Photo => {
+            let item_id = item.id.clone();
+            // The finding's id is fixed before the photo is stored, so the photo can name it.
+            let on_file = move |file: web_sys::Blob| -> LocalAction {
+                let item_id = item_id.clone();
+                Box::pin(async move {
+                    let finding_id = match existing {
+                        Some(id) => id,
+                        None => util::new_uuid().ok_or_else(|| StoreError("no crypto".into()))?,
+                    };
+                    let photo = photos::capture(file, visit_id, Some(finding_id)).await?;
+                    actions::answer(
+                        visit_id,
+                        item_id,
+                        Some(finding_id),
+                        Answer::Photo(photo.sha256),
+                    )
+                    .await
+                })
+            };
+            let taken = matches!(current, Some(Answer::Photo(_)));
+            view! {
+                {taken.then(|| view! { <span class="tag photo-taken">{strings::PHOTO_TAKEN}</span> })}
+                {enabled.then(|| view! { <PhotoButton label=strings::PHOTO_OF_ITEM error=error on_file=on_file/> })}
+                {choice(Answer::NotApplicable, strings::NOT_APPLICABLE)}
+            }
+            .into_any()
         }
-        .into_any(),
     };
     view! {
         <li class="item" data-testid="checklist-item" data-item-id=item.id.clone() class:violation=violation>
@@ -397,6 +424,101 @@ fn Item(
                 <Lhso finding_id=f.id saved=f.lhso enabled=enabled draft=draft error=error/>
             })}
         </li>
+    }
+}
+
+/// The visit's photos with their delivery state, and the camera button while the visit runs.
+#[component]
+fn Photos(
+    photos: Vec<LocalPhoto>,
+    enabled: bool,
+    visit_id: Uuid,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let empty = photos.is_empty();
+    let on_file = move |file: web_sys::Blob| -> LocalAction {
+        Box::pin(async move { photos::capture(file, visit_id, None).await.map(|_| ()) })
+    };
+    view! {
+        <section class="card photos" data-testid="photos">
+            <h2>{strings::PHOTOS}</h2>
+            {empty.then(|| view! { <p class="muted">{strings::NO_PHOTOS}</p> })}
+            <ul class="photo-grid">
+                {photos.into_iter().map(|p| view! { <PhotoThumb photo=p/> }).collect_view()}
+            </ul>
+            {enabled.then(|| view! { <PhotoButton label=strings::TAKE_PHOTO error=error on_file=on_file/> })}
+        </section>
+    }
+}
+
+#[component]
+fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
+    let url = RwSignal::new(None::<String>);
+    let sha = photo.sha256.clone();
+    spawn_local(async move {
+        if let Some(u) = photos::object_url(&sha).await {
+            // The thumbnail may be gone already (the page re-rendered): then free the URL now.
+            if let Some(u) = url.try_set(Some(u)).flatten() {
+                photos::revoke(&u);
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(u) = url.try_get_untracked().flatten() {
+            photos::revoke(&u);
+        }
+    });
+    let state = photo.state;
+    view! {
+        <li class="photo" data-testid="photo" data-state=format!("{state:?}").to_lowercase()
+            data-sha256=photo.sha256.clone()>
+            <img alt=strings::PHOTOS src=move || url.get().unwrap_or_default()
+                width=photo.width.to_string() height=photo.height.to_string()/>
+            <span class=format!("tag photo-state-{}", format!("{state:?}").to_lowercase())>
+                {strings::photo_state_label(state)}
+            </span>
+            {photo.problem.map(|m| view! { <p class="error">{m}</p> })}
+        </li>
+    }
+}
+
+/// A camera button: a styled label around a hidden file input (on a tablet it opens the camera,
+/// on a laptop a file picker). The chosen picture goes to `on_file`, which stores it.
+#[component]
+fn PhotoButton<F>(label: &'static str, error: RwSignal<Option<String>>, on_file: F) -> impl IntoView
+where
+    F: Fn(web_sys::Blob) -> LocalAction + 'static,
+{
+    let saving = RwSignal::new(false);
+    let sync = use_sync();
+    let change = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = photos::chosen_file(&input) else {
+            return;
+        };
+        // The same picture may be chosen again later.
+        input.set_value("");
+        saving.set(true);
+        error.set(None);
+        let action = on_file(file);
+        spawn_local(async move {
+            let result = action.await;
+            saving.set(false);
+            match result {
+                Ok(()) => sync.changed(),
+                Err(e) => {
+                    leptos::logging::warn!("photo not stored: {}", e.0);
+                    error.set(Some(strings::PHOTO_SAVE_FAILED.to_owned()));
+                }
+            }
+        });
+    };
+    view! {
+        <label class="button secondary photo-button" class:busy=move || saving.get()>
+            {move || if saving.get() { strings::PHOTO_SAVING } else { label }}
+            <input type="file" accept="image/*" capture="environment" class="sr-only"
+                data-testid="photo-input" on:change=change disabled=move || saving.get()/>
+        </label>
     }
 }
 

@@ -658,12 +658,72 @@ pub async fn open_problems(
          u.display_name AS user_name, m.kind, '' AS entity, m.entity_id, m.base_version, NULL AS current_version, m.result AS data, m.received_at AS created_at \
          FROM sync_mutations m JOIN users u ON u.id = m.user_id \
          WHERE u.agency_id = $1 AND m.status = 'rejected' AND ($2 IS NULL OR m.user_id = $2) \
+         AND NOT EXISTS (SELECT 1 FROM sync_problem_resolutions r WHERE r.mutation_id = m.mutation_id) \
          ORDER BY created_at DESC LIMIT 500",
     )
     .bind(agency_id)
     .bind(user_id)
     .fetch_all(pool)
     .await
+}
+
+/// A mutation the server refused, as far as resolving it needs.
+#[derive(Debug, Clone, FromRow)]
+pub struct RefusedMutation {
+    pub user_id: String,
+    pub agency_id: String,
+    pub status: String,
+}
+
+pub async fn recorded_mutation(
+    tx: &mut Tx<'_>,
+    mutation_id: &str,
+) -> sqlx::Result<Option<RefusedMutation>> {
+    sqlx::query_as(
+        "SELECT m.user_id, u.agency_id, m.status FROM sync_mutations m JOIN users u ON u.id = m.user_id \
+         WHERE m.mutation_id = $1",
+    )
+    .bind(mutation_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Marks a refused mutation as settled. `false` when it was settled before (by another device or
+/// person): the first settlement stands.
+pub async fn resolve_problem(
+    tx: &mut Tx<'_>,
+    mutation_id: &str,
+    resolution: &str,
+    user_id: &str,
+    device_id: Option<&str>,
+    at: &str,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO sync_problem_resolutions (mutation_id, resolution, resolved_by, device_id, resolved_at) \
+         SELECT $1, $2, $3, $4, $5 \
+         WHERE NOT EXISTS (SELECT 1 FROM sync_problem_resolutions WHERE mutation_id = $1)",
+    )
+    .bind(mutation_id)
+    .bind(resolution)
+    .bind(user_id)
+    .bind(device_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if inserted {
+        sqlx::query(
+            "UPDATE sync_conflicts SET resolved_at = $2, resolved_by = $3 \
+             WHERE mutation_id = $1 AND resolved_at IS NULL",
+        )
+        .bind(mutation_id)
+        .bind(at)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(inserted)
 }
 
 /// Whether any mutation, of any user, already has this id (the id is unique across the system).

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use shared::checklist::{evaluate, Answer, ChecklistTemplate};
 use shared::coords::Wgs84;
 use shared::sync::{
-    kind, FindingUpsert, Mutation, NoteAdd, NoteEdit, PhotoAttach, Position, VisitFinish,
-    VisitStart, NOTE_MAX_CHARS,
+    kind, FindingUpsert, Mutation, NoteAdd, NoteEdit, PhotoAttach, Position, ProblemResolve,
+    VisitFinish, VisitStart, NOTE_MAX_CHARS,
 };
 use shared::{ErrorCode, Role};
 
@@ -43,6 +43,7 @@ pub(crate) async fn apply(
         kind::VISIT_FINISH => visit_finish(tx, &ctx).await,
         kind::FINDING_UPSERT => finding_upsert(tx, &ctx).await,
         kind::PHOTO_ATTACH => photo_attach(tx, &ctx).await,
+        kind::PROBLEM_RESOLVE => problem_resolve(tx, &ctx).await,
         _ => Ok(Outcome::Rejected(ErrorCode::SyncUnknownKind)),
     }
 }
@@ -455,4 +456,61 @@ async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppErro
     };
     db::sync::insert_photo(tx, &row).await?;
     ctx.finish(tx, &visit, "photo", None, 1).await
+}
+
+/// `sync_problem.resolve`: whoever made a refused change (or a team lead, manager or admin of the
+/// agency) says how it was settled. The problem then leaves the open-problems list; the refused
+/// mutation stays in the log. Settling twice is harmless: the first settlement stands.
+async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
+    let data: ProblemResolve = step!(ctx.data());
+    if ctx.mutation.base_version.is_some() {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    }
+    let refused_id = ctx.entity_id();
+    let Some(refused) = db::sync::recorded_mutation(tx, &refused_id).await? else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
+    };
+    // Another agency's mutation, or one the server applied, is not a problem to settle here.
+    if refused.agency_id != ctx.user.agency_id || refused.status == "applied" {
+        return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
+    }
+    let may_settle_others = matches!(
+        ctx.user.info.role,
+        Role::TeamLead | Role::Manager | Role::Admin
+    );
+    let actor = ctx.user_id();
+    if refused.user_id != actor && !may_settle_others {
+        return Ok(Outcome::Rejected(ErrorCode::AuthForbidden));
+    }
+    let now = db::now_text();
+    let settled = db::sync::resolve_problem(
+        tx,
+        &refused_id,
+        data.resolution.as_str(),
+        &actor,
+        Some(ctx.device_id),
+        &now,
+    )
+    .await?;
+    // Every applied mutation leaves one audit entry; a late second settlement says it changed nothing.
+    audit::record(
+        tx,
+        &AuditEntry {
+            actor_id: Some(&actor),
+            device_id: Some(ctx.device_id),
+            action: &ctx.mutation.kind,
+            entity: "sync_problem",
+            entity_id: &refused_id,
+            old_version: None,
+            new_version: Some(1),
+            details: serde_json::json!({
+                "mutation_id": ctx.mutation.id,
+                "resolution": data.resolution.as_str(),
+                "settled_before": !settled,
+                "device_at": ctx.mutation.at,
+            }),
+        },
+    )
+    .await?;
+    Ok(Outcome::Applied { version: 1 })
 }

@@ -30,6 +30,31 @@ fn only(results: &[MutationResult]) -> &MutationResult {
     &results[0]
 }
 
+/// A tablet and a phone of one inspector edit the note "Vetput vol" at once (`edits`: the tablet's,
+/// then the phone's text); the tablet's edit is applied, the phone's is the returned conflict.
+async fn note_conflict(
+    server: &TestServer,
+    token: &str,
+    visit_id: &str,
+    edits: [&str; 2],
+) -> (SimDevice, SimDevice, Uuid, MutationResult) {
+    let mut tablet = SimDevice::new(&server.base, server.client.clone(), token);
+    let mut phone = SimDevice::new(&server.base, server.client.clone(), token);
+    let note = tablet.add_note(visit_id, "Vetput vol");
+    tablet.flush(10).await;
+    phone.pull().await;
+    assert_eq!(phone.records[&note].version, 1);
+    tablet.edit_note(note, edits[0]);
+    phone.edit_note(note, edits[1]);
+    assert_eq!(
+        only(&tablet.flush(10).await).status,
+        MutationStatus::Applied
+    );
+    let conflict = only(&phone.flush(10).await).clone();
+    assert_eq!(conflict.status, MutationStatus::Conflict);
+    (tablet, phone, note, conflict)
+}
+
 async fn first_visit(server: &TestServer, token: &str) -> Value {
     visits_on(&server.client, &server.base, token, demo_date()).await[0].clone()
 }
@@ -40,20 +65,9 @@ on_both_databases! {
         let token = server.login("inspecteur1").await;
         let visit = first_visit(&server, &token).await;
         let visit_id = visit["id"].as_str().unwrap();
-        let mut tablet = SimDevice::new(&server.base, server.client.clone(), &token);
-        let mut phone = SimDevice::new(&server.base, server.client.clone(), &token);
-        let note = tablet.add_note(visit_id, "Vetput vol");
-        tablet.flush(10).await;
-        phone.pull().await;
-        assert_eq!(phone.records[&note].version, 1);
-
-        tablet.edit_note(note, "Vetput vol, ledigingsbewijs ontbreekt");
-        phone.edit_note(note, "Vetput geleegd op 12 november");
-        let applied = tablet.flush(10).await;
-        assert_eq!(only(&applied).status, MutationStatus::Applied);
-        let conflict = phone.flush(10).await;
-        let conflict = only(&conflict);
-        assert_eq!(conflict.status, MutationStatus::Conflict);
+        let (mut tablet, mut phone, note, conflict) = note_conflict(
+            &server, &token, visit_id, ["Vetput vol, ledigingsbewijs ontbreekt", "Vetput geleegd op 12 november"]).await;
+        let conflict = &conflict;
         assert_eq!(conflict.version, Some(2), "the current version is reported");
 
         let pool = &server.state.db.pool;
@@ -119,6 +133,88 @@ on_both_databases! {
             "SELECT COUNT(*) FROM sync_conflicts WHERE device_id = $1", &phone.device_id.to_string()).await;
         assert_eq!(conflicts, 3);
         for device in [&tablet, &phone] {
+            invariants::exactly_once(pool, device).await;
+        }
+    }
+
+    async fn a_settled_problem_leaves_the_open_list_once_and_only_its_owner_or_a_team_lead_may_settle_it(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur1").await;
+        let visit = first_visit(&server, &token).await;
+        let visit_id = visit["id"].as_str().unwrap();
+        let (mut tablet, mut phone, note, conflict) =
+            note_conflict(&server, &token, visit_id, ["Vetput vol, bewijs ontbreekt", "Vetput geleegd"]).await;
+        let conflict = conflict.id;
+        // A rejection too: an empty note.
+        tablet.queue("visit_note.add", Uuid::new_v4(), None, json!({"visit_id": visit_id, "text": "  "}));
+        let rejected = only(&tablet.flush(10).await).clone();
+        assert_eq!(rejected.status, MutationStatus::Rejected);
+        let open = |list: &[server::db::sync::ConflictRow], id: Uuid| list.iter().any(|p| p.mutation_id == id.to_string());
+        let shown = problems(&server, "inspecteur1").await;
+        assert!(open(&shown, conflict) && open(&shown, rejected.id));
+
+        let resolve = |device: &mut SimDevice, id: Uuid, resolution: &str| {
+            device.queue("sync_problem.resolve", id, None, json!({"resolution": resolution}));
+        };
+        let pool = &server.state.db.pool;
+        // Another inspector may not settle it; the problem stays open.
+        let other_token = server.login("inspecteur2").await;
+        let mut other = SimDevice::new(&server.base, server.client.clone(), &other_token);
+        resolve(&mut other, conflict, "server_kept");
+        let refused = only(&other.flush(10).await).clone();
+        assert_eq!(refused.status, MutationStatus::Rejected);
+        assert_eq!(refused.error.as_ref().unwrap().code, "auth.forbidden");
+        assert!(open(&problems(&server, "inspecteur1").await, conflict));
+        // Nor may a team lead of another agency.
+        let foreign = tests::fixtures::foreign_tenant(&server, "ZZANDERS", demo_date(), 2027, "garage-basis").await;
+        let foreign_token = server.login(&foreign.inspector_username).await;
+        let mut outsider = SimDevice::new(&server.base, server.client.clone(), &foreign_token);
+        resolve(&mut outsider, conflict, "server_kept");
+        let refused = only(&outsider.flush(10).await).clone();
+        assert_eq!(refused.error.as_ref().unwrap().code, "sync.unknown_entity");
+
+        // The owner settles the conflict: it leaves the list, and the settlement is audited.
+        resolve(&mut phone, conflict, "server_kept");
+        assert_eq!(only(&phone.flush(10).await).status, MutationStatus::Applied);
+        let shown = problems(&server, "inspecteur1").await;
+        assert!(!open(&shown, conflict), "a settled conflict is no longer open");
+        assert!(open(&shown, rejected.id), "the rejection still is");
+        let resolved_by: Option<String> = sqlx::query_scalar("SELECT resolved_by FROM sync_conflicts WHERE mutation_id = $1")
+            .bind(conflict.to_string()).fetch_one(pool).await.unwrap();
+        assert_eq!(resolved_by, Some(user_column(&server, "id", "inspecteur1").await));
+        assert_eq!(invariants::count(pool,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'sync_problem.resolve' AND entity_id = $1", &conflict.to_string()).await, 1);
+
+        // Settling it again (the other device) is applied and changes nothing.
+        resolve(&mut tablet, conflict, "resent");
+        assert_eq!(only(&tablet.flush(10).await).status, MutationStatus::Applied);
+        let resolution: String = sqlx::query_scalar("SELECT resolution FROM sync_problem_resolutions WHERE mutation_id = $1")
+            .bind(conflict.to_string()).fetch_one(pool).await.unwrap();
+        assert_eq!(resolution, "server_kept", "the first settlement stands");
+        assert_eq!(invariants::count(pool,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'sync_problem.resolve' AND entity_id = $1 \
+             AND details LIKE '%\"settled_before\":true%'", &conflict.to_string()).await, 1,
+            "the late settlement is audited as changing nothing");
+
+        // A team lead settles the rejection.
+        let lead_token = server.login("teamleider1").await;
+        let mut lead = SimDevice::new(&server.base, server.client.clone(), &lead_token);
+        resolve(&mut lead, rejected.id, "server_kept");
+        assert_eq!(only(&lead.flush(10).await).status, MutationStatus::Applied);
+        assert!(!open(&problems(&server, "inspecteur1").await, rejected.id));
+
+        // What is not a refused mutation cannot be settled.
+        let applied = tablet.written.values()
+            .find(|m| m.kind == "visit_note.add" && m.entity_id == note)
+            .map(|m| m.id).unwrap();
+        for id in [applied, Uuid::new_v4()] {
+            resolve(&mut tablet, id, "resent");
+            let r = only(&tablet.flush(10).await).clone();
+            assert_eq!(r.error.as_ref().map(|e| e.code.as_str()), Some("sync.unknown_entity"), "{id}");
+        }
+        resolve(&mut tablet, conflict, "maybe");
+        assert_eq!(only(&tablet.flush(10).await).error.as_ref().unwrap().code, "sync.invalid_data");
+        for device in [&tablet, &phone, &other, &lead] {
             invariants::exactly_once(pool, device).await;
         }
     }

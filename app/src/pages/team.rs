@@ -1,0 +1,194 @@
+//! `/team` (team lead): the team's devices and what the server refused from them. Online only: it
+//! reads `GET /team/devices` and `GET /sync/problems`, so a lead sees unsent work on a tablet that
+//! keeps syncing but never empties its outbox, and every conflict or rejection still open.
+
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use shared::sync::{device_health, DeviceHealth};
+use shared::Role;
+
+use crate::api;
+use crate::pages::guard::RequireRole;
+use crate::session::use_session;
+use crate::{strings, util};
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    view! { <RequireRole role=Role::TeamLead><TeamSync/></RequireRole> }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Device {
+    user_name: String,
+    pending_count: i64,
+    oldest_pending_at: Option<String>,
+    last_push_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Devices {
+    devices: Vec<Device>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct TeamProblem {
+    id: String,
+    user_name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    problem: String,
+    created_at: String,
+    /// For a rejection: the answer given (`{"error": {"code", "message"}}`); for a conflict: the
+    /// refused mutation's data.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    detail: wasm_bindgen::JsValue,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Problems {
+    problems: Vec<TeamProblem>,
+}
+
+type Overview = Result<(Vec<Device>, Vec<TeamProblem>), String>;
+
+async fn load(token: Option<String>) -> Overview {
+    let token = token.ok_or_else(|| strings::LOGIN_NEEDS_NETWORK.to_owned())?;
+    let devices: Devices = api::get("/api/v1/team/devices", Some(&token))
+        .await
+        .map_err(|f| f.user_message())?;
+    let problems: Problems = api::get("/api/v1/sync/problems", Some(&token))
+        .await
+        .map_err(|f| f.user_message())?;
+    Ok((devices.devices, problems.problems))
+}
+
+fn parse(t: &Option<String>) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    chrono::DateTime::parse_from_rfc3339(t.as_deref()?).ok()
+}
+
+fn health_of(d: &Device) -> DeviceHealth {
+    let now = chrono::DateTime::parse_from_rfc3339(&util::now_rfc3339())
+        .unwrap_or_else(|_| chrono::DateTime::UNIX_EPOCH.fixed_offset());
+    device_health(
+        d.pending_count,
+        parse(&d.oldest_pending_at),
+        parse(&d.last_push_at),
+        now,
+    )
+}
+
+#[component]
+fn TeamSync() -> impl IntoView {
+    let session = use_session();
+    let refresh = RwSignal::new(0u32);
+    let data = LocalResource::new(move || {
+        refresh.track();
+        let online = session.online.get();
+        let token = session.token();
+        async move {
+            if !online {
+                return Err(strings::TEAM_ONLINE_ONLY.to_owned());
+            }
+            load(token).await
+        }
+    });
+    view! {
+        <section class="team" data-testid="team-sync">
+            <h1>{strings::TEAM_SYNC_TITLE}</h1>
+            <button class="secondary" on:click=move |_| refresh.update(|r| *r += 1)>{strings::REFRESH}</button>
+            {move || match data.get() {
+                None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                Some(Ok((devices, problems))) => view! {
+                    <DeviceTable devices=devices/>
+                    <ProblemList problems=problems/>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn DeviceTable(mut devices: Vec<Device>) -> impl IntoView {
+    // Worst first: a stuck device is what a lead must act on.
+    devices.sort_by_key(|d| match health_of(d) {
+        DeviceHealth::Stuck => 0,
+        DeviceHealth::Silent => 1,
+        DeviceHealth::Pending => 2,
+        DeviceHealth::UpToDate => 3,
+    });
+    let empty = devices.is_empty();
+    let time = |t: &Option<String>| {
+        t.as_deref()
+            .map(util::short_time)
+            .unwrap_or_else(|| "–".into())
+    };
+    view! {
+        <section class="card">
+            <h2>{strings::TEAM_DEVICES}</h2>
+            {empty.then(|| view! { <p class="muted">{strings::TEAM_NO_DEVICES}</p> })}
+            {(!empty).then(|| view! {
+                <table class="devices">
+                    <thead><tr>
+                        <th>{strings::TEAM_INSPECTOR}</th><th>{strings::TEAM_LAST_CONTACT}</th>
+                        <th>{strings::SYNC_PENDING}</th><th>{strings::SYNC_OLDEST}</th><th>{strings::TEAM_STATE}</th>
+                    </tr></thead>
+                    <tbody>
+                        {devices.into_iter().map(|d| {
+                            let health = health_of(&d);
+                            let (label, class) = strings::device_health(health);
+                            view! {
+                                <tr data-testid="device" data-health=class>
+                                    <td>{d.user_name.clone()}</td>
+                                    <td>{time(&d.last_push_at)}</td>
+                                    <td>{d.pending_count}</td>
+                                    <td>{time(&d.oldest_pending_at)}</td>
+                                    <td><span class=format!("tag health-{class}")>{label}</span></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ProblemList(problems: Vec<TeamProblem>) -> impl IntoView {
+    let empty = problems.is_empty();
+    view! {
+        <section class="card">
+            <h2>{strings::TEAM_PROBLEMS}</h2>
+            {empty.then(|| view! { <p class="muted">{strings::TEAM_NO_PROBLEMS}</p> })}
+            <ul class="problems">
+                {problems.into_iter().map(|p| {
+                    let label = if p.problem == "conflict" {
+                        strings::SYNC_PROBLEM_CONFLICT
+                    } else {
+                        strings::SYNC_PROBLEM_REJECTED
+                    };
+                    let reason = match error_of(&p.detail) {
+                        Some((code, message)) => strings::error_message(&code, &message),
+                        None => strings::error_message("record.version_conflict", ""),
+                    };
+                    view! {
+                        <li class="problem" data-testid="team-problem" data-id=p.id.clone()>
+                            <strong>{label}": "{strings::mutation_label(&p.kind)}</strong>
+                            " · "{p.user_name.clone()}" · "{util::short_time(&p.created_at)}
+                            <p class="error">{reason}</p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// The error of a rejection's stored answer, if it has one.
+fn error_of(detail: &wasm_bindgen::JsValue) -> Option<(String, String)> {
+    let error = js_sys::Reflect::get(detail, &"error".into()).ok()?;
+    let text = |name: &str| js_sys::Reflect::get(&error, &name.into()).ok()?.as_string();
+    Some((text("code")?, text("message").unwrap_or_default()))
+}
