@@ -20,14 +20,10 @@ pub struct AuditRow {
 
 /// Claims the next sequence number; the UPDATE comes first so concurrent appenders queue here.
 pub async fn advance_head(tx: &mut Transaction<'_, Any>) -> sqlx::Result<(i64, String)> {
-    sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")
-        .execute(&mut **tx)
-        .await?;
-    let (seq, hash): (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut **tx)
-            .await?;
-    Ok((seq, hash))
+    // One statement: the row lock that serialises writers, and the new seq with the hash to link.
+    sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut **tx)
+        .await
 }
 
 pub async fn append(tx: &mut Transaction<'_, Any>, row: &AuditRow) -> sqlx::Result<()> {

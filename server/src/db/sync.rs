@@ -94,6 +94,40 @@ pub async fn outcome_by_id(
     .await
 }
 
+/// A mutation id seen before: its stored outcome when it is this user's, or only that it exists.
+pub enum SeenBefore {
+    New,
+    Own(StoredMutation),
+    /// Another user's id: nothing of it may be told.
+    Foreign,
+}
+
+/// One lookup for "replay of our own mutation" and "an id someone else used".
+pub async fn seen_before(
+    tx: &mut Tx<'_>,
+    mutation_id: &str,
+    user_id: &str,
+) -> sqlx::Result<SeenBefore> {
+    let row: Option<(String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT user_id, mutation_id, seq, status, result FROM sync_mutations WHERE mutation_id = $1",
+    )
+    .bind(mutation_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match row {
+        None => SeenBefore::New,
+        Some((owner, mutation_id, seq, status, result)) if owner == user_id => {
+            SeenBefore::Own(StoredMutation {
+                mutation_id,
+                seq,
+                status,
+                result,
+            })
+        }
+        Some(_) => SeenBefore::Foreign,
+    })
+}
+
 pub struct MutationRecord<'a> {
     pub device_id: &'a str,
     pub seq: i64,
@@ -508,12 +542,10 @@ pub struct ChangeRecord<'a> {
 /// Appends to the change feed. The head row is updated first, which serialises writers, so
 /// sequence order is commit order and a keyset cursor never skips a late commit.
 pub async fn record_change(tx: &mut Tx<'_>, c: &ChangeRecord<'_>) -> sqlx::Result<i64> {
-    sqlx::query("UPDATE change_head SET seq = seq + 1 WHERE id = 1")
-        .execute(&mut **tx)
-        .await?;
-    let seq: i64 = sqlx::query_scalar("SELECT seq FROM change_head WHERE id = 1")
-        .fetch_one(&mut **tx)
-        .await?;
+    let seq: i64 =
+        sqlx::query_scalar("UPDATE change_head SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+            .fetch_one(&mut **tx)
+            .await?;
     sqlx::query(
         "INSERT INTO changes (seq, agency_id, authority_id, inspector_id, entity, entity_id, version, op, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -724,15 +756,6 @@ pub async fn resolve_problem(
         .await?;
     }
     Ok(inserted)
-}
-
-/// Whether any mutation, of any user, already has this id (the id is unique across the system).
-pub async fn mutation_id_exists(tx: &mut Tx<'_>, mutation_id: &str) -> sqlx::Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_mutations WHERE mutation_id = $1")
-        .bind(mutation_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(n > 0)
 }
 
 #[derive(Debug, Clone, FromRow)]

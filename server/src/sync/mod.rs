@@ -138,17 +138,20 @@ pub async fn push(
         // The same mutation sent again under a new seq (e.g. after the device lost its counter):
         // never apply twice, answer with the first outcome and move the device past this seq.
         let id = mutation.id.to_string();
-        if let Some(stored) = db::sync::outcome_by_id(&mut tx, &id, &user_id).await? {
-            results.push(replayed(mutation.id, &stored)?);
-            last_seq = mutation.seq;
-            continue;
-        }
-        // Someone else's mutation id: refuse without saying whose or what came of it (recording it
-        // would violate the id's uniqueness).
-        if db::sync::mutation_id_exists(&mut tx, &id).await? {
-            results.push(Outcome::Rejected(ErrorCode::SyncInvalidData).result(mutation.id));
-            last_seq = mutation.seq;
-            continue;
+        match db::sync::seen_before(&mut tx, &id, &user_id).await? {
+            db::sync::SeenBefore::New => {}
+            db::sync::SeenBefore::Own(stored) => {
+                results.push(replayed(mutation.id, &stored)?);
+                last_seq = mutation.seq;
+                continue;
+            }
+            // Someone else's mutation id: refuse without saying whose or what came of it
+            // (recording it would violate the id's uniqueness).
+            db::sync::SeenBefore::Foreign => {
+                results.push(Outcome::Rejected(ErrorCode::SyncInvalidData).result(mutation.id));
+                last_seq = mutation.seq;
+                continue;
+            }
         }
         let outcome = apply::apply(&mut tx, user, &device_id, mutation).await?;
         let result = outcome.result(mutation.id);
