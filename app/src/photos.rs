@@ -267,6 +267,29 @@ async fn set_state(id: Uuid, change: impl FnOnce(&mut LocalPhoto)) {
     }
 }
 
+/// Removes a photo the server refused for good (too large, bytes damaged) from the device, at the
+/// inspector's explicit request. Its bytes go too unless another photo record shares them.
+pub async fn discard_refused(id: Uuid) -> Result<(), StoreError> {
+    let tx = WriteTx::begin(&[store::PHOTOS, store::PHOTO_BLOBS], true).await?;
+    let key = store::key(&id);
+    let photo = match tx.get::<LocalPhoto>(store::PHOTOS, &key).await? {
+        Some(p) if p.problem.is_some() && p.unsent == 0 => p,
+        _ => {
+            tx.abort();
+            return Err(StoreError("not a refused photo".into()));
+        }
+    };
+    let others: Vec<LocalPhoto> = tx.get_all(store::PHOTOS).await?;
+    tx.delete(store::PHOTOS, &key)?;
+    if !others
+        .iter()
+        .any(|p| p.id != id && p.sha256 == photo.sha256)
+    {
+        tx.delete(store::PHOTO_BLOBS, &JsValue::from_str(&photo.sha256))?;
+    }
+    tx.commit().await
+}
+
 /// An object URL showing the photo from the device's store; the caller revokes it.
 pub async fn object_url(sha256: &str) -> Option<String> {
     let blob = store::photo_blob(sha256).await.ok()??;

@@ -159,6 +159,9 @@ pub const PHOTO_BYTES_MISSING: &str =
     "De foto staat niet meer op dit apparaat (opslag gewist) en kan niet worden verzonden.";
 pub const PHOTO_OF_ITEM: &str = "Foto bij dit punt";
 pub const PHOTO_TAKEN: &str = "Foto vastgelegd";
+pub const PHOTO_DISCARD: &str = "Foto van dit apparaat verwijderen";
+pub const PHOTO_DISCARD_CONFIRM: &str =
+    "De server heeft deze foto geweigerd. Foto van dit apparaat verwijderen? Dit kan niet ongedaan worden gemaakt.";
 
 pub fn photo_state_label(state: crate::store::PhotoState) -> &'static str {
     use crate::store::PhotoState;

@@ -271,6 +271,59 @@ describe('offline work and sync', () => {
     }
   });
 
+  it('a photo the server refuses stays on the device as a problem until the inspector removes it', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page, context } = browser;
+      const { visitId } = await loginAndPickPlannedVisit(page, 'first');
+      await page.goto(`/bezoek/${visitId}`);
+      await page.getByTestId('start-visit').click();
+      await page.getByTestId('visit-status').filter({ hasText: 'Bezig' }).waitFor();
+
+      // The server takes no photo (as when it is over SCHOUW_BLOB_MAX_BYTES): 413 in the error format.
+      await context.route('**/api/v1/blobs/**', async (route) => {
+        if (route.request().method() !== 'PUT') return route.continue();
+        return route.fulfill({
+          status: 413,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'request.too_large', message: 'Te groot.' } }),
+        });
+      });
+      const png = await page.evaluate(async () => {
+        const canvas = new OffscreenCanvas(64, 48);
+        canvas.getContext('2d').fillRect(0, 0, 32, 24);
+        const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+        return btoa(String.fromCharCode(...bytes));
+      });
+      await page.getByTestId('photos').getByTestId('photo-input').setInputFiles({
+        name: 'klein.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64'),
+      });
+      const thumb = page.getByTestId('photos').getByTestId('photo');
+      await thumb.locator('.error').waitFor({ timeout: SYNC_TIMEOUT_MS });
+      await page.getByTestId('delivery').filter({ hasText: 'Probleem' }).waitFor();
+      const [photo] = await readStore(page, 'photos');
+      assert.ok(photo.problem, 'the refusal is kept with the photo');
+      assert.deepEqual((await readStore(page, 'outbox')).map((e) => e.mutation.type), [],
+        'nothing was attached');
+
+      // Removing it is the inspector's decision, after a confirmation.
+      page.once('dialog', (dialog) => dialog.accept());
+      await thumb.getByRole('button', { name: 'Foto van dit apparaat verwijderen' }).click();
+      await thumb.waitFor({ state: 'detached' });
+      assert.deepEqual(await readStore(page, 'photos'), []);
+      const blobs = await page.evaluate(() => new Promise((resolve) => {
+        const open = indexedDB.open('schouw');
+        open.onsuccess = () => {
+          const req = open.result.transaction('photo_blobs').objectStore('photo_blobs').count();
+          req.onsuccess = () => { open.result.close(); resolve(req.result); };
+        };
+      }));
+      assert.equal(blobs, 0, 'its bytes are gone too');
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('a conflicting offline edit is shown as a problem, and "send mine again" resolves it', async () => {
     const browser = await openBrowser(server.url);
     try {

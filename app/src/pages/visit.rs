@@ -453,6 +453,7 @@ fn Photos(
 
 #[component]
 fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
+    let sync = use_sync();
     let url = RwSignal::new(None::<String>);
     let sha = photo.sha256.clone();
     spawn_local(async move {
@@ -477,7 +478,25 @@ fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
             <span class=format!("tag photo-state-{}", format!("{state:?}").to_lowercase())>
                 {strings::photo_state_label(state)}
             </span>
-            {photo.problem.map(|m| view! { <p class="error">{m}</p> })}
+            {photo.problem.map(|m| {
+                let id = photo.id;
+                let discard = move |_| {
+                    let ok = web_sys::window()
+                        .and_then(|w| w.confirm_with_message(strings::PHOTO_DISCARD_CONFIRM).ok())
+                        .unwrap_or(false);
+                    if ok {
+                        spawn_local(async move {
+                            if photos::discard_refused(id).await.is_ok() {
+                                sync.changed();
+                            }
+                        });
+                    }
+                };
+                view! {
+                    <p class="error">{m}</p>
+                    <button class="secondary" on:click=discard>{strings::PHOTO_DISCARD}</button>
+                }
+            })}
         </li>
     }
 }
