@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use shared::checklist::{Answer, TemplateRef};
 use shared::sync::{
-    self, kind, FindingUpsert, NoteAdd, NoteEdit, Position, VisitFinish, VisitStart,
+    self, kind, FindingUpsert, NoteAdd, NoteEdit, Position, ViolationAssess, VisitFinish,
+    VisitStart,
 };
 use shared::visit::VisitStatus;
 
@@ -140,6 +141,8 @@ pub async fn answer(
                     unsent: 1,
                     awaiting: None,
                     lhso: None,
+                    lhso_version: None,
+                    lhso_unsent: 0,
                 },
                 None,
                 0,
@@ -202,21 +205,40 @@ pub async fn edit_note(visit_id: Uuid, note_id: Uuid, text: String) -> Result<()
     .map(|_| ())
 }
 
-/// Keeps the LHSO assessment with its finding, on this device only (one strict transaction;
-/// no outbox mutation: the server has no mutation kind for it yet).
+/// Keeps the LHSO assessment with its finding and sends it as `violation.assess` (one strict
+/// transaction). The server recomputes the advice from the answers before it stores it.
 pub async fn save_assessment(
     finding_id: Uuid,
     record: crate::lhso::LhsoRecord,
 ) -> Result<(), StoreError> {
-    let tx = store::WriteTx::begin(&[store::FINDINGS], true).await?;
-    let key = store::key(&finding_id);
-    let Some(mut finding) = tx.get::<LocalFinding>(store::FINDINGS, &key).await? else {
-        tx.abort();
-        return Err(missing());
+    let finding = store::get::<LocalFinding>(store::FINDINGS, &store::key(&finding_id))
+        .await?
+        .ok_or_else(missing)?;
+    let data = ViolationAssess {
+        matrix_version: record.suggested.matrix_version.clone(),
+        answers: record.answers.clone(),
+        repeat_offence: record.repeat_offence,
+        chosen_cell: record.choice.chosen.to_string(),
+        deviation_reason: record.choice.reason.clone(),
+        inspection_date: record.inspection_date,
     };
-    finding.lhso = Some(record);
-    tx.put(store::FINDINGS, &key, &finding)?;
-    tx.commit().await
+    let action = Action {
+        kind: kind::VIOLATION_ASSESS,
+        entity: EntityStore::Assessment,
+        entity_id: finding_id,
+        visit_id: finding.visit_id,
+        data: json(&data),
+    };
+    store::record(action, move |stored: Option<LocalFinding>| {
+        let mut f = stored.ok_or_else(missing)?;
+        let unsent_before = f.lhso_unsent;
+        f.lhso = Some(record);
+        f.lhso_unsent += 1;
+        let base = f.lhso_version;
+        Ok((f, base, unsent_before))
+    })
+    .await
+    .map(|_| ())
 }
 
 /// A note's text is 1..=4000 characters (API.md).

@@ -1,6 +1,6 @@
 //! LHSO advice on the tablet: the shared engine (`shared::lhso`) with the default matrix, run
-//! without a network. The inspector's assessment is kept with the finding on this device; it is
-//! not synchronised yet (the server has no mutation kind for it).
+//! without a network. The inspector's assessment is kept with the finding on this device and sent
+//! to the server as `violation.assess`, which recomputes the advice before storing it.
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;

@@ -132,10 +132,15 @@ pub struct LocalFinding {
     pub unsent: u32,
     #[serde(default)]
     pub awaiting: Option<i64>,
-    /// The LHSO assessment of this violation. Kept on this device only: it is not part of the
-    /// finding's mutation and the server does not have it yet.
+    /// The LHSO assessment of this violation, sent as its own mutation (`violation.assess`).
     #[serde(default)]
     pub lhso: Option<crate::lhso::LhsoRecord>,
+    /// Server version of the assessment (the violation row), once acknowledged.
+    #[serde(default)]
+    pub lhso_version: Option<i64>,
+    /// `violation.assess` mutations not yet acknowledged.
+    #[serde(default)]
+    pub lhso_unsent: u32,
 }
 
 /// Where a photo is on its way to the server (API.md "Sync", photos).
@@ -192,6 +197,8 @@ pub enum EntityStore {
     Photo,
     /// A refused mutation being settled (`sync_problem.resolve`), keyed by that mutation's id.
     Problem,
+    /// A finding's LHSO assessment (`violation.assess`), kept on the finding's record.
+    Assessment,
 }
 
 impl EntityStore {
@@ -203,6 +210,7 @@ impl EntityStore {
             "finding" => EntityStore::Finding,
             "photo" => EntityStore::Photo,
             "sync_problem" => EntityStore::Problem,
+            "violation" => EntityStore::Assessment,
             _ => return None,
         })
     }
@@ -211,7 +219,7 @@ impl EntityStore {
         match self {
             EntityStore::Visit => VISITS,
             EntityStore::Note => NOTES,
-            EntityStore::Finding => FINDINGS,
+            EntityStore::Finding | EntityStore::Assessment => FINDINGS,
             EntityStore::Photo => PHOTOS,
             EntityStore::Problem => PROBLEMS,
         }
@@ -611,7 +619,7 @@ async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResu
     tx.put_raw(action.entity.store(), &entity_key, &record)?;
     if matches!(
         action.entity,
-        EntityStore::Note | EntityStore::Finding | EntityStore::Photo
+        EntityStore::Note | EntityStore::Finding | EntityStore::Photo | EntityStore::Assessment
     ) {
         let visit_key = key(&action.visit_id);
         let mut visit: LocalVisit = tx

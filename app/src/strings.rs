@@ -117,6 +117,8 @@ pub fn mutation_label(kind: &str) -> &'static str {
         "visit_note.edit" => "Notitie gewijzigd",
         "finding.upsert" => "Antwoord checklist",
         "photo.attach" => "Foto",
+        "violation.assess" => "LHSO-inschaling",
+        "sync_problem.resolve" => "Afhandeling probleem",
         _ => "Wijziging",
     }
 }
@@ -210,9 +212,8 @@ pub const LHSO_REASON_NEEDED: &str =
     "Een andere cel dan de voorgestelde kiest u alleen met een schriftelijke reden.";
 pub const LHSO_SAVE: &str = "Inschaling opslaan";
 pub const LHSO_DEVIATION: &str = "Afwijking van de voorgestelde cel";
-pub const LHSO_LOCAL_ONLY: &str = "alleen op dit apparaat";
-pub const LHSO_LOCAL_ONLY_NOTE: &str =
-    "De inschaling wordt nog niet naar de server verzonden; ze staat alleen op dit apparaat.";
+pub const LHSO_PENDING: &str = "wacht op verzending";
+pub const LHSO_SENT: &str = "ontvangen door de server";
 pub const LHSO_UNAVAILABLE: &str = "De LHSO-matrix is op dit apparaat niet beschikbaar.";
 
 /// Which matrix gave the advice: a default is always labelled as such.

@@ -399,6 +399,9 @@ async fn known_version(entity: EntityStore, id: Uuid) -> Result<Option<i64>, Sto
         EntityStore::Finding => store::get::<LocalFinding>(store::FINDINGS, &key(&id))
             .await?
             .and_then(|f| f.version),
+        EntityStore::Assessment => store::get::<LocalFinding>(store::FINDINGS, &key(&id))
+            .await?
+            .and_then(|f| f.lhso_version),
         // `photo.attach` creates and `sync_problem.resolve` settles: no base version.
         EntityStore::Photo | EntityStore::Problem => None,
     })
@@ -526,6 +529,15 @@ async fn acknowledge(
                 if let (true, Some(version)) = (applied, version) {
                     f.version = Some(version);
                     f.awaiting = Some(version);
+                }
+                tx.put(store_name, &id, &f)?;
+            }
+        }
+        EntityStore::Assessment => {
+            if let Some(mut f) = tx.get::<LocalFinding>(store_name, &id).await? {
+                f.lhso_unsent = f.lhso_unsent.saturating_sub(1);
+                if let (true, Some(version)) = (applied, version) {
+                    f.lhso_version = Some(version);
                 }
                 tx.put(store_name, &id, &f)?;
             }
@@ -761,7 +773,10 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                 let Some(data) = change.parse::<FindingData>() else {
                     continue;
                 };
-                let (awaiting, lhso) = local.map_or((None, None), |f| (f.awaiting, f.lhso));
+                let (awaiting, lhso, lhso_version, lhso_unsent) = local
+                    .map_or((None, None, None, 0), |f| {
+                        (f.awaiting, f.lhso, f.lhso_version, f.lhso_unsent)
+                    });
                 let finding = LocalFinding {
                     id: change.entity_id,
                     visit_id: data.visit_id,
@@ -771,8 +786,11 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                     version: Some(change.version),
                     unsent: 0,
                     awaiting: confirmed(awaiting, change.version),
-                    // The assessment lives on this device only: the feed never carries it.
+                    // The assessment is the device's own record (sent as `violation.assess`);
+                    // the feed's finding does not carry it.
                     lhso,
+                    lhso_version,
+                    lhso_unsent,
                 };
                 tx.put(store::FINDINGS, &id, &finding)?;
             }

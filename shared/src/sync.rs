@@ -19,7 +19,8 @@ pub mod kind {
     pub const FINDING_UPSERT: &str = "finding.upsert";
     pub const PHOTO_ATTACH: &str = "photo.attach";
     pub const PROBLEM_RESOLVE: &str = "sync_problem.resolve";
-    pub const ALL: [&str; 7] = [
+    pub const VIOLATION_ASSESS: &str = "violation.assess";
+    pub const ALL: [&str; 8] = [
         VISIT_NOTE_ADD,
         VISIT_NOTE_EDIT,
         VISIT_START,
@@ -27,6 +28,7 @@ pub mod kind {
         FINDING_UPSERT,
         PHOTO_ATTACH,
         PROBLEM_RESOLVE,
+        VIOLATION_ASSESS,
     ];
 }
 
@@ -155,6 +157,25 @@ pub struct PhotoAttach {
     pub sha256: String,
     pub captured_at: Option<String>,
     pub position: Option<Position>,
+}
+
+/// `violation.assess`: the LHSO assessment of a violating finding, as the inspector settled it on
+/// the tablet. `entity_id` is the finding's id (one assessment per violation; a new one has no
+/// `base_version`, a revision gives the version it revises). The server recomputes the advice from
+/// the answers with the named matrix version and refuses a deviation without a written reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViolationAssess {
+    pub matrix_version: String,
+    /// Question id -> chosen option value.
+    pub answers: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub repeat_offence: bool,
+    /// The cell the inspector settled on (`B3`).
+    pub chosen_cell: String,
+    #[serde(default)]
+    pub deviation_reason: Option<String>,
+    /// The date the remedy deadline counts from.
+    pub inspection_date: chrono::NaiveDate,
 }
 
 /// How a person settled a refused mutation (`sync_problem.resolve`).

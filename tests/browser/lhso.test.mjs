@@ -183,7 +183,7 @@ describe('LHSO scoring on the device', () => {
       let findings = await readStore(page, 'findings');
       assert.ok(findings.every((f) => !f.lhso), 'no assessment stored after the refusal');
 
-      // With a reason it is accepted, marked as a deviation and kept on this device only.
+      // With a reason it is accepted, marked as a deviation, and waits to be sent.
       await panel.getByTestId('lhso-reason').fill(REASON);
       await panel.getByTestId('lhso-save').click();
       const saved = row.getByTestId('lhso-saved');
@@ -191,7 +191,7 @@ describe('LHSO scoring on the device', () => {
       assert.equal(await saved.getAttribute('data-cell'), 'C3');
       assert.equal(await saved.getAttribute('data-deviated'), 'true');
       assert.match(await saved.getByTestId('lhso-deviation').innerText(), /B3.*Eerder schriftelijk gewaarschuwd/);
-      await saved.getByTestId('lhso-local-only').filter({ hasText: 'alleen op dit apparaat' }).waitFor();
+      await saved.getByTestId('lhso-delivery').filter({ hasText: 'wacht op verzending' }).waitFor();
       assert.deepEqual(await texts(saved.getByTestId('lhso-interventions').locator('li')), dutchNames('C3'));
       assert.match(await saved.getByTestId('lhso-matrix-label').innerText(), /Standaardmatrix lhso-default-2022/);
 
@@ -201,9 +201,15 @@ describe('LHSO scoring on the device', () => {
       assert.equal(stored.lhso.choice.suggested, 'B3');
       assert.equal(stored.lhso.choice.reason, REASON);
       assert.equal(stored.lhso.advice.matrix_version, 'lhso-default-2022');
-      // Not synchronised (yet): the outbox holds the start and the answer, nothing for the assessment.
+      // The outbox holds the start, the answer and the assessment, in that order.
       const outbox = await readStore(page, 'outbox');
-      assert.deepEqual(outbox.map((e) => e.mutation.type), ['visit.start', 'finding.upsert']);
+      assert.deepEqual(outbox.map((e) => e.mutation.type), ['visit.start', 'finding.upsert', 'violation.assess']);
+      const sent = outbox[2].mutation;
+      assert.equal(sent.entity_id, stored.id);
+      assert.deepEqual(
+        { chosen: sent.data.chosen_cell, reason: sent.data.deviation_reason, matrix: sent.data.matrix_version },
+        { chosen: 'C3', reason: REASON, matrix: 'lhso-default-2022' },
+      );
 
       // An offline reload shows the same assessment.
       const reload = await page.reload();
@@ -213,7 +219,24 @@ describe('LHSO scoring on the device', () => {
       assert.equal(await again.getAttribute('data-cell'), 'C3');
       assert.equal(await again.getAttribute('data-deviated'), 'true');
       assert.match(await again.getByTestId('lhso-deviation').innerText(), /Eerder schriftelijk gewaarschuwd/);
-      await again.getByTestId('lhso-local-only').waitFor();
+      await again.getByTestId('lhso-delivery').filter({ hasText: 'wacht op verzending' }).waitFor();
+
+      // Online: the server takes it, recomputes the suggestion and keeps the deviation.
+      await context.setOffline(false);
+      await again.getByTestId('lhso-delivery').filter({ hasText: 'ontvangen door de server' })
+        .waitFor({ timeout: 90_000 });
+      const [session] = await readStore(page, 'session');
+      const res = await fetch(`${server.url}/api/v1/sites/${target.visit.site.id}`, {
+        headers: { Authorization: `Bearer ${session.token}` },
+      });
+      assert.equal(res.status, 200);
+      const violations = (await res.json()).inspections.flatMap((i) => i.violations);
+      const onServer = violations.find((v) => v.id === stored.id);
+      assert.ok(onServer, `the violation is on the server: ${JSON.stringify(violations.slice(0, 2))}`);
+      assert.deepEqual(
+        [onServer.cell, onServer.suggested_cell, onServer.deviation_reason, onServer.matrix_version],
+        ['C3', 'B3', REASON, 'lhso-default-2022'],
+      );
     } finally {
       await browser.close();
     }

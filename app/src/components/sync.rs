@@ -162,8 +162,13 @@ fn ProblemRow(problem: Problem) -> impl IntoView {
     let busy = RwSignal::new(false);
     let failed = RwSignal::new(false);
     // A conflict can be sent again on top of the server's version; a photo or a rejection cannot.
-    let can_resend =
-        problem.status == MutationStatus::Conflict && !problem.mutation.kind.starts_with("photo.");
+    let can_resend = problem.status == MutationStatus::Conflict
+        && matches!(
+            store::EntityStore::of_kind(&problem.mutation.kind),
+            Some(
+                store::EntityStore::Visit | store::EntityStore::Note | store::EntityStore::Finding
+            )
+        );
     let decide = move |problem: Problem, resend: bool| {
         busy.set(true);
         spawn_local(async move {

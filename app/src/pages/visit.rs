@@ -420,8 +420,9 @@ fn Item(
             <p class="rule muted">{strings::theme_label(item.theme)}" · "{item.rule.citation.clone()}</p>
             <div class="answers">{controls}</div>
             {violation.then(|| view! { <span class="tag violation-tag">{strings::VIOLATION}</span> })}
-            {finding.filter(|_| violation).map(|f| view! {
-                <Lhso finding_id=f.id saved=f.lhso enabled=enabled draft=draft error=error/>
+            {finding.filter(|_| violation).map(|f| {
+                let sent = f.lhso_unsent == 0 && f.lhso_version.is_some();
+                view! { <Lhso finding_id=f.id saved=f.lhso sent=sent enabled=enabled draft=draft error=error/> }
             })}
         </li>
     }
@@ -546,6 +547,8 @@ where
 fn Lhso(
     finding_id: Uuid,
     saved: Option<LhsoRecord>,
+    /// The server acknowledged the saved assessment.
+    sent: bool,
     enabled: bool,
     draft: LhsoDraft,
     error: RwSignal<Option<String>>,
@@ -554,7 +557,7 @@ fn Lhso(
     let for_open = saved.clone();
     view! {
         <div class="lhso" data-testid="lhso">
-            {saved.map(|r| view! { <LhsoSaved r=r/> })}
+            {saved.map(|r| view! { <LhsoSaved r=r sent=sent/> })}
             {move || {
                 if draft.open.get() == Some(finding_id) {
                     view! { <LhsoPanel finding_id=finding_id draft=draft error=error/> }.into_any()
@@ -601,9 +604,9 @@ fn Advice(a: Assessment, deadline: Option<chrono::NaiveDate>) -> impl IntoView {
     }
 }
 
-/// An assessment kept on this device.
+/// A saved assessment, and whether the server has it.
 #[component]
-fn LhsoSaved(r: LhsoRecord) -> impl IntoView {
+fn LhsoSaved(r: LhsoRecord, sent: bool) -> impl IntoView {
     let chosen = r.choice.chosen.to_string();
     let chosen_attr = chosen.clone();
     let deviated = r.choice.deviated;
@@ -624,12 +627,14 @@ fn LhsoSaved(r: LhsoRecord) -> impl IntoView {
         <div class="lhso-saved" data-testid="lhso-saved" data-cell=chosen_attr data-deviated=deviated.to_string()>
             <p>
                 <strong>{strings::LHSO_CHOSEN}": "{chosen}</strong>" "
-                <span class="tag local-only" data-testid="lhso-local-only">{strings::LHSO_LOCAL_ONLY}</span>
+                <span class=if sent { "tag delivery delivery-confirmed" } else { "tag delivery delivery-waiting" }
+                    data-testid="lhso-delivery" data-sent=sent.to_string()>
+                    {if sent { strings::LHSO_SENT } else { strings::LHSO_PENDING }}
+                </span>
             </p>
             {deviation.map(|t| view! { <p class="deviation" data-testid="lhso-deviation">{t}</p> })}
             <p class="muted" data-testid="lhso-matrix-label">{label}</p>
             <Advice a=r.advice deadline=r.remedy_deadline/>
-            <p class="muted">{strings::LHSO_LOCAL_ONLY_NOTE}</p>
         </div>
     }
 }

@@ -3,14 +3,14 @@
 //! every check has passed, so a rejection or conflict changes nothing.
 
 use serde::de::DeserializeOwned;
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 use uuid::Uuid;
 
 use shared::checklist::{evaluate, Answer, ChecklistTemplate};
 use shared::coords::Wgs84;
 use shared::sync::{
     kind, FindingUpsert, Mutation, NoteAdd, NoteEdit, PhotoAttach, Position, ProblemResolve,
-    VisitFinish, VisitStart, NOTE_MAX_CHARS,
+    ViolationAssess, VisitFinish, VisitStart, NOTE_MAX_CHARS,
 };
 use shared::{ErrorCode, Role};
 
@@ -27,11 +27,13 @@ const ON_SITE_RADIUS_M: f64 = 250.0;
 
 pub(crate) async fn apply(
     tx: &mut Tx<'_>,
+    pool: &AnyPool,
     user: &AuthUser,
     device_id: &str,
     m: &Mutation,
 ) -> Result<Outcome, AppError> {
     let ctx = Ctx {
+        pool,
         user,
         device_id,
         mutation: m,
@@ -44,11 +46,14 @@ pub(crate) async fn apply(
         kind::FINDING_UPSERT => finding_upsert(tx, &ctx).await,
         kind::PHOTO_ATTACH => photo_attach(tx, &ctx).await,
         kind::PROBLEM_RESOLVE => problem_resolve(tx, &ctx).await,
+        kind::VIOLATION_ASSESS => violation_assess(tx, &ctx).await,
         _ => Ok(Outcome::Rejected(ErrorCode::SyncUnknownKind)),
     }
 }
 
 struct Ctx<'a> {
+    /// For configuration reads (LHSO matrices) beside the push transaction.
+    pool: &'a AnyPool,
     user: &'a AuthUser,
     device_id: &'a str,
     mutation: &'a Mutation,
@@ -513,4 +518,122 @@ async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppE
     )
     .await?;
     Ok(Outcome::Applied { version: 1 })
+}
+
+/// `violation.assess`: the LHSO assessment of a violating finding. The server does not take the
+/// tablet's advice on trust: it recomputes the suggested cell from the answers with the named
+/// matrix version, refuses a deviation without a written reason, and stores suggested and chosen
+/// cell, reason, matrix version, intervention and remedy deadline on the violation (whose id is
+/// the finding's), where follow-up and the annual figures read them.
+async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
+    use shared::lhso::{assess, choose_cell, AssessmentInput, LhsoCell};
+
+    let data: ViolationAssess = step!(ctx.data());
+    let id = ctx.entity_id();
+    let Some(finding) = db::sync::finding(&mut **tx, &id).await? else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
+    };
+    let visit = step!(ctx.writable_visit(tx, &finding.visit_id).await?);
+    if finding.is_violation == 0 {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    }
+    let Some(inspection) = db::sync::inspection_of_visit(tx, &visit.id).await? else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    };
+    let matrix = match crate::agency_config::matrix_for(
+        ctx.pool,
+        &visit.agency_id,
+        Some(&data.matrix_version),
+    )
+    .await
+    {
+        Ok(matrix) => matrix,
+        Err(AppError::Api(_)) => return Ok(Outcome::Rejected(ErrorCode::LhsoInvalidInput)),
+        Err(e) => return Err(e),
+    };
+    let input =
+        AssessmentInput::answers(data.answers.clone()).with_repeat_offence(data.repeat_offence);
+    let Ok(suggested) = assess(&matrix, &input) else {
+        return Ok(Outcome::Rejected(ErrorCode::LhsoInvalidInput));
+    };
+    let Ok(chosen) = data.chosen_cell.parse::<LhsoCell>() else {
+        return Ok(Outcome::Rejected(ErrorCode::LhsoInvalidInput));
+    };
+    let Ok(choice) = choose_cell(suggested.cell, chosen, data.deviation_reason.as_deref()) else {
+        return Ok(Outcome::Rejected(ErrorCode::LhsoInvalidInput));
+    };
+    let advice = if choice.deviated {
+        match assess(&matrix, &AssessmentInput::direct(chosen)) {
+            Ok(advice) => advice,
+            Err(_) => return Ok(Outcome::Rejected(ErrorCode::LhsoInvalidInput)),
+        }
+    } else {
+        suggested.clone()
+    };
+
+    let current = db::sync::violation_version(tx, &id).await?;
+    let version = match (current, ctx.mutation.base_version) {
+        (None, None) => 1,
+        (Some(current), Some(base)) if base == current => current + 1,
+        (Some(current), _) => {
+            return Ok(Outcome::Conflict {
+                current_version: Some(current),
+                entity: "violation",
+            })
+        }
+        (None, Some(_)) => return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity)),
+    };
+    // What was violated, from the checklist version the inspection pinned.
+    let item = match (
+        inspection.template_id.as_deref(),
+        inspection.template_version,
+    ) {
+        (Some(template_id), Some(template_version)) => {
+            db::sync::template_body(tx, &visit.agency_id, template_id, template_version)
+                .await?
+                .and_then(|body| serde_json::from_str::<ChecklistTemplate>(&body).ok())
+                .and_then(|t| t.item(&finding.item_id).cloned())
+        }
+        _ => None,
+    };
+    let Some(item) = item else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    };
+    let theme = serde_json::to_value(item.theme)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let intervention = advice
+        .interventions
+        .first()
+        .map(|i| i.as_str())
+        .unwrap_or("inform");
+    let old_version = current;
+    db::sync::write_violation(
+        tx,
+        &db::sync::ViolationWrite {
+            id: &id,
+            inspection_id: &inspection.id,
+            site_id: &visit.site_id,
+            visit_id: &visit.id,
+            theme: &theme,
+            description: &item.text,
+            rule_ref: &item.rule.citation,
+            consequence: i64::from(choice.chosen.consequence.digit()),
+            behaviour: choice.chosen.behaviour.letter().to_string(),
+            cell: choice.chosen.to_string(),
+            suggested_cell: suggested.cell.to_string(),
+            deviation_reason: choice.reason.as_deref(),
+            matrix_version: matrix.version(),
+            repeat_offence: data.repeat_offence,
+            intervention,
+            remedy_deadline: advice
+                .remedy_deadline(data.inspection_date)
+                .map(|d| d.to_string()),
+            version,
+        },
+    )
+    .await?;
+    ctx.finish(tx, &visit, "violation", old_version, version)
+        .await
 }

@@ -153,7 +153,7 @@ pub async fn push(
                 continue;
             }
         }
-        let outcome = apply::apply(&mut tx, user, &device_id, mutation).await?;
+        let outcome = apply::apply(&mut tx, &state.db.pool, user, &device_id, mutation).await?;
         let result = outcome.result(mutation.id);
         record(
             &mut tx, &device_id, &user_id, mutation, &outcome, &result, &now,

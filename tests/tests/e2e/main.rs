@@ -15,6 +15,7 @@ mod sync_blobs;
 mod sync_conflicts;
 mod sync_crash;
 mod sync_delivery;
+mod sync_lhso;
 mod sync_property;
 mod team;
 mod visits;
