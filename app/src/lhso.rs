@@ -2,7 +2,7 @@
 //! without a network. The inspector's assessment is kept with the finding on this device and sent
 //! to the server as `violation.assess`, which recomputes the advice before storing it.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -18,18 +18,38 @@ use shared::lhso::{
 const DEFAULT_MATRIX_JSON: &str = include_str!("../../shared/src/lhso/default_matrix.json");
 
 thread_local! {
-    static MATRIX: OnceCell<Option<&'static MatrixConfig>> = const { OnceCell::new() };
+    static DEFAULT: OnceCell<Option<&'static MatrixConfig>> = const { OnceCell::new() };
+    /// The agency's own matrix, once the working set brought one.
+    static AGENCY: Cell<Option<&'static MatrixConfig>> = const { Cell::new(None) };
 }
 
-/// The matrix in force on this device, parsed and validated once for the app's lifetime; `None`
-/// only if the embedded file were broken, which the shared crate's tests rule out.
+/// The matrix in force on this device: the agency's active matrix when the working set holds
+/// one, else the shipped default. `None` only if the embedded file were broken, which the shared
+/// crate's tests rule out.
 pub fn matrix() -> Option<&'static MatrixConfig> {
-    MATRIX.with(|m| {
-        *m.get_or_init(|| {
-            crate::store::parse_json::<MatrixConfig>(DEFAULT_MATRIX_JSON)
-                .map(|m| &*Box::leak(Box::new(m)))
+    AGENCY.with(Cell::get).or_else(|| {
+        DEFAULT.with(|m| {
+            *m.get_or_init(|| {
+                crate::store::parse_json::<MatrixConfig>(DEFAULT_MATRIX_JSON)
+                    .map(|m| &*Box::leak(Box::new(m)))
+            })
         })
     })
+}
+
+/// Puts the agency's matrix (the JSON of `GET /lhso/matrix` without its derived `questions` and
+/// `labels`) in force, if it parses and validates; returns whether it does. A version already in
+/// force is not parsed again (each new version is kept for the app's lifetime: they are rare).
+pub fn install(json: &str) -> bool {
+    let Some(config) = crate::store::parse_json::<MatrixConfig>(json) else {
+        return false;
+    };
+    if matrix().is_some_and(|m| m.version() == config.version()) {
+        return true;
+    }
+    let config: &'static MatrixConfig = Box::leak(Box::new(config));
+    AGENCY.with(|a| a.set(Some(config)));
+    true
 }
 
 /// An assessment as kept with its finding on the device.

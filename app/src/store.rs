@@ -57,6 +57,8 @@ pub const META_NEXT_SEQ: &str = "next_seq";
 pub const META_CURSOR: &str = "cursor";
 pub const META_LAST_SYNC: &str = "last_sync";
 pub const META_OWNER: &str = "owner";
+/// The agency's active LHSO matrix (JSON text), from the working set.
+pub const META_LHSO_MATRIX: &str = "lhso_matrix";
 
 /// Storage failed: IndexedDB unavailable, a transaction aborted, or a record the action needs is
 /// missing. Nothing was changed.

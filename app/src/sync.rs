@@ -163,6 +163,9 @@ pub fn provide(session: Session) {
         if let Ok(Some(last)) = store::meta::<String>(store::META_LAST_SYNC).await {
             sync.status.update(|s| s.last_success = Some(last));
         }
+        if let Ok(Some(matrix)) = store::meta::<String>(store::META_LHSO_MATRIX).await {
+            crate::lhso::install(&matrix);
+        }
         refresh_counts(sync).await;
         let mut failures: u32 = 0;
         let mut last_workset: f64 = f64::NEG_INFINITY;
@@ -834,6 +837,10 @@ struct Templates {
     templates: JsValue,
 }
 
+/// Any JSON answer, kept as the parsed JS value.
+#[derive(Deserialize)]
+struct RawJson(#[serde(with = "serde_wasm_bindgen::preserve")] JsValue);
+
 #[derive(Deserialize)]
 struct TemplateId {
     id: String,
@@ -872,6 +879,29 @@ async fn refresh_working_set(token: &str) -> Result<(), String> {
         .map_err(storage_text)?;
     }
     tx.commit().await.map_err(storage_text)?;
+
+    // The agency's LHSO matrix, so the advice on the tablet is the agency's, offline too.
+    let matrix: RawJson = api::get("/api/v1/lhso/matrix", Some(token))
+        .await
+        .map_err(fail)?;
+    for derived in ["questions", "labels"] {
+        let _ = js_sys::Reflect::delete_property(&matrix.0.clone().into(), &derived.into());
+    }
+    if let Ok(text) = js_sys::JSON::stringify(&matrix.0) {
+        let text = String::from(text);
+        if crate::lhso::install(&text) {
+            let tx = WriteTx::begin(&[store::META], false)
+                .await
+                .map_err(storage_text)?;
+            tx.put(
+                store::META,
+                &JsValue::from_str(store::META_LHSO_MATRIX),
+                &text,
+            )
+            .map_err(storage_text)?;
+            tx.commit().await.map_err(storage_text)?;
+        }
+    }
 
     // Site details and history, so a visit opens offline with everything the server knows.
     for id in ids {

@@ -1,7 +1,8 @@
 // LHSO advice on the tablet (issue 3, section 1): a violation is scored offline with the default
 // matrix through its questions; the suggested cell, the BOA flag, the interventions (Dutch names),
 // the remedy deadline and the explanation show at once; another cell needs a written reason; the
-// assessment is kept with the finding on the device and survives an offline reload.
+// assessment is kept with the finding on the device, survives an offline reload and reaches the
+// server; an agency's own matrix replaces the default on the tablet.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -237,6 +238,78 @@ describe('LHSO scoring on the device', () => {
         [onServer.cell, onServer.suggested_cell, onServer.deviation_reason, onServer.matrix_version],
         ['C3', 'B3', REASON, 'lhso-default-2022'],
       );
+    } finally {
+      await browser.close();
+    }
+  });
+  it("uses the agency's own matrix on the tablet once the working set brings it", async () => {
+    // An admin loads the agency's matrix (the default's content under the agency's own version).
+    const adminLogin = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'schouw-demo' }),
+    });
+    const admin = (await adminLogin.json()).token;
+    const own = { ...MATRIX, version: 'od-achterhoek-2026-1', is_default: false, label: 'Handhavingsmatrix OD Achterhoek' };
+    const put = await fetch(`${server.url}/api/v1/admin/lhso/matrix`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(own),
+    });
+    assert.equal(put.status, 200, await put.text());
+
+    const browser = await openBrowser(server.url);
+    try {
+      const { page, context } = browser;
+      await login(page);
+      await waitForStoredSession(page, true);
+      await waitForSyncSuccess(page);
+      const visits = await readStore(page, 'visits');
+      const templates = await readStore(page, 'templates');
+      let target;
+      let item;
+      for (const v of visits.filter((x) => x.visit.status === 'planned')) {
+        const t = templates.find((x) => x.sectors.includes(v.visit.site.sector));
+        const yesNo = t?.items.find((i) => i.answer.type === 'yes_no');
+        if (yesNo) {
+          target = v;
+          item = yesNo;
+          break;
+        }
+      }
+      assert.ok(target, 'a planned visit with a yes/no checklist item');
+
+      // Offline, the panel scores with the agency's matrix, not the shipped default.
+      await context.setOffline(true);
+      await page.goto(`/bezoek/${target.visit.id}`);
+      await page.getByTestId('start-visit').click();
+      await page.getByTestId('visit-status').filter({ hasText: 'Bezig' }).waitFor();
+      const row = page.locator(`[data-testid="checklist-item"][data-item-id="${item.id}"]`);
+      await row.getByRole('button', { name: item.answer.violation_on === 'yes' ? 'Ja' : 'Nee', exact: true }).click();
+      await row.getByTestId('lhso-open').click();
+      const panel = row.getByTestId('lhso-panel');
+      const label = await panel.getByTestId('lhso-matrix-label').innerText();
+      assert.match(label, /od-achterhoek-2026-1/);
+      assert.doesNotMatch(label, /Standaardmatrix/);
+      for (const [question, value] of Object.entries(B3_ANSWERS)) {
+        await panel.locator(`[data-question-id="${question}"] button[data-value="${value}"]`).click();
+      }
+      await panel.getByTestId('lhso-suggested').filter({ hasText: 'B3' }).waitFor();
+      await panel.getByTestId('lhso-save').click();
+      await row.getByTestId('lhso-saved').waitFor();
+
+      // The server stores the assessment under the agency's version.
+      await context.setOffline(false);
+      await row.getByTestId('lhso-delivery').filter({ hasText: 'ontvangen door de server' })
+        .waitFor({ timeout: SYNC_TIMEOUT_MS });
+      const [session] = await readStore(page, 'session');
+      const detail = await (await fetch(`${server.url}/api/v1/sites/${target.visit.site.id}`, {
+        headers: { Authorization: `Bearer ${session.token}` },
+      })).json();
+      const finding = (await readStore(page, 'findings')).find((f) => f.item_id === item.id);
+      const onServer = detail.inspections.flatMap((i) => i.violations).find((v) => v.id === finding.id);
+      assert.equal(onServer?.matrix_version, 'od-achterhoek-2026-1');
+      assert.equal(onServer.cell, 'B3');
     } finally {
       await browser.close();
     }
