@@ -667,6 +667,40 @@ fn settlement(problem: &Problem, resolution: shared::sync::Resolution) -> (Actio
     (action, change)
 }
 
+/// A team lead settles another user's problem (listed by the server, not on this device): the
+/// settlement goes to this device's outbox beside a placeholder record, which leaves with the
+/// server's acknowledgement like any settled problem.
+pub async fn settle_listed(
+    mutation_id: Uuid,
+    kind: String,
+    entity_id: Uuid,
+    status: MutationStatus,
+) -> StoreResult<()> {
+    let placeholder = Problem {
+        mutation: Mutation {
+            id: mutation_id,
+            seq: 0,
+            kind,
+            entity_id,
+            base_version: None,
+            at: crate::util::now_rfc3339(),
+            data: serde_json::Value::Null,
+        },
+        visit_id: Uuid::nil(),
+        status,
+        code: String::new(),
+        message: String::new(),
+        server_version: None,
+        recorded_at: crate::util::now_rfc3339(),
+        resolution: None,
+    };
+    let (action, change) = settlement(&placeholder, shared::sync::Resolution::ServerKept);
+    let change: RawChange = Box::new(move |stored: Option<JsValue>| {
+        change(Some(stored.unwrap_or_else(|| to_js(&placeholder))))
+    });
+    record_raw(vec![(action, change)]).await.map(|_| ())
+}
+
 /// "Mijn versie opnieuw versturen" for a conflict: the refused change is recorded again as a new
 /// mutation on top of the version the server reported, together with the settlement, in one
 /// strict transaction. The server applies it only if nobody changed the entity in the meantime.

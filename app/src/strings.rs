@@ -62,6 +62,8 @@ pub const TEAM_STATE: &str = "Toestand";
 pub const TEAM_PROBLEMS: &str = "Open conflicten en weigeringen";
 pub const TEAM_NO_PROBLEMS: &str = "Er staat niets open.";
 pub const REFRESH: &str = "Vernieuwen";
+pub const TEAM_SETTLE: &str = "Afhandelen: versie van de server aanhouden";
+pub const TEAM_SETTLING: &str = "Afgehandeld, wordt doorgegeven…";
 
 /// Label and CSS/test class of a device's sync health.
 pub fn device_health(h: shared::sync::DeviceHealth) -> (&'static str, &'static str) {

@@ -252,11 +252,6 @@ async fn run(sync: Sync, session: Session, full: bool) -> Result<bool, String> {
         sync.status.update(|s| s.phase = Phase::Offline);
         return Ok(false);
     }
-    // Field work (and so a working set and an outbox) is the inspector's; other roles work online.
-    if user.role != shared::Role::Inspector {
-        sync.status.update(|s| s.phase = Phase::Idle);
-        return Ok(false);
-    }
 
     // The device's data belongs to one user at a time.
     let owner: Option<Uuid> = store::meta(store::META_OWNER).await.map_err(storage_text)?;
@@ -279,6 +274,12 @@ async fn run(sync: Sync, session: Session, full: bool) -> Result<bool, String> {
         }
     });
     push(sync, device, &token).await?;
+    // Field work (a working set, photos, the pull) is the inspector's; other roles only send what
+    // they settled (`sync_problem.resolve` from the team page).
+    if user.role != shared::Role::Inspector {
+        sync.status.update(|s| s.phase = Phase::Idle);
+        return Ok(true);
+    }
     // Photos after the outbox: a slow upload never holds back notes and findings. Each uploaded
     // photo put its `photo.attach` in the outbox, which goes out right away.
     let uploaded = photos::upload_pending(&token, |done, total| {

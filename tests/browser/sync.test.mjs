@@ -386,12 +386,21 @@ describe('offline work and sync', () => {
         await lp.waitForURL('**/team');
         await lp.getByRole('heading', { name: 'Team: apparaten en synchronisatie' }).waitFor();
         await lp.getByTestId('device').first().waitFor();
-        await lp.getByTestId('team-problem').filter({ hasText: 'Conflict: Notitie gewijzigd' }).first().waitFor();
+        const row = lp.getByTestId('team-problem').filter({ hasText: 'Conflict: Notitie gewijzigd' }).first();
+        await row.waitFor();
+        // The lead settles it (the office's text stands); it leaves the list once the server has it.
+        const settledId = await row.getAttribute('data-id');
+        await row.getByTestId('team-settle').click();
+        await lp.locator(`[data-testid="team-problem"][data-id="${settledId}"]`)
+          .waitFor({ state: 'detached', timeout: SYNC_TIMEOUT_MS });
+        const open = await api(server, token, '/api/v1/sync/problems');
+        assert.ok(!open.problems.some((p) => p.id === settledId), 'settled on the server by the lead');
       } finally {
         await lead.close();
       }
 
-      // The inspector keeps their version: it goes to the server on top of the newer one.
+      // The inspector's own device still shows the problem (it is theirs to decide), and they
+      // keep their version: it goes to the server on top of the newer one.
       const resolved = await syncState(page);
       await problem.getByRole('button', { name: 'Mijn versie opnieuw versturen' }).click();
       await waitForSyncSuccess(page, resolved.last);

@@ -5,13 +5,17 @@
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use shared::sync::{device_health, DeviceHealth};
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use shared::sync::{device_health, DeviceHealth, MutationStatus};
 use shared::Role;
 
 use crate::api;
 use crate::pages::guard::RequireRole;
 use crate::session::use_session;
-use crate::{strings, util};
+use crate::sync::use_sync;
+use crate::{store, strings, util};
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
@@ -34,6 +38,8 @@ struct Devices {
 #[derive(Debug, Clone, Deserialize)]
 struct TeamProblem {
     id: String,
+    mutation_id: Uuid,
+    entity_id: Uuid,
     user_name: String,
     #[serde(rename = "type")]
     kind: String,
@@ -81,9 +87,12 @@ fn health_of(d: &Device) -> DeviceHealth {
 #[component]
 fn TeamSync() -> impl IntoView {
     let session = use_session();
+    let sync = use_sync();
     let refresh = RwSignal::new(0u32);
     let data = LocalResource::new(move || {
         refresh.track();
+        // Re-read after every sync run: a settlement sent from here then leaves the list.
+        sync.rev.track();
         let online = session.online.get();
         let token = session.token();
         async move {
@@ -169,6 +178,24 @@ fn ProblemList(problems: Vec<TeamProblem>) -> impl IntoView {
                     } else {
                         strings::SYNC_PROBLEM_REJECTED
                     };
+                    let settled = RwSignal::new(false);
+                    let failed = RwSignal::new(false);
+                    let (mutation_id, kind, entity_id) = (p.mutation_id, p.kind.clone(), p.entity_id);
+                    let status = if p.problem == "conflict" { MutationStatus::Conflict } else { MutationStatus::Rejected };
+                    let sync = use_sync();
+                    let settle = move |_| {
+                        settled.set(true);
+                        let kind = kind.clone();
+                        spawn_local(async move {
+                            match store::settle_listed(mutation_id, kind, entity_id, status).await {
+                                Ok(()) => sync.changed(),
+                                Err(_) => {
+                                    settled.set(false);
+                                    failed.set(true);
+                                }
+                            }
+                        });
+                    };
                     let reason = match error_of(&p.detail) {
                         Some((code, message)) => strings::error_message(&code, &message),
                         None => strings::error_message("record.version_conflict", ""),
@@ -178,6 +205,13 @@ fn ProblemList(problems: Vec<TeamProblem>) -> impl IntoView {
                             <strong>{label}": "{strings::mutation_label(&p.kind)}</strong>
                             " · "{p.user_name.clone()}" · "{util::short_time(&p.created_at)}
                             <p class="error">{reason}</p>
+                            <button class="secondary" data-testid="team-settle" disabled=move || settled.get()
+                                on:click=settle>
+                                {move || if settled.get() { strings::TEAM_SETTLING } else { strings::TEAM_SETTLE }}
+                            </button>
+                            <Show when=move || failed.get()>
+                                <p class="error">{strings::SAVE_FAILED}</p>
+                            </Show>
                         </li>
                     }
                 }).collect_view()}
