@@ -182,6 +182,18 @@ pub struct LocalPhoto {
     pub problem: Option<String>,
 }
 
+impl PhotoState {
+    /// As in the stored record (and in `data-state`, CSS classes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhotoState::Saved => "saved",
+            PhotoState::Queued => "queued",
+            PhotoState::Uploaded => "uploaded",
+            PhotoState::Confirmed => "confirmed",
+        }
+    }
+}
+
 impl LocalPhoto {
     /// Not on the server yet, and nothing refused it.
     pub fn is_waiting(&self) -> bool {

@@ -1,8 +1,10 @@
 //! The blob store: photos and other evidence on disk, named by their SHA-256.
 //!
-//! Uploads arrive in parts and are appended to `partial/<sha>.part`; once complete the content is
-//! hashed, and only a matching file is moved (atomic rename, then directory fsync) to
-//! `<aa>/<sha>`. A mismatch or an abandoned upload leaves nothing behind.
+//! Uploads arrive in parts and are appended to `partial/<agency>.<sha>.part` (one per agency: an
+//! upload of one tenant can neither be seen nor disturbed by another); once complete the content
+//! is hashed, and only a matching file is moved (atomic rename, then directory fsync) to
+//! `<aa>/<sha>`. A mismatch or an abandoned upload leaves nothing behind. The stored file is
+//! shared by content; which agencies may see it is kept in the database (`blob_owners`).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -41,6 +43,7 @@ impl BlobStore {
 
     /// Uploads of the same blob are serialised; different blobs mostly proceed in parallel.
     pub fn lock(&self, sha256: &str) -> &Mutex<()> {
+        // Per content, not per agency: two agencies finishing the same blob rename onto one file.
         let stripe = u8::from_str_radix(&sha256[..2], 16).unwrap_or(0) as usize % LOCK_STRIPES;
         &self.locks[stripe]
     }
@@ -49,13 +52,15 @@ impl BlobStore {
         self.root.join(&sha256[..2]).join(sha256)
     }
 
-    fn partial(&self, sha256: &str) -> PathBuf {
-        self.root.join("partial").join(format!("{sha256}.part"))
+    fn partial(&self, agency_id: &str, sha256: &str) -> PathBuf {
+        self.root
+            .join("partial")
+            .join(format!("{agency_id}.{sha256}.part"))
     }
 
-    /// Bytes of an unfinished upload stored so far.
-    pub async fn partial_len(&self, sha256: &str) -> u64 {
-        tokio::fs::metadata(self.partial(sha256))
+    /// Bytes of an agency's unfinished upload stored so far.
+    pub async fn partial_len(&self, agency_id: &str, sha256: &str) -> u64 {
+        tokio::fs::metadata(self.partial(agency_id, sha256))
             .await
             .map(|m| m.len())
             .unwrap_or(0)
@@ -64,18 +69,19 @@ impl BlobStore {
     /// Appends a part at `offset`; returns the new stored length.
     pub async fn append(
         &self,
+        agency_id: &str,
         sha256: &str,
         offset: u64,
         bytes: &[u8],
     ) -> std::io::Result<Result<u64, AppendError>> {
-        let stored = self.partial_len(sha256).await;
+        let stored = self.partial_len(agency_id, sha256).await;
         if offset != stored {
             return Ok(Err(AppendError::OffsetMismatch { stored }));
         }
         let mut file = tokio::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(self.partial(sha256))
+            .open(self.partial(agency_id, sha256))
             .await?;
         file.write_all(bytes).await?;
         file.sync_data().await?;
@@ -83,10 +89,14 @@ impl BlobStore {
     }
 
     /// Checks the complete upload against its name and moves it into place; returns its size.
-    pub async fn finish(&self, sha256: &str) -> std::io::Result<Result<u64, FinishError>> {
+    pub async fn finish(
+        &self,
+        agency_id: &str,
+        sha256: &str,
+    ) -> std::io::Result<Result<u64, FinishError>> {
         // Each finish holds the whole blob in memory while hashing: a burst queues here.
         let _permit = FINISHES.acquire().await.map_err(std::io::Error::other)?;
-        let partial = self.partial(sha256);
+        let partial = self.partial(agency_id, sha256);
         let bytes = tokio::fs::read(&partial).await?;
         let digest = tokio::task::spawn_blocking(move || {
             let digest = hex::encode(Sha256::digest(&bytes));
@@ -110,8 +120,8 @@ impl BlobStore {
         Ok(Ok(digest.1))
     }
 
-    pub async fn discard(&self, sha256: &str) -> std::io::Result<()> {
-        match tokio::fs::remove_file(self.partial(sha256)).await {
+    pub async fn discard(&self, agency_id: &str, sha256: &str) -> std::io::Result<()> {
+        match tokio::fs::remove_file(self.partial(agency_id, sha256)).await {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
@@ -191,6 +201,10 @@ pub fn validate_image(bytes: &[u8]) -> Option<ImageInfo> {
 mod tests {
     use super::*;
 
+    /// An agency id.
+    const A: &str = "6f1c2d3e-0000-4000-8000-00000000000a";
+    const B: &str = "6f1c2d3e-0000-4000-8000-00000000000b";
+
     fn png(width: u32, height: u32) -> Vec<u8> {
         let mut out = Vec::new();
         image::RgbImage::new(width, height)
@@ -223,7 +237,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::open(dir.path()).unwrap();
         let sha = "a".repeat(64);
-        store.append(&sha, 0, b"part").await.unwrap().unwrap();
+        store.append(A, &sha, 0, b"part").await.unwrap().unwrap();
         assert_eq!(
             store
                 .remove_abandoned(Duration::from_secs(3600))
@@ -231,9 +245,9 @@ mod tests {
                 .unwrap(),
             0
         );
-        assert_eq!(store.partial_len(&sha).await, 4);
+        assert_eq!(store.partial_len(A, &sha).await, 4);
         assert_eq!(store.remove_abandoned(Duration::ZERO).await.unwrap(), 1);
-        assert_eq!(store.partial_len(&sha).await, 0);
+        assert_eq!(store.partial_len(A, &sha).await, 0);
     }
 
     #[tokio::test]
@@ -242,22 +256,56 @@ mod tests {
         let store = BlobStore::open(dir.path()).unwrap();
         let content = b"hello blob";
         let sha = hex::encode(Sha256::digest(content));
-        assert_eq!(store.append(&sha, 0, &content[..4]).await.unwrap(), Ok(4));
         assert_eq!(
-            store.append(&sha, 2, &content[4..]).await.unwrap(),
+            store.append(A, &sha, 0, &content[..4]).await.unwrap(),
+            Ok(4)
+        );
+        assert_eq!(
+            store.append(A, &sha, 2, &content[4..]).await.unwrap(),
             Err(AppendError::OffsetMismatch { stored: 4 })
         );
-        assert_eq!(store.append(&sha, 4, &content[4..]).await.unwrap(), Ok(10));
-        assert_eq!(store.finish(&sha).await.unwrap(), Ok(10));
+        assert_eq!(
+            store.append(A, &sha, 4, &content[4..]).await.unwrap(),
+            Ok(10)
+        );
+        assert_eq!(store.finish(A, &sha).await.unwrap(), Ok(10));
         assert_eq!(store.read(&sha).await.unwrap(), content);
 
         let wrong = "0".repeat(64);
-        store.append(&wrong, 0, content).await.unwrap().unwrap();
+        store.append(A, &wrong, 0, content).await.unwrap().unwrap();
         assert_eq!(
-            store.finish(&wrong).await.unwrap(),
+            store.finish(A, &wrong).await.unwrap(),
             Err(FinishError::HashMismatch)
         );
-        assert_eq!(store.partial_len(&wrong).await, 0);
+        assert_eq!(store.partial_len(A, &wrong).await, 0);
         assert!(store.read(&wrong).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn two_agencies_uploading_the_same_content_never_touch_each_others_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path()).unwrap();
+        let content = b"the same photo";
+        let sha = hex::encode(Sha256::digest(content));
+        store
+            .append(A, &sha, 0, &content[..5])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            store.partial_len(B, &sha).await,
+            0,
+            "B sees nothing of A's upload"
+        );
+        // B starts at 0 and finishes first; A then finishes its own upload onto the same file.
+        assert_eq!(store.append(B, &sha, 0, content).await.unwrap(), Ok(14));
+        assert_eq!(store.finish(B, &sha).await.unwrap(), Ok(14));
+        assert_eq!(store.partial_len(A, &sha).await, 5);
+        assert_eq!(
+            store.append(A, &sha, 5, &content[5..]).await.unwrap(),
+            Ok(14)
+        );
+        assert_eq!(store.finish(A, &sha).await.unwrap(), Ok(14));
+        assert_eq!(store.read(&sha).await.unwrap(), content);
     }
 }

@@ -472,11 +472,11 @@ fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
     });
     let state = photo.state;
     view! {
-        <li class="photo" data-testid="photo" data-state=format!("{state:?}").to_lowercase()
+        <li class="photo" data-testid="photo" data-state=state.as_str()
             data-sha256=photo.sha256.clone()>
             <img alt=strings::PHOTOS src=move || url.get().unwrap_or_default()
                 width=photo.width.to_string() height=photo.height.to_string()/>
-            <span class=format!("tag photo-state-{}", format!("{state:?}").to_lowercase())>
+            <span class=format!("tag photo-state-{}", state.as_str())>
                 {strings::photo_state_label(state)}
             </span>
             {photo.problem.map(|m| {

@@ -50,7 +50,7 @@ fn with_offset(mut response: Response, offset: u64) -> Response {
 
 pub async fn put(
     State(state): State<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     Path(sha256): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -74,19 +74,23 @@ pub async fn put(
         None => (0, body.len() as u64),
     };
     let store = &state.blobs;
+    let agency = user.agency_id.as_str();
     let _guard = store.lock(&sha256).lock().await;
-    if let Some(size) = db::sync::blob_size(&state.db.pool, &sha256).await? {
+    if let Some(size) = db::sync::blob_size(&state.db.pool, agency, &sha256).await? {
         return Ok(with_offset(
             StatusCode::CREATED.into_response(),
             size as u64,
         ));
     }
     if total > max {
-        store.discard(&sha256).await.map_err(anyhow::Error::from)?;
+        store
+            .discard(agency, &sha256)
+            .await
+            .map_err(anyhow::Error::from)?;
         return Err(ErrorCode::RequestTooLarge.into());
     }
     let stored = match store
-        .append(&sha256, start, &body)
+        .append(agency, &sha256, start, &body)
         .await
         .map_err(anyhow::Error::from)?
     {
@@ -99,29 +103,36 @@ pub async fn put(
         }
     };
     if stored > total {
-        store.discard(&sha256).await.map_err(anyhow::Error::from)?;
+        store
+            .discard(agency, &sha256)
+            .await
+            .map_err(anyhow::Error::from)?;
         return Err(ErrorCode::RequestInvalid.into());
     }
     if stored < total {
         return Ok(with_offset(StatusCode::ACCEPTED.into_response(), stored));
     }
-    match store.finish(&sha256).await.map_err(anyhow::Error::from)? {
+    match store
+        .finish(agency, &sha256)
+        .await
+        .map_err(anyhow::Error::from)?
+    {
         Ok(size) => {
             let image = crate::blobs::inspect_stored(store, &sha256)
                 .await
                 .map_err(anyhow::Error::from)?;
             let size = i64::try_from(size).map_err(anyhow::Error::from)?;
-            sqlx::query(
-                "INSERT INTO blobs (sha256, size_bytes, stored_at, content_type, width, height) \
-                 SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM blobs WHERE sha256 = $1)",
+            db::sync::register_blob(
+                &state.db.pool,
+                agency,
+                &db::sync::BlobRow {
+                    size_bytes: size,
+                    content_type: image.as_ref().map(|i| i.content_type.to_owned()),
+                    width: image.as_ref().map(|i| i64::from(i.width)),
+                    height: image.as_ref().map(|i| i64::from(i.height)),
+                },
+                &sha256,
             )
-            .bind(&sha256)
-            .bind(size)
-            .bind(db::now_text())
-            .bind(image.as_ref().map(|i| i.content_type))
-            .bind(image.as_ref().map(|i| i64::from(i.width)))
-            .bind(image.as_ref().map(|i| i64::from(i.height)))
-            .execute(&state.db.pool)
             .await?;
             Ok(with_offset(
                 StatusCode::CREATED.into_response(),
@@ -138,19 +149,19 @@ pub async fn put(
 /// server holds, so a device resumes instead of starting over.
 pub async fn head(
     State(state): State<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     Path(sha256): Path<String>,
 ) -> AppResult<Response> {
     if !is_sha256_hex(&sha256) {
         return Err(ErrorCode::RequestInvalid.into());
     }
-    if let Some(size) = db::sync::blob_size(&state.db.pool, &sha256).await? {
+    if let Some(size) = db::sync::blob_size(&state.db.pool, &user.agency_id, &sha256).await? {
         let mut response = with_offset(StatusCode::OK.into_response(), size as u64);
         if let Ok(v) = HeaderValue::from_str(&size.to_string()) {
             response.headers_mut().insert("content-length", v);
         }
         return Ok(response);
     }
-    let stored = state.blobs.partial_len(&sha256).await;
+    let stored = state.blobs.partial_len(&user.agency_id, &sha256).await;
     Ok(with_offset(StatusCode::NOT_FOUND.into_response(), stored))
 }

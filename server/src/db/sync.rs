@@ -622,14 +622,51 @@ pub async fn latest_template_bodies(tx: &mut Tx<'_>, agency_id: &str) -> sqlx::R
     .await
 }
 
+/// The size of a blob the agency holds (uploaded by one of its users); `None` for any other.
 pub async fn blob_size(
     executor: impl sqlx::Executor<'_, Database = Any>,
+    agency_id: &str,
     sha256: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT size_bytes FROM blobs WHERE sha256 = $1")
-        .bind(sha256)
-        .fetch_optional(executor)
-        .await
+    sqlx::query_scalar(
+        "SELECT b.size_bytes FROM blobs b JOIN blob_owners o ON o.sha256 = b.sha256 \
+         WHERE b.sha256 = $1 AND o.agency_id = $2",
+    )
+    .bind(sha256)
+    .bind(agency_id)
+    .fetch_optional(executor)
+    .await
+}
+
+/// Records a verified upload: the blob (once per content) and that this agency holds it.
+pub async fn register_blob(
+    pool: &AnyPool,
+    agency_id: &str,
+    blob: &BlobRow,
+    sha256: &str,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size_bytes, stored_at, content_type, width, height) \
+         SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM blobs WHERE sha256 = $1)",
+    )
+    .bind(sha256)
+    .bind(blob.size_bytes)
+    .bind(super::now_text())
+    .bind(blob.content_type.as_deref())
+    .bind(blob.width)
+    .bind(blob.height)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO blob_owners (agency_id, sha256) SELECT $1, $2 \
+         WHERE NOT EXISTS (SELECT 1 FROM blob_owners WHERE agency_id = $1 AND sha256 = $2)",
+    )
+    .bind(agency_id)
+    .bind(sha256)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -834,9 +871,14 @@ pub struct BlobRow {
     pub height: Option<i64>,
 }
 
-pub async fn blob(tx: &mut Tx<'_>, sha256: &str) -> sqlx::Result<Option<BlobRow>> {
-    sqlx::query_as("SELECT size_bytes, content_type, width, height FROM blobs WHERE sha256 = $1")
-        .bind(sha256)
-        .fetch_optional(&mut **tx)
-        .await
+/// A blob the agency holds, with what its decoding found.
+pub async fn blob(tx: &mut Tx<'_>, agency_id: &str, sha256: &str) -> sqlx::Result<Option<BlobRow>> {
+    sqlx::query_as(
+        "SELECT b.size_bytes, b.content_type, b.width, b.height FROM blobs b \
+         JOIN blob_owners o ON o.sha256 = b.sha256 WHERE b.sha256 = $1 AND o.agency_id = $2",
+    )
+    .bind(sha256)
+    .bind(agency_id)
+    .fetch_optional(&mut **tx)
+    .await
 }

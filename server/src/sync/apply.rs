@@ -434,7 +434,7 @@ async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppErro
     }
     // The image was decoded (with limits) when its upload finished; only the verdict is read here,
     // so no image work happens while the push holds the write lock.
-    let Some(blob) = db::sync::blob(tx, &data.sha256).await? else {
+    let Some(blob) = db::sync::blob(tx, &visit.agency_id, &data.sha256).await? else {
         return Ok(Outcome::Rejected(ErrorCode::PhotoBlobMissing));
     };
     let (Some(content_type), Some(width), Some(height)) =

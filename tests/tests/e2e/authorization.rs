@@ -462,13 +462,26 @@ fn matrix() -> Vec<Row> {
             foreign: LEADS_200,
             results: None,
         },
+        // Before the PUT row, which makes this agency a holder of the foreign bytes too.
+        Row {
+            method: "HEAD",
+            path: "/blobs/{sha256}",
+            // A blob is told only to the agencies holding it: the foreign tenant's is unknown here.
+            request: |w, s| req(format!("/api/v1/blobs/{}", w.blob[w.at(s)].0)),
+            fresh_token: false,
+            own: AUTHENTICATED_200,
+            sibling: AUTHENTICATED_200,
+            foreign: NOT_FOUND,
+            results: None,
+        },
         Row {
             method: "PUT",
             path: "/blobs/{sha256}",
-            // Blobs are content-addressed and belong to no tenant (a visit gets a photo only
-            // through `photo.attach`): a new blob of the caller's own, the bytes a sibling
-            // inspector stored, the bytes the foreign tenant stored. Storing known bytes again is
-            // idempotent and tells nothing the caller did not have.
+            // Blobs are stored once per content; an agency holds the ones its users uploaded (a
+            // visit gets a photo only through `photo.attach`): a new blob of the caller's own, the
+            // bytes a sibling inspector stored, the bytes the foreign tenant stored. Sending all
+            // the bytes proves the caller has them, so it then holds them too; nothing of the
+            // other agency's upload is told or changed.
             request: |w, s| {
                 let bytes = match s {
                     Scope::Own => format!("matrix blob {}", uuid::Uuid::new_v4()).into_bytes(),
@@ -484,16 +497,6 @@ fn matrix() -> Vec<Row> {
             own: AUTHENTICATED_201,
             sibling: AUTHENTICATED_201,
             foreign: AUTHENTICATED_201,
-            results: None,
-        },
-        Row {
-            method: "HEAD",
-            path: "/blobs/{sha256}",
-            request: |w, s| req(format!("/api/v1/blobs/{}", w.blob[w.at(s)].0)),
-            fresh_token: false,
-            own: AUTHENTICATED_200,
-            sibling: AUTHENTICATED_200,
-            foreign: AUTHENTICATED_200,
             results: None,
         },
         Row {
@@ -537,7 +540,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// What a refused request must leave as it was.
 async fn snapshot(server: &TestServer) -> Vec<(&'static str, i64)> {
-    const QUERIES: [&str; 28] = [
+    const QUERIES: [&str; 29] = [
         "SELECT COUNT(*) FROM agencies",
         "SELECT COUNT(*) FROM authorities",
         "SELECT COUNT(*) FROM users",
@@ -559,6 +562,7 @@ async fn snapshot(server: &TestServer) -> Vec<(&'static str, i64)> {
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM findings",
         "SELECT COUNT(*) FROM photos",
         "SELECT COUNT(*) FROM blobs",
+        "SELECT COUNT(*) FROM blob_owners",
         "SELECT COUNT(*) FROM changes",
         "SELECT COUNT(*) FROM sync_conflicts",
         "SELECT COUNT(*) FROM sync_devices",

@@ -1,6 +1,7 @@
 //! Sync fault injection, photos: chunked uploads resumed from the server's `Upload-Offset`, blobs
 //! that do not match their name or are too large (nothing kept), and `photo.attach` refused for a
-//! missing blob, a non-image or a decompression bomb, and accepted for a real photo.
+//! missing blob, a non-image or a decompression bomb, and accepted for a real photo. Blobs are
+//! stored once per content but told only to the agencies holding them.
 
 use serde_json::{json, Value};
 use shared::sync::MutationStatus;
@@ -61,10 +62,17 @@ async fn head(server: &TestServer, token: &str, name: &str) -> (u16, Option<u64>
 /// Nothing of the blob on disk (finished or partial) nor in the blob table.
 async fn nothing_kept(server: &TestServer, name: &str) {
     let root = server.state.config.data_dir.join("blobs");
-    assert!(
-        !root.join("partial").join(format!("{name}.part")).exists(),
-        "partial upload kept"
-    );
+    // Partial uploads are named `<agency>.<sha>.part`.
+    let partials: Vec<_> = std::fs::read_dir(root.join("partial"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .ends_with(&format!("{name}.part"))
+        })
+        .collect();
+    assert!(partials.is_empty(), "partial upload kept: {partials:?}");
     assert!(!root.join(&name[..2]).join(name).exists(), "blob kept");
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = $1")
         .bind(name)
@@ -247,5 +255,50 @@ on_both_databases! {
         let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE visit_id = $1")
             .bind(&visit).fetch_one(&server.state.db.pool).await.unwrap();
         assert_eq!(photos, 0);
+    }
+
+    async fn a_blob_is_told_only_to_agencies_holding_it_and_uploads_of_two_tenants_do_not_mix(backend: Backend) {
+        let (server, token, mut device, visit) = setup(backend).await;
+        let foreign = tests::fixtures::foreign_tenant(&server, "ZZANDERS", demo_date(), 2027, "garage-basis").await;
+        let foreign_token = server.login(&foreign.inspector_username).await;
+        let mut foreign_device = SimDevice::new(&server.base, server.client.clone(), &foreign_token);
+
+        // Our photo, stored whole.
+        let photo = noise_jpeg(96, 96, 11);
+        let sha = sha256_hex(&photo);
+        assert_eq!(put_blob(&server.client, &server.base, &token, &photo).await, 201);
+        assert_eq!(head(&server, &token, &sha).await.0, 200);
+        // The other agency learns nothing of it, and cannot attach it to its own visit ...
+        assert_eq!(head(&server, &foreign_token, &sha).await, (404, Some(0)));
+        assert_eq!(attach_outcome(&mut foreign_device, &foreign.visit_id, &sha).await,
+            (MutationStatus::Rejected, Some("photo.blob_missing".into())));
+        // ... until it sends the bytes itself: a first part is just a part, not a shortcut.
+        let half = photo.len() / 2;
+        let total = photo.len();
+        let first = put_part(&server, &foreign_token, &sha, &photo[..half],
+            Some(format!("bytes 0-{}/{total}", half - 1))).await;
+        assert_eq!((first.status, first.offset), (202, Some(half as u64)));
+        let rest = put_part(&server, &foreign_token, &sha, &photo[half..],
+            Some(format!("bytes {half}-{}/{total}", total - 1))).await;
+        assert_eq!(rest.status, 201, "{}", rest.body);
+        assert_eq!(attach_outcome(&mut foreign_device, &foreign.visit_id, &sha).await,
+            (MutationStatus::Applied, None));
+        assert_eq!(attach_outcome(&mut device, &visit, &sha).await, (MutationStatus::Applied, None));
+
+        // Two unfinished uploads of the same content: neither sees nor moves the other's offset.
+        let other = noise_jpeg(64, 64, 12);
+        let other_sha = sha256_hex(&other);
+        let total = other.len();
+        let ours = put_part(&server, &token, &other_sha, &other[..100], Some(format!("bytes 0-99/{total}"))).await;
+        assert_eq!((ours.status, ours.offset), (202, Some(100)));
+        assert_eq!(head(&server, &foreign_token, &other_sha).await, (404, Some(0)));
+        let theirs = put_part(&server, &foreign_token, &other_sha, &other[100..],
+            Some(format!("bytes 100-{}/{total}", total - 1))).await;
+        assert_eq!((theirs.status, theirs.offset), (409, Some(0)), "{}", theirs.body);
+        assert_eq!(head(&server, &token, &other_sha).await, (404, Some(100)));
+        let done = put_part(&server, &token, &other_sha, &other[100..],
+            Some(format!("bytes 100-{}/{total}", total - 1))).await;
+        assert_eq!(done.status, 201);
+        assert_eq!(head(&server, &foreign_token, &other_sha).await.0, 404);
     }
 }
