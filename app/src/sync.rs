@@ -489,6 +489,15 @@ async fn settle(
                 // The entity keeps the version the device saw: a chained follow-up is then a
                 // conflict too, never a silent overwrite.
                 acknowledge(&tx, entry, None, false).await?;
+                if entry.entity == EntityStore::Photo {
+                    // The photo shows the refusal too (e.g. not a valid image), with the choice to
+                    // remove it from the device.
+                    let id = key(&entry.mutation.entity_id);
+                    if let Some(mut photo) = tx.get::<LocalPhoto>(store::PHOTOS, &id).await? {
+                        photo.problem = Some(problem.message.clone());
+                        tx.put(store::PHOTOS, &id, &photo)?;
+                    }
+                }
                 settled += 1;
             }
         }

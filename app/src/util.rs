@@ -1,6 +1,6 @@
 //! Small browser helpers: ids, device time, dates, timers, position.
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Days, NaiveDate};
 use js_sys::{Date, Promise, Reflect};
 use uuid::Uuid;
 use wasm_bindgen_futures::JsFuture;
@@ -41,13 +41,13 @@ pub fn today() -> NaiveDate {
         .unwrap_or_default()
 }
 
-/// Today (even on a weekend) and the next `count` workdays after it.
+/// Today (even on a weekend or holiday) and the next `count` workdays after it.
 pub fn working_days(count: usize) -> Vec<NaiveDate> {
     let mut days = vec![today()];
     let mut day = today();
     while days.len() <= count {
         day = day + Days::new(1);
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        if shared::calendar::is_workday(day) {
             days.push(day);
         }
     }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Days, NaiveDate};
 use uuid::Uuid;
 
 use shared::coords::Wgs84;
@@ -112,14 +112,9 @@ impl std::fmt::Display for PlanningSummary {
     }
 }
 
-/// `count` working days (Monday to Friday) from `start` on, `start` included when it is one.
-pub fn workdays_from(start: NaiveDate, count: usize) -> Vec<NaiveDate> {
-    start
-        .iter_days()
-        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
-        .take(count)
-        .collect()
-}
+/// `count` working days (Monday to Friday, not a public holiday) from `start` on, `start` included
+/// when it is one.
+pub use shared::calendar::workdays_from;
 
 /// Plans every day of the horizon (`workdays` working days from `today`) that has no plan yet,
 /// for every agency. Calling it again for the same dates changes nothing.
