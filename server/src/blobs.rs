@@ -84,6 +84,9 @@ impl BlobStore {
             .open(self.partial(agency_id, sha256))
             .await?;
         file.write_all(bytes).await?;
+        // tokio hands the write to a blocking thread: wait until it is done (and on disk), or the
+        // next part (or the final hash) may see a file without it.
+        file.flush().await?;
         file.sync_data().await?;
         Ok(Ok(stored + bytes.len() as u64))
     }

@@ -504,6 +504,14 @@ pub mod invariants {
             let expected = i64::from(outcome.status == MutationStatus::Conflict);
             assert_eq!(conflicts, expected, "conflict records of mutation {id}");
         }
+        // The audit entries of the pushes are chained without a gap or a fork.
+        let chain = server::audit::verify(pool)
+            .await
+            .expect("verify the audit chain");
+        assert!(
+            matches!(chain, server::audit::Verification::Intact { .. }),
+            "audit chain: {chain:?}"
+        );
     }
 
     /// A note's version is the number of mutations applied to it; the applied edits were based on

@@ -539,29 +539,53 @@ pub struct ChangeRecord<'a> {
     pub at: &'a str,
 }
 
-/// Appends to the change feed. The head row is updated first, which serialises writers, so
-/// sequence order is commit order and a keyset cursor never skips a late commit.
-pub async fn record_change(tx: &mut Tx<'_>, c: &ChangeRecord<'_>) -> sqlx::Result<i64> {
-    let seq: i64 =
-        sqlx::query_scalar("UPDATE change_head SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+/// Appends a transaction's changes to the feed, in order. The head row is updated (and locked)
+/// once, right before the transaction commits, which serialises writers: sequence order is commit
+/// order, so a keyset cursor never skips a late commit.
+pub async fn record_changes(tx: &mut Tx<'_>, changes: &[ChangeRecord<'_>]) -> sqlx::Result<()> {
+    const COLUMNS: usize = 9;
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let n = i64::try_from(changes.len()).unwrap_or(i64::MAX);
+    let last: i64 =
+        sqlx::query_scalar("UPDATE change_head SET seq = seq + $1 WHERE id = 1 RETURNING seq")
+            .bind(n)
             .fetch_one(&mut **tx)
             .await?;
-    sqlx::query(
-        "INSERT INTO changes (seq, agency_id, authority_id, inspector_id, entity, entity_id, version, op, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(seq)
-    .bind(c.agency_id)
-    .bind(c.authority_id)
-    .bind(c.inspector_id)
-    .bind(c.entity)
-    .bind(c.entity_id)
-    .bind(c.version)
-    .bind(c.op)
-    .bind(c.at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(seq)
+    let mut seq = last - n + 1;
+    for chunk in changes.chunks(50) {
+        let values = (0..chunk.len())
+            .map(|r| {
+                let params = (1..=COLUMNS)
+                    .map(|c| format!("${}", r * COLUMNS + c))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("({params})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO changes (seq, agency_id, authority_id, inspector_id, entity, entity_id, version, op, at) \
+             VALUES {values}"
+        );
+        let mut query = sqlx::query(&sql);
+        for c in chunk {
+            query = query
+                .bind(seq)
+                .bind(c.agency_id)
+                .bind(c.authority_id)
+                .bind(c.inspector_id)
+                .bind(c.entity)
+                .bind(c.entity_id)
+                .bind(c.version)
+                .bind(c.op)
+                .bind(c.at);
+            seq += 1;
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -25,15 +25,85 @@ type Tx<'c> = Transaction<'c, Any>;
 /// A position within this distance (plus its reported accuracy, capped) counts as on site.
 const ON_SITE_RADIUS_M: f64 = 250.0;
 
+/// A change for the feed, written when the push's mutations are done.
+struct PendingChange {
+    agency_id: String,
+    authority_id: String,
+    inspector_id: String,
+    entity: &'static str,
+    entity_id: String,
+    version: i64,
+}
+
+/// An audit entry, written when the push's mutations are done.
+struct PendingAudit {
+    actor_id: String,
+    device_id: String,
+    action: String,
+    entity: &'static str,
+    entity_id: String,
+    old_version: Option<i64>,
+    new_version: Option<i64>,
+    details: serde_json::Value,
+}
+
+/// The feed and audit entries of one push. They are written together at the end of its
+/// transaction, with one head update each instead of one per mutation (the push is one
+/// transaction, so readers see the same), and in the order the mutations were applied.
+#[derive(Default)]
+pub(crate) struct Deferred {
+    changes: Vec<PendingChange>,
+    audit: Vec<PendingAudit>,
+}
+
+impl Deferred {
+    pub(crate) async fn write(self, tx: &mut Tx<'_>) -> Result<(), AppError> {
+        let at = db::now_text();
+        let changes: Vec<db::sync::ChangeRecord<'_>> = self
+            .changes
+            .iter()
+            .map(|c| db::sync::ChangeRecord {
+                agency_id: &c.agency_id,
+                authority_id: Some(&c.authority_id),
+                inspector_id: Some(&c.inspector_id),
+                entity: c.entity,
+                entity_id: &c.entity_id,
+                version: c.version,
+                op: "upsert",
+                at: &at,
+            })
+            .collect();
+        db::sync::record_changes(tx, &changes).await?;
+        let entries: Vec<AuditEntry<'_>> = self
+            .audit
+            .iter()
+            .map(|a| AuditEntry {
+                actor_id: Some(&a.actor_id),
+                device_id: Some(&a.device_id),
+                action: &a.action,
+                entity: a.entity,
+                entity_id: &a.entity_id,
+                old_version: a.old_version,
+                new_version: a.new_version,
+                details: a.details.clone(),
+            })
+            .collect();
+        audit::record_many(tx, &entries).await?;
+        Ok(())
+    }
+}
+
 pub(crate) async fn apply(
     tx: &mut Tx<'_>,
     pool: &AnyPool,
+    deferred: &std::sync::Mutex<Deferred>,
     user: &AuthUser,
     device_id: &str,
     m: &Mutation,
 ) -> Result<Outcome, AppError> {
     let ctx = Ctx {
         pool,
+        deferred,
         user,
         device_id,
         mutation: m,
@@ -54,6 +124,7 @@ pub(crate) async fn apply(
 struct Ctx<'a> {
     /// For configuration reads (LHSO matrices) beside the push transaction.
     pool: &'a AnyPool,
+    deferred: &'a std::sync::Mutex<Deferred>,
     user: &'a AuthUser,
     device_id: &'a str,
     mutation: &'a Mutation,
@@ -92,45 +163,44 @@ impl Ctx<'_> {
         Ok(Ok(visit))
     }
 
+    fn defer(&self, change: Option<PendingChange>, audit: PendingAudit) {
+        let mut deferred = self
+            .deferred
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        deferred.changes.extend(change);
+        deferred.audit.push(audit);
+    }
+
     async fn finish(
         &self,
-        tx: &mut Tx<'_>,
+        _tx: &mut Tx<'_>,
         visit: &VisitState,
         entity: &'static str,
         old_version: Option<i64>,
         version: i64,
     ) -> Result<Outcome, AppError> {
-        let now = db::now_text();
         let entity_id = self.entity_id();
-        db::sync::record_change(
-            tx,
-            &db::sync::ChangeRecord {
-                agency_id: &visit.agency_id,
-                authority_id: Some(&visit.authority_id),
-                inspector_id: Some(&visit.inspector_id),
+        self.defer(
+            Some(PendingChange {
+                agency_id: visit.agency_id.clone(),
+                authority_id: visit.authority_id.clone(),
+                inspector_id: visit.inspector_id.clone(),
                 entity,
-                entity_id: &entity_id,
+                entity_id: entity_id.clone(),
                 version,
-                op: "upsert",
-                at: &now,
-            },
-        )
-        .await?;
-        let actor = self.user_id();
-        audit::record(
-            tx,
-            &AuditEntry {
-                actor_id: Some(&actor),
-                device_id: Some(self.device_id),
-                action: &self.mutation.kind,
+            }),
+            PendingAudit {
+                actor_id: self.user_id(),
+                device_id: self.device_id.to_owned(),
+                action: self.mutation.kind.clone(),
                 entity,
-                entity_id: &entity_id,
+                entity_id,
                 old_version,
                 new_version: Some(version),
                 details: serde_json::json!({"mutation_id": self.mutation.id, "device_at": self.mutation.at}),
             },
-        )
-        .await?;
+        );
         Ok(Outcome::Applied { version })
     }
 }
@@ -498,14 +568,14 @@ async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppE
     )
     .await?;
     // Every applied mutation leaves one audit entry; a late second settlement says it changed nothing.
-    audit::record(
-        tx,
-        &AuditEntry {
-            actor_id: Some(&actor),
-            device_id: Some(ctx.device_id),
-            action: &ctx.mutation.kind,
+    ctx.defer(
+        None,
+        PendingAudit {
+            actor_id: actor,
+            device_id: ctx.device_id.to_owned(),
+            action: ctx.mutation.kind.clone(),
             entity: "sync_problem",
-            entity_id: &refused_id,
+            entity_id: refused_id,
             old_version: None,
             new_version: Some(1),
             details: serde_json::json!({
@@ -515,8 +585,7 @@ async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppE
                 "device_at": ctx.mutation.at,
             }),
         },
-    )
-    .await?;
+    );
     Ok(Outcome::Applied { version: 1 })
 }
 

@@ -108,6 +108,7 @@ pub async fn push(
     }
     let mut results = Vec::with_capacity(mutations.len());
     let mut gap = false;
+    let deferred = std::sync::Mutex::new(apply::Deferred::default());
     for mutation in &mutations {
         if gap {
             results.push(Outcome::Rejected(ErrorCode::SyncSeqGap).result(mutation.id));
@@ -153,7 +154,15 @@ pub async fn push(
                 continue;
             }
         }
-        let outcome = apply::apply(&mut tx, &state.db.pool, user, &device_id, mutation).await?;
+        let outcome = apply::apply(
+            &mut tx,
+            &state.db.pool,
+            &deferred,
+            user,
+            &device_id,
+            mutation,
+        )
+        .await?;
         let result = outcome.result(mutation.id);
         record(
             &mut tx, &device_id, &user_id, mutation, &outcome, &result, &now,
@@ -162,6 +171,11 @@ pub async fn push(
         results.push(result);
         last_seq = mutation.seq;
     }
+    deferred
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .write(&mut tx)
+        .await?;
     let pending = request.pending.unwrap_or_default();
     let oldest = pending
         .oldest_at
