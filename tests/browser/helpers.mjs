@@ -211,3 +211,18 @@ export async function loginAndGoOffline(page) {
   const reachable = await page.evaluate(() => fetch('/healthz', { cache: 'no-store' }).then(() => true, () => false));
   if (reachable) throw new Error('the page still reaches the server after setOffline(true)');
 }
+
+/** Reads every record of an object store of the app's database (records are JSON strings). */
+export async function readStore(page, store) {
+  return page.evaluate((name) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('schouw');
+    open.onerror = () => reject(open.error);
+    open.onupgradeneeded = () => { open.transaction.abort(); reject(new Error('no database')); };
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction(name, 'readonly').objectStore(name).getAll();
+      req.onsuccess = () => { db.close(); resolve(req.result.map((s) => JSON.parse(s))); };
+      req.onerror = () => { db.close(); reject(req.error); };
+    };
+  }), store);
+}

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   login,
   openBrowser,
+  readStore,
   repoRoot,
   startServer,
   waitForServiceWorkerControl,
@@ -66,25 +67,23 @@ function dateNl(days) {
   return `${two(d.getDate())}-${two(d.getMonth() + 1)}-${d.getFullYear()}`;
 }
 
-async function readStore(page, store) {
-  return page.evaluate((name) => new Promise((resolve, reject) => {
-    const open = indexedDB.open('schouw');
-    open.onerror = () => reject(open.error);
-    open.onupgradeneeded = () => { open.transaction.abort(); reject(new Error('no database')); };
-    open.onsuccess = () => {
-      const db = open.result;
-      const req = db.transaction(name, 'readonly').objectStore(name).getAll();
-      req.onsuccess = () => { db.close(); resolve(req.result.map((s) => JSON.parse(s))); };
-      req.onerror = () => { db.close(); reject(req.error); };
-    };
-  }), store);
-}
-
 async function waitForSyncSuccess(page) {
   await page.waitForFunction(() => {
     const el = document.querySelector('[data-testid="sync-state"]');
     return el && el.dataset.phase === 'idle' && el.dataset.pending === '0' && el.dataset.last;
   }, null, { timeout: SYNC_TIMEOUT_MS, polling: 200 });
+}
+
+/** A planned visit on the device whose checklist has a yes/no item, and that item. */
+async function plannedVisitWithYesNoItem(page) {
+  const visits = await readStore(page, 'visits');
+  const templates = await readStore(page, 'templates');
+  for (const v of visits.filter((x) => x.visit.status === 'planned')) {
+    const t = templates.find((x) => x.sectors.includes(v.visit.site.sector));
+    const item = t?.items.find((i) => i.answer.type === 'yes_no');
+    if (item) return { target: v, item };
+  }
+  assert.fail('a planned visit with a yes/no checklist item');
 }
 
 async function texts(locator) {
@@ -112,20 +111,7 @@ describe('LHSO scoring on the device', () => {
       await waitForSyncSuccess(page);
 
       // A planned visit whose checklist has a yes/no item, and the answer that breaks its rule.
-      const visits = await readStore(page, 'visits');
-      const templates = await readStore(page, 'templates');
-      let target;
-      let item;
-      for (const v of visits.filter((x) => x.visit.status === 'planned')) {
-        const t = templates.find((x) => x.sectors.includes(v.visit.site.sector));
-        const yesNo = t?.items.find((i) => i.answer.type === 'yes_no');
-        if (yesNo) {
-          target = v;
-          item = yesNo;
-          break;
-        }
-      }
-      assert.ok(target, 'a planned visit with a yes/no checklist item');
+      const { target, item } = await plannedVisitWithYesNoItem(page);
       const violating = item.answer.violation_on === 'yes' ? 'Ja' : 'Nee';
 
       await context.setOffline(true);
@@ -264,20 +250,7 @@ describe('LHSO scoring on the device', () => {
       await login(page);
       await waitForStoredSession(page, true);
       await waitForSyncSuccess(page);
-      const visits = await readStore(page, 'visits');
-      const templates = await readStore(page, 'templates');
-      let target;
-      let item;
-      for (const v of visits.filter((x) => x.visit.status === 'planned')) {
-        const t = templates.find((x) => x.sectors.includes(v.visit.site.sector));
-        const yesNo = t?.items.find((i) => i.answer.type === 'yes_no');
-        if (yesNo) {
-          target = v;
-          item = yesNo;
-          break;
-        }
-      }
-      assert.ok(target, 'a planned visit with a yes/no checklist item');
+      const { target, item } = await plannedVisitWithYesNoItem(page);
 
       // Offline, the panel scores with the agency's matrix, not the shipped default.
       await context.setOffline(true);

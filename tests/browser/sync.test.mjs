@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   login,
   openBrowser,
+  readStore,
   startServer,
   waitForServiceWorkerControl,
   waitForStoredSession,
@@ -36,21 +37,6 @@ async function waitForSyncSuccess(page, after = '') {
     after,
     { timeout: SYNC_TIMEOUT_MS, polling: 200 },
   );
-}
-
-/** Reads every record of an object store of the app's database (records are JSON strings). */
-async function readStore(page, store) {
-  return page.evaluate((name) => new Promise((resolve, reject) => {
-    const open = indexedDB.open('schouw');
-    open.onerror = () => reject(open.error);
-    open.onupgradeneeded = () => { open.transaction.abort(); reject(new Error('no database')); };
-    open.onsuccess = () => {
-      const db = open.result;
-      const req = db.transaction(name, 'readonly').objectStore(name).getAll();
-      req.onsuccess = () => { db.close(); resolve(req.result.map((s) => JSON.parse(s))); };
-      req.onerror = () => { db.close(); reject(req.error); };
-    };
-  }), store);
 }
 
 async function storedToken(page) {

@@ -146,16 +146,7 @@ pub async fn append_many(tx: &mut Transaction<'_, Any>, rows: &[AuditRow]) -> sq
     // About 500 parameters per statement: binding `$n` parameters in SQLite costs quadratically
     // in their number (see `db::sites::insert_many`).
     for chunk in rows.chunks(40) {
-        let values = (0..chunk.len())
-            .map(|r| {
-                let params = (1..=COLUMNS)
-                    .map(|c| format!("${}", r * COLUMNS + c))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("({params})")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = super::values_placeholders(chunk.len(), COLUMNS);
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor_id, device_id, action, entity, entity_id, old_version, \
              new_version, details, prev_hash, hash) VALUES {values}"

@@ -94,6 +94,20 @@ impl Db {
     }
 }
 
+/// `($1, .., $c), ($c+1, ..), ..` for a multi-row INSERT of `rows` rows of `columns` values.
+pub fn values_placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let params = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("({params})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Current time as stored: RFC 3339 in UTC with second precision, so text order is time order.
 pub fn now_text() -> String {
     time_text(chrono::Utc::now())

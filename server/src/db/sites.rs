@@ -87,16 +87,7 @@ pub async fn keys_of_other_agencies(
 pub async fn insert_many(tx: &mut Tx<'_>, sites: &[SiteRecord]) -> sqlx::Result<()> {
     const COLUMNS: usize = 15;
     for chunk in sites.chunks(INSERT_ROWS) {
-        let rows = (0..chunk.len())
-            .map(|r| {
-                let params = (1..=COLUMNS)
-                    .map(|c| format!("${}", r * COLUMNS + c))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("({params})")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let rows = super::values_placeholders(chunk.len(), COLUMNS);
         let sql = format!(
             "INSERT INTO sites (id, agency_id, authority_id, external_key, name, street, house_number, \
              postcode, city, lat, lon, sector, activities, surroundings, attributes) VALUES {rows}"

@@ -555,16 +555,7 @@ pub async fn record_changes(tx: &mut Tx<'_>, changes: &[ChangeRecord<'_>]) -> sq
             .await?;
     let mut seq = last - n + 1;
     for chunk in changes.chunks(50) {
-        let values = (0..chunk.len())
-            .map(|r| {
-                let params = (1..=COLUMNS)
-                    .map(|c| format!("${}", r * COLUMNS + c))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("({params})")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = super::values_placeholders(chunk.len(), COLUMNS);
         let sql = format!(
             "INSERT INTO changes (seq, agency_id, authority_id, inspector_id, entity, entity_id, version, op, at) \
              VALUES {values}"
