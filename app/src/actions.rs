@@ -6,10 +6,10 @@ use uuid::Uuid;
 
 use shared::checklist::{Answer, TemplateRef};
 use shared::sync::{
-    self, kind, FindingUpsert, NoteAdd, NoteEdit, Position, ViolationAssess, VisitFinish,
+    FindingUpsert, MutationKind, NoteAdd, NoteEdit, Position, ViolationAssess, VisitFinish,
     VisitStart,
 };
-use shared::visit::VisitStatus;
+use shared::visit::VisitEvent;
 
 use crate::store::{self, Action, EntityStore, LocalFinding, LocalNote, LocalVisit, StoreError};
 use crate::util;
@@ -27,15 +27,16 @@ pub async fn start_visit(
     position: Option<Position>,
     template: Option<TemplateRef>,
 ) -> Result<(), StoreError> {
-    let now = util::now_rfc3339();
+    let at = util::now();
+    let now = at.to_rfc3339();
     let data = VisitStart {
-        started_at: Some(now.clone()),
+        started_at: Some(at),
         position,
         template_id: template.as_ref().map(|t| t.id.clone()),
         template_version: template.as_ref().map(|t| t.version),
     };
     let action = Action {
-        kind: kind::VISIT_START,
+        kind: MutationKind::VisitStart,
         entity: EntityStore::Visit,
         entity_id: visit_id,
         visit_id,
@@ -43,11 +44,12 @@ pub async fn start_visit(
     };
     store::record(action, move |stored: Option<LocalVisit>| {
         let mut v = stored.ok_or_else(missing)?;
-        if !store::is_pending_status(v.visit.status) {
-            return Err(StoreError("visit already started".into()));
-        }
         let unsent_before = v.unsent;
-        v.visit.status = VisitStatus::InProgress;
+        v.visit.status = v
+            .visit
+            .status
+            .after(VisitEvent::Start)
+            .map_err(|_| StoreError("visit already started".into()))?;
         v.started_at = Some(now);
         v.position = position;
         v.template = template;
@@ -60,21 +62,21 @@ pub async fn start_visit(
 }
 
 pub async fn finish_visit(visit_id: Uuid) -> Result<(), StoreError> {
-    let now = util::now_rfc3339();
+    let at = util::now();
+    let now = at.to_rfc3339();
     // Hours on site from the recorded start, rounded up to the quarter hour.
     let started = store::visit(visit_id).await?.and_then(|v| v.started_at);
     let hours_spent = started.as_deref().and_then(|start| {
         let start = chrono::DateTime::parse_from_rfc3339(start).ok()?;
-        let end = chrono::DateTime::parse_from_rfc3339(&now).ok()?;
-        let minutes = (end - start).num_minutes().max(1) as f64;
+        let minutes = (at - start).num_minutes().max(1) as f64;
         Some((minutes / 15.0).ceil() / 4.0)
     });
     let data = VisitFinish {
-        finished_at: Some(now.clone()),
+        finished_at: Some(at),
         hours_spent,
     };
     let action = Action {
-        kind: kind::VISIT_FINISH,
+        kind: MutationKind::VisitFinish,
         entity: EntityStore::Visit,
         entity_id: visit_id,
         visit_id,
@@ -82,11 +84,12 @@ pub async fn finish_visit(visit_id: Uuid) -> Result<(), StoreError> {
     };
     store::record(action, move |stored: Option<LocalVisit>| {
         let mut v = stored.ok_or_else(missing)?;
-        if v.visit.status != VisitStatus::InProgress {
-            return Err(StoreError("visit not in progress".into()));
-        }
         let unsent_before = v.unsent;
-        v.visit.status = VisitStatus::Done;
+        v.visit.status = v
+            .visit
+            .status
+            .after(VisitEvent::Finish)
+            .map_err(|_| StoreError("visit not in progress".into()))?;
         v.finished_at = Some(now);
         v.touched = true;
         v.unsent += 1;
@@ -114,7 +117,7 @@ pub async fn answer(
         note: None,
     };
     let action = Action {
-        kind: kind::FINDING_UPSERT,
+        kind: MutationKind::FindingUpsert,
         entity: EntityStore::Finding,
         entity_id: finding_id,
         visit_id,
@@ -160,7 +163,7 @@ pub async fn add_note(visit_id: Uuid, text: String) -> Result<(), StoreError> {
         text: text.clone(),
     };
     let action = Action {
-        kind: kind::VISIT_NOTE_ADD,
+        kind: MutationKind::VisitNoteAdd,
         entity: EntityStore::Note,
         entity_id: note_id,
         visit_id,
@@ -187,7 +190,7 @@ pub async fn add_note(visit_id: Uuid, text: String) -> Result<(), StoreError> {
 
 pub async fn edit_note(visit_id: Uuid, note_id: Uuid, text: String) -> Result<(), StoreError> {
     let action = Action {
-        kind: kind::VISIT_NOTE_EDIT,
+        kind: MutationKind::VisitNoteEdit,
         entity: EntityStore::Note,
         entity_id: note_id,
         visit_id,
@@ -223,7 +226,7 @@ pub async fn save_assessment(
         inspection_date: record.inspection_date,
     };
     let action = Action {
-        kind: kind::VIOLATION_ASSESS,
+        kind: MutationKind::ViolationAssess,
         entity: EntityStore::Assessment,
         entity_id: finding_id,
         visit_id: finding.visit_id,
@@ -241,8 +244,7 @@ pub async fn save_assessment(
     .map(|_| ())
 }
 
-/// A note's text is 1..=4000 characters (API.md).
+/// The shared note rule (1..=4000 characters, trimmed), as the server applies it.
 pub fn valid_note(text: &str) -> bool {
-    let n = text.trim().chars().count();
-    n > 0 && n <= sync::NOTE_MAX_CHARS
+    shared::sync::valid_note_text(text)
 }

@@ -30,7 +30,7 @@ pub fn matrix() -> Option<&'static MatrixConfig> {
     AGENCY.with(Cell::get).or_else(|| {
         DEFAULT.with(|m| {
             *m.get_or_init(|| {
-                crate::store::parse_json::<MatrixConfig>(DEFAULT_MATRIX_JSON)
+                crate::json::parse_json::<MatrixConfig>(DEFAULT_MATRIX_JSON)
                     .map(|m| &*Box::leak(Box::new(m)))
             })
         })
@@ -41,7 +41,7 @@ pub fn matrix() -> Option<&'static MatrixConfig> {
 /// `labels`) in force, if it parses and validates; returns whether it does. A version already in
 /// force is not parsed again (each new version is kept for the app's lifetime: they are rare).
 pub fn install(json: &str) -> bool {
-    let Some(config) = crate::store::parse_json::<MatrixConfig>(json) else {
+    let Some(config) = crate::json::parse_json::<MatrixConfig>(json) else {
         return false;
     };
     if matrix().is_some_and(|m| m.version() == config.version()) {

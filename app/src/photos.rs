@@ -14,7 +14,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
 
-use shared::sync::{kind, PhotoAttach};
+use shared::sync::PhotoAttach;
 
 use crate::api::{self, ApiFailure};
 use crate::store::{
@@ -231,11 +231,11 @@ async fn attach(photo: &LocalPhoto) -> Result<(), StoreError> {
         visit_id: photo.visit_id,
         finding_id: photo.finding_id,
         sha256: photo.sha256.clone(),
-        captured_at: Some(photo.captured_at.clone()),
+        captured_at: chrono::DateTime::parse_from_rfc3339(&photo.captured_at).ok(),
         position: photo.position,
     };
     let action = Action {
-        kind: kind::PHOTO_ATTACH,
+        kind: shared::sync::MutationKind::PhotoAttach,
         entity: EntityStore::Photo,
         entity_id: photo.id,
         visit_id: photo.visit_id,

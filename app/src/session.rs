@@ -27,6 +27,13 @@ impl Session {
             .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
     }
 
+    /// The agency's settings from the login (defaults before the first login).
+    pub fn agency_untracked(&self) -> shared::auth::AgencySettings {
+        self.current
+            .with_untracked(|s| s.as_ref().map(|s| s.agency))
+            .unwrap_or_default()
+    }
+
     pub fn token(&self) -> Option<String> {
         self.current
             .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
@@ -39,7 +46,6 @@ impl Session {
             self.storage_failed.set(true);
         }
         self.current.set(Some(response));
-        crate::sync::kick(true);
     }
 
     /// Forgets the session on the device before the screen says so, then revokes the token.
@@ -101,7 +107,6 @@ pub fn provide() {
             Err(_) => session.storage_failed.set(true),
         }
         session.loaded.set(true);
-        crate::sync::kick(true);
         revalidate(session).await;
     });
 }

@@ -28,7 +28,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransaction};
 
 use shared::checklist::{Answer, ChecklistTemplate, TemplateRef};
-use shared::sync::{Mutation, MutationStatus};
+use shared::sync::{EntityKind, Mutation, MutationKind, MutationStatus};
 use shared::visit::{PastInspection, Visit, VisitStatus};
 use shared::LoginResponse;
 
@@ -216,16 +216,21 @@ pub enum EntityStore {
 }
 
 impl EntityStore {
-    /// The entity a mutation kind changes.
-    pub fn of_kind(kind: &str) -> Option<EntityStore> {
-        Some(match kind.split_once('.')?.0 {
-            "visit" => EntityStore::Visit,
-            "visit_note" => EntityStore::Note,
-            "finding" => EntityStore::Finding,
-            "photo" => EntityStore::Photo,
-            "sync_problem" => EntityStore::Problem,
-            "violation" => EntityStore::Assessment,
-            _ => return None,
+    /// The store of the entity a mutation kind changes.
+    pub fn of_kind(kind: &MutationKind) -> Option<EntityStore> {
+        EntityStore::of_entity(&kind.entity()?)
+    }
+
+    /// The store of an entity kind (`None` for one this app does not keep).
+    pub fn of_entity(entity: &EntityKind) -> Option<EntityStore> {
+        Some(match entity {
+            EntityKind::Visit => EntityStore::Visit,
+            EntityKind::VisitNote => EntityStore::Note,
+            EntityKind::Finding => EntityStore::Finding,
+            EntityKind::Photo => EntityStore::Photo,
+            EntityKind::SyncProblem => EntityStore::Problem,
+            EntityKind::Violation => EntityStore::Assessment,
+            EntityKind::Other(_) => return None,
         })
     }
 
@@ -330,25 +335,7 @@ async fn wait_request(request: &IdbRequest) -> StoreResult<JsValue> {
     Ok(request.result()?)
 }
 
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    JsValue::from_str(&serde_json::to_string(value).unwrap_or_default())
-}
-
-/// Reads a stored record (a JSON string). Parsed by the browser's `JSON.parse` and read with
-/// serde-wasm-bindgen: the bundle then carries no serde_json deserialiser per record type.
-pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
-    parse_json(&value.as_string()?)
-}
-
-/// Parses JSON text (a stored record, an API answer) through `JSON.parse`.
-pub fn parse_json<T: DeserializeOwned>(text: &str) -> Option<T> {
-    from_value(js_sys::JSON::parse(text).ok()?)
-}
-
-/// Reads a parsed JSON value into a Rust type.
-pub fn from_value<T: DeserializeOwned>(value: JsValue) -> Option<T> {
-    serde_wasm_bindgen::from_value(value).ok()
-}
+pub use crate::json::{from_js, from_value, parse_json, to_js};
 
 pub fn key(id: &Uuid) -> JsValue {
     JsValue::from_str(&id.to_string())
@@ -556,7 +543,7 @@ pub async fn device_id() -> StoreResult<Uuid> {
 
 /// What a user action changes locally, and the mutation it sends.
 pub struct Action {
-    pub kind: &'static str,
+    pub kind: MutationKind,
     pub entity: EntityStore,
     pub entity_id: Uuid,
     pub visit_id: Uuid,
@@ -624,10 +611,10 @@ async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResu
     let mutation = Mutation {
         id,
         seq,
-        kind: action.kind.to_owned(),
+        kind: action.kind,
         entity_id: action.entity_id,
         base_version,
-        at: crate::util::now_rfc3339(),
+        at: crate::util::now(),
         data: action.data,
     };
     tx.put_raw(action.entity.store(), &entity_key, &record)?;
@@ -662,7 +649,7 @@ async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResu
 fn settlement(problem: &Problem, resolution: shared::sync::Resolution) -> (Action, RawChange) {
     let data = shared::sync::ProblemResolve { resolution };
     let action = Action {
-        kind: shared::sync::kind::PROBLEM_RESOLVE,
+        kind: MutationKind::ProblemResolve,
         entity: EntityStore::Problem,
         entity_id: problem.mutation.id,
         visit_id: problem.visit_id,
@@ -684,7 +671,7 @@ fn settlement(problem: &Problem, resolution: shared::sync::Resolution) -> (Actio
 /// server's acknowledgement like any settled problem.
 pub async fn settle_listed(
     mutation_id: Uuid,
-    kind: String,
+    kind: MutationKind,
     entity_id: Uuid,
     status: MutationStatus,
 ) -> StoreResult<()> {
@@ -695,7 +682,7 @@ pub async fn settle_listed(
             kind,
             entity_id,
             base_version: None,
-            at: crate::util::now_rfc3339(),
+            at: crate::util::now(),
             data: serde_json::Value::Null,
         },
         visit_id: Uuid::nil(),
@@ -726,9 +713,8 @@ pub async fn resend(problem: &Problem) -> StoreResult<()> {
             )
         })
         .ok_or_else(|| StoreError("cannot resend".into()))?;
-    let kind = shared::sync::kind::ALL
-        .into_iter()
-        .find(|k| *k == m.kind)
+    let kind = Some(m.kind.clone())
+        .filter(MutationKind::is_known)
         .ok_or_else(|| StoreError("unknown kind".into()))?;
     let server_version = problem.server_version;
     let action = Action {

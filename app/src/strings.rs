@@ -1,7 +1,9 @@
 //! Every user-facing text of the app, in Dutch, in one place so a second language can be added.
 
 use shared::checklist::Theme;
+use shared::coords::OnSite;
 use shared::lhso::Intervention;
+use shared::sync::MutationKind;
 
 use crate::store::Delivery;
 use shared::planner::VisitKind;
@@ -111,17 +113,17 @@ pub fn logout_unsent(n: usize) -> String {
     )
 }
 
-pub fn mutation_label(kind: &str) -> &'static str {
+pub fn mutation_label(kind: &MutationKind) -> &'static str {
     match kind {
-        "visit.start" => "Bezoek gestart",
-        "visit.finish" => "Bezoek afgerond",
-        "visit_note.add" => "Notitie toegevoegd",
-        "visit_note.edit" => "Notitie gewijzigd",
-        "finding.upsert" => "Antwoord checklist",
-        "photo.attach" => "Foto",
-        "violation.assess" => "LHSO-inschaling",
-        "sync_problem.resolve" => "Afhandeling probleem",
-        _ => "Wijziging",
+        MutationKind::VisitStart => "Bezoek gestart",
+        MutationKind::VisitFinish => "Bezoek afgerond",
+        MutationKind::VisitNoteAdd => "Notitie toegevoegd",
+        MutationKind::VisitNoteEdit => "Notitie gewijzigd",
+        MutationKind::FindingUpsert => "Antwoord checklist",
+        MutationKind::PhotoAttach => "Foto",
+        MutationKind::ViolationAssess => "LHSO-inschaling",
+        MutationKind::ProblemResolve => "Afhandeling probleem",
+        MutationKind::Other(_) => "Wijziging",
     }
 }
 
@@ -249,14 +251,17 @@ pub fn intervention_label(i: Intervention) -> &'static str {
 pub const SECTOR: &str = "Branche";
 pub const RULE: &str = "Regel";
 
-pub fn near_site(metres: f64) -> String {
-    if metres < 1000.0 {
-        format!("Op locatie (op {} m)", metres.round() as i64)
-    } else {
-        format!(
-            "Niet bij de locatie ({} km)",
-            crate::util::number_nl(metres / 1000.0, 1)
-        )
+/// The on-site verdict (`shared::coords::on_site`, the rule the server records) with its distance.
+pub fn on_site(verdict: OnSite, metres: Option<f64>) -> String {
+    let distance = match metres {
+        Some(m) if m < 1000.0 => format!("{} m", m.round() as i64),
+        Some(m) => format!("{} km", crate::util::number_nl(m / 1000.0, 1)),
+        None => String::new(),
+    };
+    match verdict {
+        OnSite::Near => format!("Op locatie (op {distance})"),
+        OnSite::Far => format!("Niet bij de locatie (op {distance})"),
+        OnSite::Unknown => POSITION_UNKNOWN.to_owned(),
     }
 }
 

@@ -23,9 +23,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use shared::checklist::Answer;
-use shared::sync::{MutationStatus, PendingReport, PushRequest, PushResponse};
-use shared::visit::{DayVisits, Visit, VisitStatus};
+use shared::sync::{
+    EntityKind, FeedFinding, FeedNote, FeedOp, MutationStatus, PendingReport, PushRequest,
+    PushResponse,
+};
+use shared::visit::{DayVisits, Visit};
 use shared::ErrorCode;
 
 use crate::api::{self, ApiFailure};
@@ -147,6 +149,18 @@ pub fn provide(session: Session) {
     };
     provide_context(sync);
 
+    // A session that appears (loaded from the device, or a new login) starts a full run; the
+    // session itself knows nothing of the sync loop.
+    Effect::new(move |previous: Option<Option<String>>| {
+        let token = session
+            .current
+            .with(|s| s.as_ref().map(|s| s.token.clone()));
+        if session.loaded.get() && token.is_some() && previous.as_ref() != Some(&token) {
+            kick(true);
+        }
+        token
+    });
+
     let online = window_event_listener(leptos::ev::online, move |_| kick(true));
     let offline = window_event_listener(leptos::ev::offline, move |_| {
         sync.status.update(|s| {
@@ -223,7 +237,7 @@ async fn refresh_counts(sync: Sync) {
     sync.status.update(|s| {
         s.pending = outbox.len() + photos_waiting;
         s.problems = problems + photo_problems;
-        s.oldest = outbox.first().map(|e| e.mutation.at.clone());
+        s.oldest = outbox.first().map(|e| e.mutation.at.to_rfc3339());
     });
 }
 
@@ -356,9 +370,12 @@ async fn push(sync: Sync, device: Uuid, token: &str) -> Result<(), String> {
         let waiting_photos: Vec<&LocalPhoto> = photos.iter().filter(|p| p.is_waiting()).collect();
         let oldest = after
             .iter()
-            .map(|e| e.mutation.at.as_str())
-            .chain(waiting_photos.iter().map(|p| p.captured_at.as_str()))
-            .filter_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|e| e.mutation.at)
+            .chain(
+                waiting_photos
+                    .iter()
+                    .filter_map(|p| chrono::DateTime::parse_from_rfc3339(&p.captured_at).ok()),
+            )
             .min();
         let report = PendingReport {
             count: (after.len() + waiting_photos.len()) as i64,
@@ -629,12 +646,14 @@ struct PullPage {
     more: bool,
 }
 
+/// `shared::sync::Change`, with `data` kept as the parsed JS value and read once into its shared
+/// payload type.
 #[derive(Deserialize)]
 struct RawChange {
-    entity: String,
+    entity: EntityKind,
     entity_id: Uuid,
     version: i64,
-    op: String,
+    op: FeedOp,
     /// `null` (or absent) for a deletion.
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     data: JsValue,
@@ -651,40 +670,6 @@ impl RawChange {
         }
         store::from_value(self.data.clone())
     }
-}
-
-#[derive(Deserialize)]
-struct StatusOnly {
-    status: VisitStatus,
-}
-
-#[derive(Deserialize)]
-struct NoteData {
-    visit_id: Uuid,
-    text: String,
-    #[serde(default)]
-    created_at: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct FindingData {
-    visit_id: Uuid,
-    item_id: String,
-    answer: Answer,
-    #[serde(default)]
-    note: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct VisitExtra {
-    #[serde(default)]
-    template_id: Option<String>,
-    #[serde(default)]
-    template_version: Option<u32>,
-    #[serde(default)]
-    started_at: Option<String>,
-    #[serde(default)]
-    finished_at: Option<String>,
 }
 
 fn confirmed(awaiting: Option<i64>, version: i64) -> Option<i64> {
@@ -706,9 +691,9 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
     .await?;
     for change in changes {
         let id = key(&change.entity_id);
-        let removed = change.op == "delete" || !change.has_data();
-        match change.entity.as_str() {
-            "visit" => {
+        let removed = change.op == FeedOp::Delete || !change.has_data();
+        match &change.entity {
+            EntityKind::Visit => {
                 let local: Option<LocalVisit> = tx.get(store::VISITS, &id).await?;
                 if local.as_ref().is_some_and(|v| v.unsent > 0) {
                     continue;
@@ -719,39 +704,21 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                     }
                     continue;
                 }
-                let extra: Option<VisitExtra> = change.parse();
-                let record = match (change.parse::<Visit>(), local) {
-                    (Some(visit), Some(mut local)) => {
+                let Some(visit) = change.parse::<Visit>() else {
+                    continue;
+                };
+                let mut record = match local {
+                    Some(mut local) => {
                         local.visit = visit;
                         local
                     }
-                    (Some(visit), None) => new_local_visit(visit),
-                    (None, Some(mut local)) => {
-                        // A shape this app does not know: take what it can.
-                        if let Some(s) = change.parse::<StatusOnly>() {
-                            local.visit.status = s.status;
-                        }
-                        local
-                    }
-                    (None, None) => continue,
+                    None => new_local_visit(visit),
                 };
-                let mut record = record;
                 record.visit.version = change.version;
                 record.awaiting = confirmed(record.awaiting, change.version);
-                if let Some(extra) = extra {
-                    if record.template.is_none() {
-                        if let (Some(id), Some(version)) =
-                            (extra.template_id, extra.template_version)
-                        {
-                            record.template = Some(shared::checklist::TemplateRef { id, version });
-                        }
-                    }
-                    record.started_at = record.started_at.or(extra.started_at);
-                    record.finished_at = record.finished_at.or(extra.finished_at);
-                }
                 tx.put(store::VISITS, &id, &record)?;
             }
-            "visit_note" => {
+            EntityKind::VisitNote => {
                 let local: Option<LocalNote> = tx.get(store::NOTES, &id).await?;
                 if local.as_ref().is_some_and(|n| n.unsent > 0) {
                     continue;
@@ -760,7 +727,7 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                     tx.delete(store::NOTES, &id)?;
                     continue;
                 }
-                let Some(data) = change.parse::<NoteData>() else {
+                let Some(data) = change.parse::<FeedNote>() else {
                     continue;
                 };
                 let note = LocalNote {
@@ -770,11 +737,11 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                     version: Some(change.version),
                     unsent: 0,
                     awaiting: confirmed(local.as_ref().and_then(|n| n.awaiting), change.version),
-                    at: local.and_then(|n| n.at).or(data.created_at),
+                    at: local.and_then(|n| n.at).or(Some(data.created_at)),
                 };
                 tx.put(store::NOTES, &id, &note)?;
             }
-            "finding" => {
+            EntityKind::Finding => {
                 let local: Option<LocalFinding> = tx.get(store::FINDINGS, &id).await?;
                 if local.as_ref().is_some_and(|f| f.unsent > 0) {
                     continue;
@@ -783,7 +750,7 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                     tx.delete(store::FINDINGS, &id)?;
                     continue;
                 }
-                let Some(data) = change.parse::<FindingData>() else {
+                let Some(data) = change.parse::<FeedFinding>() else {
                     continue;
                 };
                 let (awaiting, lhso, lhso_version, lhso_unsent) = local
@@ -809,7 +776,7 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
             }
             // The device keeps its own photos (with their bytes); the feed only confirms them.
             // Photos taken on other devices are not downloaded to the tablet.
-            "photo" => {
+            EntityKind::Photo => {
                 let local: Option<LocalPhoto> = tx.get(store::PHOTOS, &id).await?;
                 if let Some(mut photo) = local.filter(|p| p.unsent == 0 && !removed) {
                     if photo.state == PhotoState::Uploaded {
@@ -818,7 +785,9 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                     }
                 }
             }
-            _ => {}
+            // The device keeps its own assessments (sent as `violation.assess`); kinds this app
+            // does not know are skipped.
+            EntityKind::Violation | EntityKind::SyncProblem | EntityKind::Other(_) => {}
         }
     }
     tx.put(store::META, &JsValue::from_str(store::META_CURSOR), &cursor)?;

@@ -34,6 +34,12 @@ pub fn now_rfc3339() -> String {
     )
 }
 
+/// Device time with its offset, for mutations (`Mutation.at`, `started_at`, ...).
+pub fn now() -> shared::sync::DeviceTime {
+    chrono::DateTime::parse_from_rfc3339(&now_rfc3339())
+        .unwrap_or_else(|_| chrono::DateTime::UNIX_EPOCH.fixed_offset())
+}
+
 /// The device's local date.
 pub fn today() -> NaiveDate {
     let d = Date::new_0();
@@ -113,19 +119,6 @@ pub async fn position(timeout_ms: i32) -> Option<Position> {
         lon: num("longitude")?,
         accuracy_m: num("accuracy"),
     })
-}
-
-/// Distance in metres between two WGS84 points: the equirectangular approximation, ample for
-/// "is the tablet near the site" (under 0.1 % off at a few km). The cosine is a short series so
-/// the bundle carries no trigonometry library.
-pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let r = 6_371_000.0;
-    let mid = ((lat1 + lat2) / 2.0).to_radians();
-    let x2 = mid * mid;
-    let cos = 1.0 - x2 / 2.0 + x2 * x2 / 24.0 - x2 * x2 * x2 / 720.0 + x2 * x2 * x2 * x2 / 40_320.0;
-    let dx = (lon2 - lon1).to_radians() * cos;
-    let dy = (lat2 - lat1).to_radians();
-    r * (dx * dx + dy * dy).sqrt()
 }
 
 /// Dutch number formatting: decimal comma.

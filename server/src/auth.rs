@@ -60,6 +60,15 @@ pub struct AuthUser {
     pub token_digest: String,
 }
 
+/// The one role check of the API: `auth.forbidden` unless the user has one of `roles`.
+pub fn require_role(user: &AuthUser, roles: &[shared::Role]) -> Result<(), AppError> {
+    if roles.contains(&user.info.role) {
+        Ok(())
+    } else {
+        Err(ErrorCode::AuthForbidden.into())
+    }
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 

@@ -18,7 +18,6 @@ use shared::risk::{
     self, ComplianceHistory, InspectionSummary, Modifiers, RiskModel, SiteAssessment,
     SiteRiskProfile, ViolationRecord, VisitSize,
 };
-use shared::visit::{kind_as_str, size_as_str};
 
 use crate::db::planning::{
     self as q, InspectionRow, InspectorRow, NewVisit, SiteRiskRow, ViolationRow,
@@ -343,8 +342,8 @@ pub fn compute(
                 site_id: v.site_id.to_string(),
                 inspector_id: day.inspector_id.to_string(),
                 planned_date: day.date.to_string(),
-                kind: kind_as_str(v.kind),
-                size: size_as_str(v.size),
+                kind: v.kind.as_str(),
+                size: v.size.as_str(),
                 route_order: i64::try_from(i + 1)?,
                 priority_json: serde_json::to_string(&assessment.priority)?,
                 score: assessment.priority.score,

@@ -3,38 +3,21 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// What a user may do; tenancy (`authority_id`) narrows it further.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Inspector,
-    TeamLead,
-    Manager,
-    AuthorityViewer,
-    Admin,
+crate::wire_enum! {
+    /// What a user may do; tenancy (`authority_id`) narrows it further.
+    pub enum Role {
+        Inspector = "inspector",
+        TeamLead = "team_lead",
+        Manager = "manager",
+        AuthorityViewer = "authority_viewer",
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Inspector,
-        Role::TeamLead,
-        Role::Manager,
-        Role::AuthorityViewer,
-        Role::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Inspector => "inspector",
-            Role::TeamLead => "team_lead",
-            Role::Manager => "manager",
-            Role::AuthorityViewer => "authority_viewer",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    /// Office roles work online in the office door; inspectors in the field app.
+    pub fn is_office(self) -> bool {
+        !matches!(self, Role::Inspector)
     }
 }
 
@@ -54,12 +37,31 @@ pub struct UserInfo {
     pub authority_id: Option<Uuid>,
 }
 
+/// The agency's settings the tablet applies offline exactly as the server does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencySettings {
+    /// See [`crate::coords::on_site`]; [`crate::coords::DEFAULT_ON_SITE_RADIUS_M`] unless set.
+    pub on_site_radius_m: u32,
+}
+
+impl Default for AgencySettings {
+    fn default() -> Self {
+        AgencySettings {
+            on_site_radius_m: crate::coords::DEFAULT_ON_SITE_RADIUS_M,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginResponse {
     pub token: String,
     /// RFC 3339 with offset.
     pub expires_at: String,
     pub user: UserInfo,
+    /// Kept with the session on the tablet; a session stored before settings existed reads the
+    /// defaults.
+    #[serde(default)]
+    pub agency: AgencySettings,
 }
 
 #[cfg(test)]
@@ -71,7 +73,7 @@ mod tests {
         for role in Role::ALL {
             let json = serde_json::to_string(&role).unwrap();
             assert_eq!(json, format!("\"{}\"", role.as_str()));
-            assert_eq!(Role::parse(role.as_str()), Some(role));
+            assert_eq!(Role::parse(role.as_str()), Some(*role));
         }
         assert_eq!(Role::parse("root"), None);
     }

@@ -12,7 +12,9 @@ pub mod lhso;
 pub mod planner;
 pub mod risk;
 pub mod sync;
+pub mod team;
 pub mod visit;
+pub mod wire;
 
 pub use auth::{LoginRequest, LoginResponse, Role, UserInfo};
 pub use error::{ApiError, ErrorBody, ErrorCode};

@@ -5,73 +5,66 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::coords::OnSite;
 use crate::planner::VisitKind;
 use crate::risk::{RiskScore, VisitSize};
+use crate::sync::{FeedFinding, FeedNote, FeedPhoto};
+use crate::ErrorCode;
 
-/// Where a visit stands. A team lead may return a finished visit to the inspector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VisitStatus {
-    Planned,
-    InProgress,
-    Done,
-    Returned,
+crate::wire_enum! {
+    /// Where a visit stands. A team lead may return a finished visit to the inspector.
+    pub enum VisitStatus {
+        Planned = "planned",
+        InProgress = "in_progress",
+        Done = "done",
+        Returned = "returned",
+    }
+}
+
+/// What happens to a visit; [`VisitStatus::after`] says where it leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitEvent {
+    /// `visit.start`: the inspector begins on site.
+    Start,
+    /// A finding, photo or assessment is recorded.
+    Record,
+    /// `visit.finish`: the inspector is done (again, after a return).
+    Finish,
+    /// A team lead sends the finished visit back with a comment.
+    Return,
+    /// A team lead approves the finished visit.
+    Approve,
 }
 
 impl VisitStatus {
-    pub const ALL: [VisitStatus; 4] = [
-        VisitStatus::Planned,
-        VisitStatus::InProgress,
-        VisitStatus::Done,
-        VisitStatus::Returned,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VisitStatus::Planned => "planned",
-            VisitStatus::InProgress => "in_progress",
-            VisitStatus::Done => "done",
-            VisitStatus::Returned => "returned",
+    /// The visit's status after `event`, or `visit.invalid_transition`. A returned visit may be
+    /// changed and finished again; starting it again is allowed too, so a tablet that still
+    /// shows "start" does not get stuck.
+    pub fn after(self, event: VisitEvent) -> Result<VisitStatus, ErrorCode> {
+        use VisitEvent as E;
+        use VisitStatus as S;
+        match (self, event) {
+            (S::Planned | S::Returned, E::Start) => Ok(S::InProgress),
+            (S::InProgress | S::Returned, E::Record) => Ok(self),
+            (S::InProgress | S::Returned, E::Finish) => Ok(S::Done),
+            (S::Done, E::Return) => Ok(S::Returned),
+            (S::Done, E::Approve) => Ok(S::Done),
+            _ => Err(ErrorCode::VisitInvalidTransition),
         }
     }
 
-    pub fn parse(s: &str) -> Option<VisitStatus> {
-        VisitStatus::ALL.into_iter().find(|v| v.as_str() == s)
+    /// Whether `event` may happen now.
+    pub fn allows(self, event: VisitEvent) -> bool {
+        self.after(event).is_ok()
     }
 }
 
-/// Wire names of the planner's visit kinds (`planned`, `reinspection`, `sample`).
-pub fn kind_as_str(kind: VisitKind) -> &'static str {
-    match kind {
-        VisitKind::Planned => "planned",
-        VisitKind::Reinspection => "reinspection",
-        VisitKind::Sample => "sample",
+crate::wire_enum! {
+    /// The outcome of an inspection.
+    pub enum InspectionResult {
+        Compliant = "compliant",
+        Violations = "violations",
     }
-}
-
-pub fn parse_kind(s: &str) -> Option<VisitKind> {
-    [
-        VisitKind::Planned,
-        VisitKind::Reinspection,
-        VisitKind::Sample,
-    ]
-    .into_iter()
-    .find(|k| kind_as_str(*k) == s)
-}
-
-/// Wire names of the visit sizes (`S` .. `XXL`).
-pub fn size_as_str(size: VisitSize) -> &'static str {
-    match size {
-        VisitSize::S => "S",
-        VisitSize::M => "M",
-        VisitSize::L => "L",
-        VisitSize::Xl => "XL",
-        VisitSize::Xxl => "XXL",
-    }
-}
-
-pub fn parse_size(s: &str) -> Option<VisitSize> {
-    VisitSize::ALL.into_iter().find(|v| size_as_str(*v) == s)
 }
 
 /// The site as shown on a visit.
@@ -128,9 +121,8 @@ pub struct PastViolation {
 pub struct PastInspection {
     pub id: Uuid,
     pub date: NaiveDate,
-    pub kind: String,
-    /// `compliant` or `violations`.
-    pub result: String,
+    pub kind: VisitKind,
+    pub result: InspectionResult,
     /// The LHSO cells of its violations, e.g. `["B3", "A1"]`.
     pub cells: Vec<String>,
     pub violations: Vec<PastViolation>,
@@ -143,10 +135,25 @@ pub struct PastInspection {
 pub struct VisitDetail {
     #[serde(flatten)]
     pub visit: Visit,
-    pub notes: Vec<serde_json::Value>,
-    pub findings: Vec<serde_json::Value>,
-    pub photos: Vec<serde_json::Value>,
+    pub notes: Vec<FeedNote>,
+    pub findings: Vec<FeedFinding>,
+    pub photos: Vec<FeedPhoto>,
     pub history: Vec<PastInspection>,
+    /// The inspection this visit opened, once it started.
+    #[serde(default)]
+    pub inspection: Option<InspectionInfo>,
+}
+
+/// What the server recorded when the visit started (and finished).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectionInfo {
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    /// The checklist version the inspection is pinned to.
+    pub template_id: Option<String>,
+    pub template_version: Option<u32>,
+    /// Where the tablet was when the visit started ([`crate::coords::on_site`]).
+    pub on_site: OnSite,
 }
 
 #[cfg(test)]
@@ -156,25 +163,41 @@ mod tests {
     #[test]
     fn statuses_kinds_and_sizes_use_their_wire_names() {
         for status in VisitStatus::ALL {
-            let json = serde_json::to_string(&status).unwrap();
+            let json = serde_json::to_string(status).unwrap();
             assert_eq!(json, format!("\"{}\"", status.as_str()));
-            assert_eq!(VisitStatus::parse(status.as_str()), Some(status));
+            assert_eq!(VisitStatus::parse(status.as_str()), Some(*status));
         }
-        for kind in [
-            VisitKind::Planned,
-            VisitKind::Reinspection,
-            VisitKind::Sample,
+        assert_eq!(VisitKind::Reinspection.as_str(), "reinspection");
+        assert_eq!(VisitSize::Xxl.as_str(), "XXL");
+        assert_eq!(serde_json::to_string(&VisitSize::Xl).unwrap(), "\"XL\"");
+        assert_eq!(VisitKind::parse("complaint"), None);
+        assert_eq!(VisitSize::parse("XS"), None);
+    }
+
+    #[test]
+    fn the_visit_machine_allows_the_documented_steps_only() {
+        use VisitEvent::*;
+        use VisitStatus::*;
+        assert_eq!(Planned.after(Start), Ok(InProgress));
+        assert_eq!(InProgress.after(Finish), Ok(Done));
+        assert_eq!(Done.after(Return), Ok(Returned));
+        assert_eq!(Returned.after(Record), Ok(Returned));
+        assert_eq!(Returned.after(Finish), Ok(Done));
+        assert_eq!(Returned.after(Start), Ok(InProgress));
+        for (status, event) in [
+            (Planned, Finish),
+            (Planned, Record),
+            (Done, Start),
+            (Done, Record),
+            (InProgress, Start),
+            (InProgress, Return),
+            (Planned, Return),
         ] {
-            let json = serde_json::to_string(&kind).unwrap();
-            assert_eq!(json, format!("\"{}\"", kind_as_str(kind)));
-            assert_eq!(parse_kind(kind_as_str(kind)), Some(kind));
+            assert_eq!(
+                status.after(event),
+                Err(ErrorCode::VisitInvalidTransition),
+                "{status:?} {event:?}"
+            );
         }
-        for size in VisitSize::ALL {
-            let json = serde_json::to_string(&size).unwrap();
-            assert_eq!(json, format!("\"{}\"", size_as_str(size)));
-            assert_eq!(parse_size(size_as_str(size)), Some(size));
-        }
-        assert_eq!(parse_kind("complaint"), None);
-        assert_eq!(parse_size("XS"), None);
     }
 }

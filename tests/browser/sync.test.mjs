@@ -80,6 +80,37 @@ describe('offline work and sync', () => {
     await server?.stop();
   });
 
+  it('a start 600 m from the site shows the verdict the server records', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page, context } = browser;
+      await loginWithWorkingSet(page);
+      const token = await storedToken(page);
+      const planned = (await readStore(page, 'visits')).filter((v) => v.visit.status === 'planned');
+      const target = planned[1] ?? planned[0];
+      assert.ok(target, 'a planned visit on the device');
+      const site = target.visit.site;
+      // 600 m due north (a degree of latitude is 111.2 km), reported with 20 m accuracy: beyond the
+      // default radius of 250 m plus the accuracy, so "far" on both sides.
+      await context.grantPermissions(['geolocation'], { origin: server.url });
+      await context.setGeolocation({ latitude: site.lat + 600 / 111_195, longitude: site.lon, accuracy: 20 });
+
+      await context.setOffline(true);
+      await page.goto(`/bezoek/${target.visit.id}`);
+      await page.getByTestId('start-visit').click();
+      const started = page.getByTestId('started');
+      await started.filter({ hasText: 'Niet bij de locatie (op 600 m)' }).waitFor();
+
+      await context.setOffline(false);
+      await waitForSyncSuccess(page);
+      const detail = await api(server, token, `/api/v1/visits/${target.visit.id}`);
+      assert.equal(detail.status, 'in_progress');
+      assert.equal(detail.inspection?.on_site, 'far', `the server's verdict: ${JSON.stringify(detail.inspection)}`);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('work recorded offline reaches the server exactly once after reconnect', async () => {
     const browser = await openBrowser(server.url);
     try {

@@ -111,10 +111,9 @@ impl SimDevice {
         format!("{}{path}", self.base)
     }
 
-    fn device_time(&self) -> String {
+    fn device_time(&self) -> chrono::DateTime<chrono::FixedOffset> {
         (chrono::Utc::now() + self.clock_skew)
             .with_timezone(&chrono::FixedOffset::east_opt(3600).expect("offset"))
-            .to_rfc3339()
     }
 
     /// Writes a mutation to the outbox (what the app does in the same IndexedDB transaction as the
@@ -129,7 +128,7 @@ impl SimDevice {
         let mutation = Mutation {
             id: Uuid::new_v4(),
             seq: self.next_seq,
-            kind: kind.to_owned(),
+            kind: shared::sync::MutationKind::parse(kind),
             entity_id,
             base_version,
             at: self.device_time(),
@@ -177,9 +176,7 @@ impl SimDevice {
         let rest = &self.outbox[in_flight.min(self.outbox.len())..];
         PendingReport {
             count: rest.len() as i64,
-            oldest_at: rest
-                .first()
-                .and_then(|m| chrono::DateTime::parse_from_rfc3339(&m.at).ok()),
+            oldest_at: rest.first().map(|m| m.at),
         }
     }
 
@@ -249,7 +246,7 @@ impl SimDevice {
             // A refused new record is gone from the device's view (it stays listed as a problem).
             if outcome.status == MutationStatus::Rejected {
                 if let Some(m) = self.written.get(&result.id) {
-                    if m.kind.ends_with(".add") {
+                    if m.kind.as_str().ends_with(".add") {
                         self.records.remove(&m.entity_id);
                     }
                 }
@@ -314,7 +311,7 @@ impl SimDevice {
             let page: PullResponse = response.json().await.expect("pull body");
             for change in page.changes {
                 let record = LocalRecord {
-                    entity: change.entity,
+                    entity: change.entity.to_string(),
                     version: change.version,
                     data: change.data,
                 };
@@ -482,7 +479,8 @@ pub mod invariants {
                 "mutation {id} recorded once with the outcome the device got"
             );
             let written = &device.written[&id.parse().expect("uuid")];
-            let entity = written.kind.split('.').next().expect("kind");
+            let entity = written.kind.entity().expect("a known kind");
+            let entity = entity.as_str();
             let audits: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM audit_log WHERE entity = $1 AND entity_id = $2 \
                  AND details LIKE '%' || $3 || '%'",

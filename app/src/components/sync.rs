@@ -188,7 +188,7 @@ fn ProblemRow(problem: Problem) -> impl IntoView {
     view! {
         <li class="problem" data-testid="problem" data-code=problem.code.clone()>
             <strong>{label}": "{strings::mutation_label(&problem.mutation.kind)}</strong>
-            " · "{util::short_time(&problem.mutation.at)}
+            " · "{util::short_time(&problem.mutation.at.to_rfc3339())}
             <p class="error">{problem.message.clone()}</p>
             {content.map(|c| view! { <p class="quoted">{c}</p> })}
             <div class="problem-actions">

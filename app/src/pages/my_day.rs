@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use shared::visit::size_as_str;
 use shared::Role;
 
 use crate::components::sync::SyncBar;
@@ -99,8 +98,8 @@ fn VisitCard(local: LocalVisit, delivery: Option<Delivery>) -> impl IntoView {
                 <a href=href class="button open">"›"</a>
             </div>
             <div class="tags">
-                <span class=format!("tag kind-{}", shared::visit::kind_as_str(v.kind))>{strings::kind_label(v.kind)}</span>
-                <span class="tag">{strings::SIZE}" "{size_as_str(v.size)}</span>
+                <span class=format!("tag kind-{}", v.kind.as_str())>{strings::kind_label(v.kind)}</span>
+                <span class="tag">{strings::SIZE}" "{v.size.as_str()}</span>
                 <span class=format!("tag status-{}", v.status.as_str())>{strings::status_label(v.status)}</span>
                 {delivery.map(|d| view! {
                     <span class=d.class() data-testid="delivery">

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use shared::sync::{device_health, DeviceHealth, MutationStatus};
+use shared::sync::{device_health, DeviceHealth, MutationKind, MutationStatus};
+use shared::team::ProblemKind;
 use shared::Role;
 
 use crate::api;
@@ -42,8 +43,8 @@ struct TeamProblem {
     entity_id: Uuid,
     user_name: String,
     #[serde(rename = "type")]
-    kind: String,
-    problem: String,
+    kind: MutationKind,
+    problem: ProblemKind,
     created_at: String,
     /// For a rejection: the answer given (`{"error": {"code", "message"}}`); for a conflict: the
     /// refused mutation's data.
@@ -173,7 +174,7 @@ fn ProblemList(problems: Vec<TeamProblem>) -> impl IntoView {
             {empty.then(|| view! { <p class="muted">{strings::TEAM_NO_PROBLEMS}</p> })}
             <ul class="problems">
                 {problems.into_iter().map(|p| {
-                    let label = if p.problem == "conflict" {
+                    let label = if p.problem == ProblemKind::Conflict {
                         strings::SYNC_PROBLEM_CONFLICT
                     } else {
                         strings::SYNC_PROBLEM_REJECTED
@@ -181,7 +182,7 @@ fn ProblemList(problems: Vec<TeamProblem>) -> impl IntoView {
                     let settled = RwSignal::new(false);
                     let failed = RwSignal::new(false);
                     let (mutation_id, kind, entity_id) = (p.mutation_id, p.kind.clone(), p.entity_id);
-                    let status = if p.problem == "conflict" { MutationStatus::Conflict } else { MutationStatus::Rejected };
+                    let status = if p.problem == ProblemKind::Conflict { MutationStatus::Conflict } else { MutationStatus::Rejected };
                     let sync = use_sync();
                     let settle = move |_| {
                         settled.set(true);

@@ -14,8 +14,9 @@ use uuid::Uuid;
 use shared::checklist::{
     evaluate, select_templates, Answer, AnswerSpec, ChecklistItem, ChecklistTemplate,
 };
+use shared::coords::{on_site, Wgs84};
 use shared::lhso::{Assessment, LhsoCell, LhsoError, DEFAULT_MATRIX_VERSION};
-use shared::visit::{size_as_str, PastInspection, VisitStatus};
+use shared::visit::{PastInspection, VisitStatus};
 use shared::Role;
 
 use crate::actions;
@@ -198,6 +199,7 @@ fn VisitBody(
     let in_progress = status == VisitStatus::InProgress;
     let template_ref = d.template.as_ref().map(|t| t.pin());
     let site = v.site.clone();
+    let session = use_session();
 
     let start = move |_| {
         if starting.get_untracked() {
@@ -225,10 +227,25 @@ fn VisitBody(
     };
 
     let where_started = d.local.started_at.clone().map(|t| {
-        let place = match d.local.position {
-            Some(p) => strings::near_site(util::distance_m(p.lat, p.lon, site.lat, site.lon)),
-            None => strings::POSITION_UNKNOWN.to_owned(),
-        };
+        let radius = session.agency_untracked().on_site_radius_m;
+        let at = d.local.position.map(|p| {
+            (
+                Wgs84 {
+                    lat: p.lat,
+                    lon: p.lon,
+                },
+                p.accuracy_m,
+            )
+        });
+        let (verdict, metres) = on_site(
+            Wgs84 {
+                lat: site.lat,
+                lon: site.lon,
+            },
+            at,
+            radius,
+        );
+        let place = strings::on_site(verdict, metres);
         format!(
             "{} {} · {}",
             strings::STARTED_AT,
@@ -249,7 +266,7 @@ fn VisitBody(
             <div class="tags">
                 <span class="tag">{strings::sector_label(&v.site.sector).to_owned()}</span>
                 <span class="tag">{strings::kind_label(v.kind)}</span>
-                <span class="tag">{strings::SIZE}" "{size_as_str(v.size)}</span>
+                <span class="tag">{strings::SIZE}" "{shared::risk::VisitSize::as_str(v.size)}</span>
                 <span class=format!("tag status-{}", status.as_str()) data-testid="visit-status">{strings::status_label(status)}</span>
                 {d.delivery.map(|x| view! {
                     <span class=x.class() data-testid="delivery">
@@ -878,7 +895,7 @@ fn History(history: Vec<PastInspection>) -> impl IntoView {
                     view! {
                         <li>
                             <strong>{strings::date_nl(h.date)}</strong>" · "
-                            {shared::visit::parse_kind(&h.kind).map(strings::kind_label).unwrap_or("")}" · "
+                            {strings::kind_label(h.kind)}" · "
                             {if compliant { strings::COMPLIANT.to_owned() } else {
                                 format!("{}: {}", strings::VIOLATIONS, h.cells.join(", "))
                             }}

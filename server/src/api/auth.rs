@@ -86,10 +86,12 @@ pub async fn login(
     let day_ago = db::time_text(now - chrono::Duration::days(1));
     db::audit::clear_login_failures(&state.db.pool, &username, &day_ago).await?;
     tracing::info!(user = %user.username, "login");
+    let agency = db::users::agency_settings(&state.db.pool, &user.agency_id).await?;
     Ok(Json(LoginResponse {
         token,
         expires_at,
         user: user.info()?,
+        agency,
     }))
 }
 

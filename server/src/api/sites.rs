@@ -276,9 +276,7 @@ pub async fn import_csv(
     headers: HeaderMap,
     body: Body,
 ) -> AppResult<Response> {
-    if user.info.role != Role::Admin {
-        return Err(ErrorCode::AuthForbidden.into());
-    }
+    crate::auth::require_role(&user, &[Role::Admin])?;
     let is_csv = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -6,7 +6,7 @@ use axum::Json;
 use base64::Engine;
 use serde::Deserialize;
 
-use shared::sync::{Change, PullResponse, PushRequest, PushResponse};
+use shared::sync::{Change, EntityKind, FeedOp, PullResponse, PushRequest, PushResponse};
 use shared::{ErrorCode, Role};
 
 use crate::auth::AuthUser;
@@ -88,31 +88,14 @@ pub async fn pull(
     rows.truncate(PULL_PAGE as usize);
     let mut changes = Vec::with_capacity(rows.len());
     for row in &rows {
-        let data = match row.entity.as_str() {
-            "visit_note" => db::sync::note(pool, &row.entity_id)
-                .await?
-                .map(|n| views::note(&n)),
-            "finding" => db::sync::finding(pool, &row.entity_id)
-                .await?
-                .map(|f| views::finding(&f)),
-            "photo" => db::sync::photo(pool, &row.entity_id)
-                .await?
-                .map(|p| views::photo(&p)),
-            "visit" => match db::visits::by_id(pool, &row.entity_id).await? {
-                Some(v) => Some(
-                    serde_json::to_value(crate::api::visits::visit(&v)?)
-                        .map_err(anyhow::Error::from)?,
-                ),
-                None => None,
-            },
-            _ => None,
-        };
+        let entity = EntityKind::parse(&row.entity);
         changes.push(Change {
-            entity: row.entity.clone(),
+            data: views::feed_data(pool, &entity, &row.entity_id).await?,
+            entity,
             entity_id: uuid::Uuid::parse_str(&row.entity_id).map_err(anyhow::Error::from)?,
             version: row.version,
-            op: row.op.clone(),
-            data,
+            op: FeedOp::parse(&row.op)
+                .ok_or_else(|| anyhow::anyhow!("change {}: op {:?}", row.seq, row.op))?,
         });
     }
     let cursor = encode_cursor(rows.last().map_or(after, |r| r.seq));

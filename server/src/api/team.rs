@@ -3,8 +3,11 @@
 
 use axum::extract::State;
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::Value;
+use uuid::Uuid;
 
+use shared::sync::{EntityKind, MutationKind};
+use shared::team::{ProblemKind, SyncProblem, SyncProblems, TeamDevice, TeamDevices};
 use shared::{ErrorCode, Role};
 
 use crate::auth::AuthUser;
@@ -12,27 +15,40 @@ use crate::db;
 use crate::error::AppResult;
 use crate::AppState;
 
+fn uuid(text: &str) -> anyhow::Result<Uuid> {
+    Ok(Uuid::parse_str(text)?)
+}
+
 /// `GET /api/v1/team/devices`: every device of the agency with the unsent work it last reported.
-pub async fn devices(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Value>> {
-    if !matches!(user.info.role, Role::TeamLead | Role::Manager | Role::Admin) {
-        return Err(ErrorCode::AuthForbidden.into());
-    }
+pub async fn devices(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> AppResult<Json<TeamDevices>> {
+    crate::auth::require_role(&user, &[Role::TeamLead, Role::Manager, Role::Admin])?;
     let rows = db::sync::devices_of_agency(&state.db.pool, &user.agency_id).await?;
-    let devices: Vec<Value> = rows
+    let devices = rows
         .iter()
         .map(|d| {
-            json!({
-                "device_id": d.device_id, "user_id": d.user_id, "user_name": d.user_name, "last_seq": d.last_seq,
-                "pending_count": d.pending_count, "oldest_pending_at": d.oldest_pending_at, "last_push_at": d.last_push_at,
+            Ok(TeamDevice {
+                device_id: uuid(&d.device_id)?,
+                user_id: uuid(&d.user_id)?,
+                user_name: d.user_name.clone(),
+                last_seq: d.last_seq,
+                pending_count: d.pending_count,
+                oldest_pending_at: d.oldest_pending_at.clone(),
+                last_push_at: d.last_push_at.clone(),
             })
         })
-        .collect();
-    Ok(Json(json!({ "devices": devices })))
+        .collect::<anyhow::Result<_>>()?;
+    Ok(Json(TeamDevices { devices }))
 }
 
 /// `GET /api/v1/sync/problems`: unresolved conflicts and rejected mutations; team leads, managers
 /// and admins see the agency's, inspectors their own.
-pub async fn problems(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Value>> {
+pub async fn problems(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> AppResult<Json<SyncProblems>> {
     let own = user.info.id.to_string();
     let scope = match user.info.role {
         Role::Inspector => Some(own.as_str()),
@@ -40,20 +56,34 @@ pub async fn problems(State(state): State<AppState>, user: AuthUser) -> AppResul
         Role::AuthorityViewer => return Err(ErrorCode::AuthForbidden.into()),
     };
     let rows = db::sync::open_problems(&state.db.pool, &user.agency_id, scope).await?;
-    let problems: Vec<Value> = rows
+    let problems = rows
         .iter()
         .map(|p| {
-            let data: Value = serde_json::from_str(&p.data).unwrap_or(Value::Null);
-            // A rejected mutation names its entity through its kind (`visit_note.add` -> visit_note).
-            let entity = if p.entity.is_empty() { p.kind.split('.').next().unwrap_or_default() } else { &p.entity };
-            json!({
-                "id": p.id, "mutation_id": p.mutation_id, "device_id": p.device_id, "user_id": p.user_id,
-                "user_name": p.user_name, "type": p.kind, "entity": entity, "entity_id": p.entity_id,
-                "base_version": p.base_version, "current_version": p.current_version,
-                "problem": p.problem,
-                "detail": data, "created_at": p.created_at,
+            let kind = MutationKind::parse(&p.kind);
+            // A rejection names no entity of its own: the kind says which one it writes.
+            let entity = if p.entity.is_empty() {
+                kind.entity()
+                    .unwrap_or_else(|| EntityKind::Other(String::new()))
+            } else {
+                EntityKind::parse(&p.entity)
+            };
+            Ok(SyncProblem {
+                id: p.id.clone(),
+                mutation_id: uuid(&p.mutation_id)?,
+                device_id: uuid(&p.device_id)?,
+                user_id: uuid(&p.user_id)?,
+                user_name: p.user_name.clone(),
+                kind,
+                entity,
+                entity_id: uuid(&p.entity_id)?,
+                base_version: p.base_version,
+                current_version: p.current_version,
+                problem: ProblemKind::parse(&p.problem)
+                    .ok_or_else(|| anyhow::anyhow!("problem {}: {:?}", p.id, p.problem))?,
+                detail: serde_json::from_str(&p.data).unwrap_or(Value::Null),
+                created_at: p.created_at.clone(),
             })
         })
-        .collect();
-    Ok(Json(json!({ "problems": problems })))
+        .collect::<anyhow::Result<_>>()?;
+    Ok(Json(SyncProblems { problems }))
 }

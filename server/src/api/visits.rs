@@ -10,8 +10,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use shared::coords::OnSite;
+use shared::planner::VisitKind;
+use shared::risk::VisitSize;
 use shared::visit::{
-    parse_kind, parse_size, DayVisits, PastInspection, PastViolation, Visit, VisitDetail,
+    DayVisits, InspectionInfo, InspectionResult, PastInspection, PastViolation, Visit, VisitDetail,
     VisitSite, VisitStatus,
 };
 use shared::{ErrorCode, Role};
@@ -49,9 +52,7 @@ pub async fn my_visits(
     user: AuthUser,
     query: Result<Query<DateQuery>, QueryRejection>,
 ) -> AppResult<Json<DayVisits>> {
-    if user.info.role != Role::Inspector {
-        return Err(ErrorCode::AuthForbidden.into());
-    }
+    crate::auth::require_role(&user, &[Role::Inspector])?;
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
     let date = match query.date.as_deref() {
         None => chrono::Local::now().date_naive(),
@@ -172,8 +173,10 @@ pub async fn visit_detail(
             Ok(PastInspection {
                 id: Uuid::parse_str(&i.id)?,
                 date: stored_date(&i.inspected_on)?,
-                kind: i.kind,
-                result: i.result,
+                kind: VisitKind::parse(&i.kind)
+                    .ok_or_else(|| anyhow::anyhow!("inspection {}: kind {:?}", i.id, i.kind))?,
+                result: InspectionResult::parse(&i.result)
+                    .ok_or_else(|| anyhow::anyhow!("inspection {}: result {:?}", i.id, i.result))?,
                 cells: violations.iter().map(|v| v.cell.clone()).collect(),
                 violations,
             })
@@ -185,18 +188,35 @@ pub async fn visit_detail(
             .await?
             .iter()
             .map(views::note)
-            .collect(),
+            .collect::<anyhow::Result<_>>()?,
         findings: db::sync::findings_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
             .map(views::finding)
-            .collect(),
+            .collect::<anyhow::Result<_>>()?,
         photos: db::sync::photos_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
             .map(views::photo)
-            .collect(),
+            .collect::<anyhow::Result<_>>()?,
         history,
+        inspection: db::visits::inspection_info(&state.db.pool, &row.id)
+            .await?
+            .map(|i| -> anyhow::Result<InspectionInfo> {
+                Ok(InspectionInfo {
+                    started_at: i.started_at,
+                    finished_at: i.finished_at,
+                    template_id: i.template_id,
+                    template_version: i.template_version.map(u32::try_from).transpose()?,
+                    on_site: match i.on_site_check.as_deref() {
+                        None => OnSite::Unknown,
+                        Some(check) => OnSite::parse(check).ok_or_else(|| {
+                            anyhow::anyhow!("inspection of {}: on site {check:?}", row.id)
+                        })?,
+                    },
+                })
+            })
+            .transpose()?,
     }))
 }
 
@@ -238,8 +258,8 @@ pub(crate) fn visit(row: &VisitRow) -> anyhow::Result<Visit> {
             sector: row.sector.clone(),
             authority_id: Uuid::parse_str(&row.authority_id)?,
         },
-        kind: parse_kind(&row.kind).ok_or_else(|| bad("kind", &row.kind))?,
-        size: parse_size(&row.size).ok_or_else(|| bad("size", &row.size))?,
+        kind: VisitKind::parse(&row.kind).ok_or_else(|| bad("kind", &row.kind))?,
+        size: VisitSize::parse(&row.size).ok_or_else(|| bad("size", &row.size))?,
         priority: serde_json::from_str(&row.priority_json)?,
         status: VisitStatus::parse(&row.status).ok_or_else(|| bad("status", &row.status))?,
         version: row.version,

@@ -210,12 +210,18 @@ pub struct VisitState {
     pub lon: f64,
     pub sector: String,
     pub activities: String,
+    /// The visit kind (`planned`, `reinspection`, `sample`), copied onto its inspection.
+    pub kind: String,
+    /// The agency's on-site radius (`agencies.on_site_radius_m`).
+    #[sqlx(try_from = "i64")]
+    pub on_site_radius_m: u32,
 }
 
 pub async fn visit_state(tx: &mut Tx<'_>, visit_id: &str) -> sqlx::Result<Option<VisitState>> {
     sqlx::query_as(
         "SELECT v.id, v.agency_id, v.inspector_id, v.status, v.version, v.site_id, s.authority_id, s.lat, s.lon, \
-         s.sector, s.activities FROM visits v JOIN sites s ON s.id = v.site_id WHERE v.id = $1",
+         s.sector, s.activities, v.kind, a.on_site_radius_m FROM visits v JOIN sites s ON s.id = v.site_id \
+         JOIN agencies a ON a.id = v.agency_id WHERE v.id = $1",
     )
     .bind(visit_id)
     .fetch_optional(&mut **tx)
@@ -895,5 +901,33 @@ pub async fn blob(tx: &mut Tx<'_>, agency_id: &str, sha256: &str) -> sqlx::Resul
     .bind(sha256)
     .bind(agency_id)
     .fetch_optional(&mut **tx)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ViolationRow {
+    pub id: String,
+    pub visit_id: Option<String>,
+    pub cell: String,
+    pub suggested_cell: String,
+    pub deviation_reason: Option<String>,
+    pub matrix_version: String,
+    pub repeat_offence: i64,
+    pub intervention: String,
+    pub remedy_deadline: Option<String>,
+    pub version: i64,
+}
+
+/// A violation assessed through the sync protocol (the feed's `violation`).
+pub async fn violation(
+    executor: impl sqlx::Executor<'_, Database = Any>,
+    id: &str,
+) -> sqlx::Result<Option<ViolationRow>> {
+    sqlx::query_as(
+        "SELECT id, visit_id, cell, suggested_cell, deviation_reason, matrix_version, repeat_offence, \
+         intervention, remedy_deadline, version FROM violations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(executor)
     .await
 }

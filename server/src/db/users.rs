@@ -51,3 +51,17 @@ pub async fn by_id(pool: &AnyPool, id: &str) -> sqlx::Result<Option<UserRow>> {
         .fetch_optional(pool)
         .await
 }
+
+/// The agency's settings for its tablets (`agencies.on_site_radius_m`, ...).
+pub async fn agency_settings(
+    pool: &AnyPool,
+    agency_id: &str,
+) -> sqlx::Result<shared::auth::AgencySettings> {
+    let radius: i64 = sqlx::query_scalar("SELECT on_site_radius_m FROM agencies WHERE id = $1")
+        .bind(agency_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(shared::auth::AgencySettings {
+        on_site_radius_m: u32::try_from(radius).unwrap_or(shared::coords::DEFAULT_ON_SITE_RADIUS_M),
+    })
+}

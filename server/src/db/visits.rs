@@ -129,3 +129,26 @@ pub async fn site_history(
     .await?;
     Ok((inspections, violations))
 }
+
+/// What the inspection a visit opened recorded at its start and finish.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InspectionInfoRow {
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub template_id: Option<String>,
+    pub template_version: Option<i64>,
+    pub on_site_check: Option<String>,
+}
+
+pub async fn inspection_info(
+    pool: &AnyPool,
+    visit_id: &str,
+) -> sqlx::Result<Option<InspectionInfoRow>> {
+    sqlx::query_as(
+        "SELECT started_at, finished_at, template_id, template_version, on_site_check \
+         FROM inspections WHERE visit_id = $1",
+    )
+    .bind(visit_id)
+    .fetch_optional(pool)
+    .await
+}

@@ -7,11 +7,13 @@ use sqlx::{Any, AnyPool, Transaction};
 use uuid::Uuid;
 
 use shared::checklist::{evaluate, Answer, ChecklistTemplate};
-use shared::coords::Wgs84;
+use shared::coords::{on_site, OnSite, Wgs84};
 use shared::sync::{
-    kind, FindingUpsert, Mutation, NoteAdd, NoteEdit, PhotoAttach, Position, ProblemResolve,
-    ViolationAssess, VisitFinish, VisitStart, NOTE_MAX_CHARS,
+    check_base, check_device_time, valid_note_text, BaseError, DeviceTime, EntityKind, FeedOp,
+    FindingUpsert, Mutation, MutationKind, MutationStatus, NoteAdd, NoteEdit, PhotoAttach,
+    Position, ProblemResolve, ViolationAssess, VisitFinish, VisitStart, Write,
 };
+use shared::visit::{VisitEvent, VisitStatus};
 use shared::{ErrorCode, Role};
 
 use super::Outcome;
@@ -22,15 +24,12 @@ use crate::error::AppError;
 
 type Tx<'c> = Transaction<'c, Any>;
 
-/// A position within this distance (plus its reported accuracy, capped) counts as on site.
-const ON_SITE_RADIUS_M: f64 = 250.0;
-
 /// A change for the feed, written when the push's mutations are done.
 struct PendingChange {
     agency_id: String,
     authority_id: String,
     inspector_id: String,
-    entity: &'static str,
+    entity: EntityKind,
     entity_id: String,
     version: i64,
 }
@@ -40,7 +39,7 @@ struct PendingAudit {
     actor_id: String,
     device_id: String,
     action: String,
-    entity: &'static str,
+    entity: EntityKind,
     entity_id: String,
     old_version: Option<i64>,
     new_version: Option<i64>,
@@ -66,10 +65,10 @@ impl Deferred {
                 agency_id: &c.agency_id,
                 authority_id: Some(&c.authority_id),
                 inspector_id: Some(&c.inspector_id),
-                entity: c.entity,
+                entity: c.entity.as_str(),
                 entity_id: &c.entity_id,
                 version: c.version,
-                op: "upsert",
+                op: FeedOp::Upsert.as_str(),
                 at: &at,
             })
             .collect();
@@ -81,7 +80,7 @@ impl Deferred {
                 actor_id: Some(&a.actor_id),
                 device_id: Some(&a.device_id),
                 action: &a.action,
-                entity: a.entity,
+                entity: a.entity.as_str(),
                 entity_id: &a.entity_id,
                 old_version: a.old_version,
                 new_version: a.new_version,
@@ -108,16 +107,19 @@ pub(crate) async fn apply(
         device_id,
         mutation: m,
     };
-    match m.kind.as_str() {
-        kind::VISIT_NOTE_ADD => note_add(tx, &ctx).await,
-        kind::VISIT_NOTE_EDIT => note_edit(tx, &ctx).await,
-        kind::VISIT_START => visit_start(tx, &ctx).await,
-        kind::VISIT_FINISH => visit_finish(tx, &ctx).await,
-        kind::FINDING_UPSERT => finding_upsert(tx, &ctx).await,
-        kind::PHOTO_ATTACH => photo_attach(tx, &ctx).await,
-        kind::PROBLEM_RESOLVE => problem_resolve(tx, &ctx).await,
-        kind::VIOLATION_ASSESS => violation_assess(tx, &ctx).await,
-        _ => Ok(Outcome::Rejected(ErrorCode::SyncUnknownKind)),
+    if check_device_time(m.at, chrono::Utc::now()).is_err() {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    }
+    match &m.kind {
+        MutationKind::VisitNoteAdd => note_add(tx, &ctx).await,
+        MutationKind::VisitNoteEdit => note_edit(tx, &ctx).await,
+        MutationKind::VisitStart => visit_start(tx, &ctx).await,
+        MutationKind::VisitFinish => visit_finish(tx, &ctx).await,
+        MutationKind::FindingUpsert => finding_upsert(tx, &ctx).await,
+        MutationKind::PhotoAttach => photo_attach(tx, &ctx).await,
+        MutationKind::ProblemResolve => problem_resolve(tx, &ctx).await,
+        MutationKind::ViolationAssess => violation_assess(tx, &ctx).await,
+        MutationKind::Other(_) => Ok(Outcome::Rejected(ErrorCode::SyncUnknownKind)),
     }
 }
 
@@ -176,7 +178,7 @@ impl Ctx<'_> {
         &self,
         _tx: &mut Tx<'_>,
         visit: &VisitState,
-        entity: &'static str,
+        entity: EntityKind,
         old_version: Option<i64>,
         version: i64,
     ) -> Result<Outcome, AppError> {
@@ -186,14 +188,14 @@ impl Ctx<'_> {
                 agency_id: visit.agency_id.clone(),
                 authority_id: visit.authority_id.clone(),
                 inspector_id: visit.inspector_id.clone(),
-                entity,
+                entity: entity.clone(),
                 entity_id: entity_id.clone(),
                 version,
             }),
             PendingAudit {
                 actor_id: self.user_id(),
                 device_id: self.device_id.to_owned(),
-                action: self.mutation.kind.clone(),
+                action: self.mutation.kind.to_string(),
                 entity,
                 entity_id,
                 old_version,
@@ -215,24 +217,62 @@ macro_rules! step {
     };
 }
 
-fn valid_text(text: &str) -> bool {
-    let chars = text.chars().count();
-    !text.trim().is_empty() && chars <= NOTE_MAX_CHARS
+/// A device time inside a mutation's data: absent, or within the sane range.
+fn device_time(t: Option<DeviceTime>) -> Result<Option<String>, Outcome> {
+    match t {
+        None => Ok(None),
+        Some(t) => match check_device_time(t, chrono::Utc::now()) {
+            Ok(()) => Ok(Some(db::time_text(t.with_timezone(&chrono::Utc)))),
+            Err(code) => Err(Outcome::Rejected(code)),
+        },
+    }
+}
+
+/// The shared base-version rule, as an outcome: a stale base is a conflict kept for a person.
+fn base_check(
+    ctx: &Ctx<'_>,
+    write: Write,
+    current: Option<i64>,
+    entity: EntityKind,
+) -> Result<(), Outcome> {
+    check_base(write, ctx.mutation.base_version, current).map_err(|e| match e {
+        BaseError::Stale { current } => Outcome::Conflict {
+            current_version: Some(current),
+            entity,
+        },
+        other => Outcome::Rejected(other.code()),
+    })
+}
+
+/// The visit's stored status, as the shared machine knows it.
+fn status_of(visit: &VisitState) -> Result<VisitStatus, AppError> {
+    VisitStatus::parse(&visit.status)
+        .ok_or_else(|| anyhow::anyhow!("visit {}: bad status {:?}", visit.id, visit.status).into())
+}
+
+/// The status `event` leads to, or the refusal.
+fn transition(
+    visit: &VisitState,
+    event: VisitEvent,
+) -> Result<Result<VisitStatus, Outcome>, AppError> {
+    Ok(status_of(visit)?.after(event).map_err(Outcome::Rejected))
 }
 
 async fn note_add(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: NoteAdd = step!(ctx.data());
-    if !valid_text(&data.text) {
+    if !valid_note_text(&data.text) {
         return Ok(Outcome::Rejected(ErrorCode::NoteInvalidText));
     }
-    if ctx.mutation.base_version.is_some() {
-        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
-    }
+    step!(base_check(ctx, Write::Create, None, EntityKind::VisitNote));
     let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
     let id = ctx.entity_id();
-    if db::sync::note(&mut **tx, &id).await?.is_some() {
-        return Ok(Outcome::Rejected(ErrorCode::SyncEntityExists));
-    }
+    let current = db::sync::note(&mut **tx, &id).await?.map(|n| n.version);
+    step!(base_check(
+        ctx,
+        Write::Create,
+        current,
+        EntityKind::VisitNote
+    ));
     db::sync::insert_note(
         tx,
         &id,
@@ -242,75 +282,68 @@ async fn note_add(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
         &db::now_text(),
     )
     .await?;
-    ctx.finish(tx, &visit, "visit_note", None, 1).await
+    ctx.finish(tx, &visit, EntityKind::VisitNote, None, 1).await
 }
 
 async fn note_edit(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: NoteEdit = step!(ctx.data());
-    if !valid_text(&data.text) {
+    if !valid_note_text(&data.text) {
         return Ok(Outcome::Rejected(ErrorCode::NoteInvalidText));
     }
-    let Some(base) = ctx.mutation.base_version else {
+    if ctx.mutation.base_version.is_none() {
         return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
-    };
+    }
     let Some(note) = db::sync::note(&mut **tx, &ctx.entity_id()).await? else {
         return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
     };
     let visit = step!(ctx.writable_visit(tx, &note.visit_id).await?);
-    if base != note.version {
-        return Ok(Outcome::Conflict {
-            current_version: Some(note.version),
-            entity: "visit_note",
-        });
-    }
+    step!(base_check(
+        ctx,
+        Write::Update,
+        Some(note.version),
+        EntityKind::VisitNote
+    ));
     db::sync::update_note(tx, &note.id, &data.text, &db::now_text()).await?;
     ctx.finish(
         tx,
         &visit,
-        "visit_note",
+        EntityKind::VisitNote,
         Some(note.version),
         note.version + 1,
     )
     .await
 }
 
-/// Where the tablet was when the visit started, relative to the site: near, far or unknown.
-fn on_site_check(position: Option<Position>, visit: &VisitState) -> &'static str {
-    let Some(p) = position else { return "unknown" };
-    if !(p.lat.is_finite() && p.lon.is_finite()) {
-        return "unknown";
-    }
-    let distance = Wgs84 {
-        lat: p.lat,
-        lon: p.lon,
-    }
-    .distance_m(Wgs84 {
+/// Where the tablet was when the visit started, by the agency's radius (the shared rule the
+/// tablet shows the inspector).
+fn on_site_check(position: Option<Position>, visit: &VisitState) -> OnSite {
+    let site = Wgs84 {
         lat: visit.lat,
         lon: visit.lon,
+    };
+    let at = position.map(|p| {
+        (
+            Wgs84 {
+                lat: p.lat,
+                lon: p.lon,
+            },
+            p.accuracy_m,
+        )
     });
-    let tolerance = ON_SITE_RADIUS_M + p.accuracy_m.unwrap_or(0.0).clamp(0.0, 750.0);
-    if distance <= tolerance {
-        "near"
-    } else {
-        "far"
-    }
+    on_site(site, at, visit.on_site_radius_m).0
 }
 
 async fn visit_start(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: VisitStart = step!(ctx.data());
     let visit = step!(ctx.writable_visit(tx, &ctx.entity_id()).await?);
-    let Some(base) = ctx.mutation.base_version else {
-        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
-    };
-    if base != visit.version {
-        return Ok(Outcome::Conflict {
-            current_version: Some(visit.version),
-            entity: "visit",
-        });
-    }
-    if !matches!(visit.status.as_str(), "planned" | "returned") {
-        return Ok(Outcome::Rejected(ErrorCode::VisitInvalidTransition));
-    }
+    step!(base_check(
+        ctx,
+        Write::Update,
+        Some(visit.version),
+        EntityKind::Visit
+    ));
+    let status = step!(transition(&visit, VisitEvent::Start)?);
+    let started_at = step!(device_time(data.started_at)).unwrap_or_else(db::now_text);
     // The checklist is pinned now: the one the tablet names, or the newest that fits the site.
     let template = match (&data.template_id, data.template_version) {
         (Some(id), Some(version)) => {
@@ -322,7 +355,6 @@ async fn visit_start(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError
         (None, None) => best_template(tx, &visit).await?,
         _ => return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData)),
     };
-    let started_at = data.started_at.clone().unwrap_or_else(db::now_text);
     let check = on_site_check(data.position, &visit);
     if db::sync::inspection_of_visit(tx, &visit.id)
         .await?
@@ -337,18 +369,18 @@ async fn visit_start(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError
                 visit_id: &visit.id,
                 site_id: &visit.site_id,
                 inspector_id: &visit.inspector_id,
-                kind: "planned",
+                kind: &visit.kind,
                 inspected_on: &today,
                 started_at: &started_at,
                 template_id: template.as_ref().map(|t| t.0.as_str()),
                 template_version: template.as_ref().map(|t| t.1),
-                on_site_check: check,
+                on_site_check: check.as_str(),
             },
         )
         .await?;
     }
-    let version = db::sync::set_visit_status(tx, &visit.id, "in_progress").await?;
-    ctx.finish(tx, &visit, "visit", Some(visit.version), version)
+    let version = db::sync::set_visit_status(tx, &visit.id, status.as_str()).await?;
+    ctx.finish(tx, &visit, EntityKind::Visit, Some(visit.version), version)
         .await
 }
 
@@ -373,35 +405,28 @@ async fn best_template(
 async fn visit_finish(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: VisitFinish = step!(ctx.data());
     let visit = step!(ctx.writable_visit(tx, &ctx.entity_id()).await?);
-    let Some(base) = ctx.mutation.base_version else {
-        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
-    };
-    if base != visit.version {
-        return Ok(Outcome::Conflict {
-            current_version: Some(visit.version),
-            entity: "visit",
-        });
-    }
-    if visit.status != "in_progress" {
-        return Ok(Outcome::Rejected(ErrorCode::VisitInvalidTransition));
-    }
+    step!(base_check(
+        ctx,
+        Write::Update,
+        Some(visit.version),
+        EntityKind::Visit
+    ));
+    let status = step!(transition(&visit, VisitEvent::Finish)?);
     let hours = data.hours_spent.unwrap_or(0.0);
     if !(0.0..=24.0).contains(&hours) {
         return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
     }
-    let finished_at = data.finished_at.clone().unwrap_or_else(db::now_text);
+    let finished_at = step!(device_time(data.finished_at)).unwrap_or_else(db::now_text);
     db::sync::finish_inspection(tx, &visit.id, &finished_at, hours).await?;
-    let version = db::sync::set_visit_status(tx, &visit.id, "done").await?;
-    ctx.finish(tx, &visit, "visit", Some(visit.version), version)
+    let version = db::sync::set_visit_status(tx, &visit.id, status.as_str()).await?;
+    ctx.finish(tx, &visit, EntityKind::Visit, Some(visit.version), version)
         .await
 }
 
 async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: FindingUpsert = step!(ctx.data());
     let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
-    if visit.status != "in_progress" {
-        return Ok(Outcome::Rejected(ErrorCode::VisitInvalidTransition));
-    }
+    step!(transition(&visit, VisitEvent::Record)?);
     let Some(inspection) = db::sync::inspection_of_visit(tx, &visit.id).await? else {
         return Ok(Outcome::Rejected(ErrorCode::VisitInvalidTransition));
     };
@@ -430,10 +455,11 @@ async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppEr
     let Ok(is_violation) = evaluate(item, &answer) else {
         return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer));
     };
+    // A remark is optional; when given it follows the note rule (an empty one is no remark).
     if data
         .note
         .as_ref()
-        .is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS)
+        .is_some_and(|n| !n.trim().is_empty() && !valid_note_text(n))
     {
         return Ok(Outcome::Rejected(ErrorCode::NoteInvalidText));
     }
@@ -450,52 +476,54 @@ async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppEr
         updated_at: now,
         version: 1,
     };
-    match (existing, ctx.mutation.base_version) {
-        (None, None) => {
+    step!(base_check(
+        ctx,
+        Write::Upsert,
+        existing.as_ref().map(|f| f.version),
+        EntityKind::Finding
+    ));
+    match existing {
+        None => {
             // Another device may have answered this item already: that is a conflict for a person,
             // not a second answer.
             if let Some(other) = db::sync::finding_for_item(tx, &visit.id, &data.item_id).await? {
                 return Ok(Outcome::Conflict {
                     current_version: Some(other.version),
-                    entity: "finding",
+                    entity: EntityKind::Finding,
                 });
             }
             db::sync::insert_finding(tx, &row, Some(&inspection.id)).await?;
-            ctx.finish(tx, &visit, "finding", None, 1).await
+            ctx.finish(tx, &visit, EntityKind::Finding, None, 1).await
         }
-        (Some(current), Some(base)) => {
+        Some(current) => {
             if current.visit_id != visit.id || current.item_id != data.item_id {
                 return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
             }
-            if base != current.version {
-                return Ok(Outcome::Conflict {
-                    current_version: Some(current.version),
-                    entity: "finding",
-                });
-            }
             row.version = current.version + 1;
             db::sync::update_finding(tx, &row).await?;
-            ctx.finish(tx, &visit, "finding", Some(current.version), row.version)
-                .await
+            ctx.finish(
+                tx,
+                &visit,
+                EntityKind::Finding,
+                Some(current.version),
+                row.version,
+            )
+            .await
         }
-        (Some(current), None) => Ok(Outcome::Conflict {
-            current_version: Some(current.version),
-            entity: "finding",
-        }),
-        (None, Some(_)) => Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity)),
     }
 }
 
 async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: PhotoAttach = step!(ctx.data());
-    if !shared::sync::is_sha256_hex(&data.sha256) || ctx.mutation.base_version.is_some() {
+    if !shared::sync::is_sha256_hex(&data.sha256) {
         return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
     }
+    step!(base_check(ctx, Write::Create, None, EntityKind::Photo));
+    let captured_at = step!(device_time(data.captured_at));
     let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
     let id = ctx.entity_id();
-    if db::sync::photo(&mut **tx, &id).await?.is_some() {
-        return Ok(Outcome::Rejected(ErrorCode::SyncEntityExists));
-    }
+    let current = db::sync::photo(&mut **tx, &id).await?.map(|p| p.version);
+    step!(base_check(ctx, Write::Create, current, EntityKind::Photo));
     if let Some(finding_id) = data.finding_id {
         match db::sync::finding(&mut **tx, &finding_id.to_string()).await? {
             Some(f) if f.visit_id == visit.id => {}
@@ -521,7 +549,7 @@ async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppErro
         content_type,
         width: Some(width),
         height: Some(height),
-        captured_at: data.captured_at.clone(),
+        captured_at,
         lat: data.position.map(|p| p.lat),
         lon: data.position.map(|p| p.lon),
         accuracy_m: data.position.and_then(|p| p.accuracy_m),
@@ -530,7 +558,7 @@ async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppErro
         version: 1,
     };
     db::sync::insert_photo(tx, &row).await?;
-    ctx.finish(tx, &visit, "photo", None, 1).await
+    ctx.finish(tx, &visit, EntityKind::Photo, None, 1).await
 }
 
 /// `sync_problem.resolve`: whoever made a refused change (or a team lead, manager or admin of the
@@ -538,15 +566,19 @@ async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppErro
 /// mutation stays in the log. Settling twice is harmless: the first settlement stands.
 async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: ProblemResolve = step!(ctx.data());
-    if ctx.mutation.base_version.is_some() {
-        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
-    }
+    step!(base_check(
+        ctx,
+        Write::Create,
+        None,
+        EntityKind::SyncProblem
+    ));
     let refused_id = ctx.entity_id();
     let Some(refused) = db::sync::recorded_mutation(tx, &refused_id).await? else {
         return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
     };
     // Another agency's mutation, or one the server applied, is not a problem to settle here.
-    if refused.agency_id != ctx.user.agency_id || refused.status == "applied" {
+    if refused.agency_id != ctx.user.agency_id || refused.status == MutationStatus::Applied.as_str()
+    {
         return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
     }
     let may_settle_others = matches!(
@@ -573,8 +605,8 @@ async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppE
         PendingAudit {
             actor_id: actor,
             device_id: ctx.device_id.to_owned(),
-            action: ctx.mutation.kind.clone(),
-            entity: "sync_problem",
+            action: ctx.mutation.kind.to_string(),
+            entity: EntityKind::SyncProblem,
             entity_id: refused_id,
             old_version: None,
             new_version: Some(1),
@@ -641,17 +673,13 @@ async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, App
     };
 
     let current = db::sync::violation_version(tx, &id).await?;
-    let version = match (current, ctx.mutation.base_version) {
-        (None, None) => 1,
-        (Some(current), Some(base)) if base == current => current + 1,
-        (Some(current), _) => {
-            return Ok(Outcome::Conflict {
-                current_version: Some(current),
-                entity: "violation",
-            })
-        }
-        (None, Some(_)) => return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity)),
-    };
+    step!(base_check(
+        ctx,
+        Write::Upsert,
+        current,
+        EntityKind::Violation
+    ));
+    let version = current.map_or(1, |c| c + 1);
     // What was violated, from the checklist version the inspection pinned.
     let item = match (
         inspection.template_id.as_deref(),
@@ -703,6 +731,6 @@ async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, App
         },
     )
     .await?;
-    ctx.finish(tx, &visit, "violation", old_version, version)
+    ctx.finish(tx, &visit, EntityKind::Violation, old_version, version)
         .await
 }

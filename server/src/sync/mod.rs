@@ -12,7 +12,8 @@ use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 use shared::sync::{
-    Mutation, MutationResult, MutationStatus, PushRequest, PushResponse, PUSH_MAX_MUTATIONS,
+    EntityKind, Mutation, MutationResult, MutationStatus, PushRequest, PushResponse,
+    PUSH_MAX_MUTATIONS,
 };
 use shared::{ErrorBody, ErrorCode};
 
@@ -29,7 +30,7 @@ pub(crate) enum Outcome {
     },
     Conflict {
         current_version: Option<i64>,
-        entity: &'static str,
+        entity: EntityKind,
     },
     Rejected(ErrorCode),
 }
@@ -202,10 +203,11 @@ async fn record(
     now: &str,
 ) -> Result<(), AppError> {
     let status = match outcome {
-        Outcome::Applied { .. } => "applied",
-        Outcome::Conflict { .. } => "conflict",
-        Outcome::Rejected(_) => "rejected",
-    };
+        Outcome::Applied { .. } => MutationStatus::Applied,
+        Outcome::Conflict { .. } => MutationStatus::Conflict,
+        Outcome::Rejected(_) => MutationStatus::Rejected,
+    }
+    .as_str();
     let mutation_id = mutation.id.to_string();
     let entity_id = mutation.entity_id.to_string();
     let result_json = serde_json::to_string(result).map_err(anyhow::Error::from)?;
@@ -216,10 +218,11 @@ async fn record(
             seq: mutation.seq,
             mutation_id: &mutation_id,
             user_id,
-            kind: &mutation.kind,
+            kind: mutation.kind.as_str(),
             entity_id: &entity_id,
             base_version: mutation.base_version,
-            device_at: &mutation.at,
+            // As sent (with the device's offset): device time is evidence, not rewritten.
+            device_at: &mutation.at.to_rfc3339(),
             received_at: now,
             status,
             result: &result_json,
@@ -240,7 +243,7 @@ async fn record(
                 mutation_id: &mutation_id,
                 device_id,
                 user_id,
-                entity,
+                entity: entity.as_str(),
                 entity_id: &entity_id,
                 base_version: mutation.base_version,
                 current_version: *current_version,

@@ -105,12 +105,13 @@ pub struct PlanInput {
     pub settings: PlannerSettings,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VisitKind {
-    Planned,
-    Reinspection,
-    Sample,
+crate::wire_enum! {
+    /// Why a visit is on the list: the programme, a re-inspection of a violation, or the sample.
+    pub enum VisitKind {
+        Planned = "planned",
+        Reinspection = "reinspection",
+        Sample = "sample",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

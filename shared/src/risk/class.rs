@@ -66,27 +66,18 @@ impl IntervalPreset {
     }
 }
 
-/// Proposed size of a visit, from a short check (S) to a multi-day integral inspection (XXL).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum VisitSize {
-    S,
-    M,
-    L,
-    #[serde(rename = "XL")]
-    Xl,
-    #[serde(rename = "XXL")]
-    Xxl,
+crate::wire_enum! {
+    /// Proposed size of a visit, from a short check (S) to a multi-day integral inspection (XXL).
+    pub enum VisitSize {
+        S = "S",
+        M = "M",
+        L = "L",
+        Xl = "XL",
+        Xxl = "XXL",
+    }
 }
 
 impl VisitSize {
-    pub const ALL: [VisitSize; 5] = [
-        VisitSize::S,
-        VisitSize::M,
-        VisitSize::L,
-        VisitSize::Xl,
-        VisitSize::Xxl,
-    ];
-
     /// One size up, saturating at XXL.
     pub fn larger(self) -> VisitSize {
         VisitSize::ALL[(self as usize + 1).min(4)]

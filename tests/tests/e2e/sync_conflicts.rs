@@ -205,7 +205,7 @@ on_both_databases! {
 
         // What is not a refused mutation cannot be settled.
         let applied = tablet.written.values()
-            .find(|m| m.kind == "visit_note.add" && m.entity_id == note)
+            .find(|m| m.kind.as_str() == "visit_note.add" && m.entity_id == note)
             .map(|m| m.id).unwrap();
         for id in [applied, Uuid::new_v4()] {
             resolve(&mut tablet, id, "resent");
@@ -294,7 +294,7 @@ on_both_databases! {
         for m in behind.written.values().chain(ahead.written.values()) {
             let at: String = sqlx::query_scalar("SELECT device_at FROM sync_mutations WHERE mutation_id = $1")
                 .bind(m.id.to_string()).fetch_one(pool).await.unwrap();
-            assert_eq!(at, m.at);
+            assert_eq!(at, m.at.to_rfc3339());
         }
         // The feed is in commit order: versions 1, 2, 3 of the note, whatever the device clocks said.
         let mut reader = SimDevice::new(&server.base, server.client.clone(), &token);

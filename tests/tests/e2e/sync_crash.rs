@@ -25,7 +25,7 @@ on_both_databases! {
         }
         // Two are delivered; the push reports the three still waiting and the oldest one's time.
         old.push_once(2, tests::sim::Fault::None).await.unwrap();
-        let oldest = old.outbox[0].at.clone();
+        let oldest = old.outbox[0].at;
         let lost: Vec<String> = old.outbox.iter().map(|m| m.id.to_string()).collect();
         // The tablet's storage is wiped: outbox and device id are gone. The app starts afresh.
         drop(old);
@@ -43,7 +43,7 @@ on_both_databases! {
         let silent = devices.iter().find(|d| d["pending_count"] == 3).expect("the wiped device, with 3 unsent");
         assert_eq!(silent["last_seq"], 2);
         let reported = chrono::DateTime::parse_from_rfc3339(silent["oldest_pending_at"].as_str().unwrap()).unwrap();
-        let sent = chrono::DateTime::parse_from_rfc3339(&oldest).unwrap();
+        let sent = oldest;
         assert!((reported - sent).num_seconds().abs() <= 1, "{reported} vs {sent}");
         assert_eq!(devices[0]["device_id"], silent["device_id"], "devices with unsent work are listed first");
         let current = devices.iter().find(|d| d["device_id"] == fresh.device_id.to_string()).unwrap();

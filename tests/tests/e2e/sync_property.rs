@@ -109,7 +109,7 @@ async fn run_case(world: &mut World, steps: &[(usize, Action)]) -> Result<(), Te
         for m in device
             .written
             .values()
-            .filter(|m| m.kind == "visit_note.add")
+            .filter(|m| m.kind.as_str() == "visit_note.add")
         {
             notes_of[*inspector].push(m.entity_id.to_string());
         }

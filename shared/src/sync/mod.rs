@@ -10,26 +10,59 @@ use uuid::Uuid;
 
 use crate::error::ErrorBody;
 
-/// Mutation kinds every server supports.
-pub mod kind {
-    pub const VISIT_NOTE_ADD: &str = "visit_note.add";
-    pub const VISIT_NOTE_EDIT: &str = "visit_note.edit";
-    pub const VISIT_START: &str = "visit.start";
-    pub const VISIT_FINISH: &str = "visit.finish";
-    pub const FINDING_UPSERT: &str = "finding.upsert";
-    pub const PHOTO_ATTACH: &str = "photo.attach";
-    pub const PROBLEM_RESOLVE: &str = "sync_problem.resolve";
-    pub const VIOLATION_ASSESS: &str = "violation.assess";
-    pub const ALL: [&str; 8] = [
-        VISIT_NOTE_ADD,
-        VISIT_NOTE_EDIT,
-        VISIT_START,
-        VISIT_FINISH,
-        FINDING_UPSERT,
-        PHOTO_ATTACH,
-        PROBLEM_RESOLVE,
-        VIOLATION_ASSESS,
-    ];
+/// A time as a device reports it: RFC 3339 with its offset (checked for a sane range by
+/// [`check_device_time`] where it is received).
+pub type DeviceTime = chrono::DateTime<chrono::FixedOffset>;
+
+/// Reads a field that may be absent but, when present, must not be `null`.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+mod feed;
+mod health;
+mod rules;
+
+pub use feed::{
+    Change, EntityKind, FeedFinding, FeedNote, FeedOp, FeedPhoto, FeedViolation, PullResponse,
+};
+pub use health::{device_health, DeviceHealth, SILENT_AFTER_HOURS, STUCK_AFTER_HOURS};
+pub use rules::{check_base, check_device_time, valid_note_text, BaseError, Write};
+
+crate::wire_enum! {
+    /// What a mutation does. The fallback keeps a kind this build does not know, so a newer app
+    /// and an older server still read each other's pushes (the server refuses it with
+    /// `sync.unknown_kind`, recorded under its own name).
+    pub enum MutationKind {
+        VisitNoteAdd = "visit_note.add",
+        VisitNoteEdit = "visit_note.edit",
+        VisitStart = "visit.start",
+        VisitFinish = "visit.finish",
+        FindingUpsert = "finding.upsert",
+        PhotoAttach = "photo.attach",
+        ProblemResolve = "sync_problem.resolve",
+        ViolationAssess = "violation.assess",
+    }
+    fallback Other
+}
+
+impl MutationKind {
+    /// The entity a mutation of this kind writes (`None` for an unknown kind).
+    pub fn entity(&self) -> Option<EntityKind> {
+        Some(match self {
+            MutationKind::VisitNoteAdd | MutationKind::VisitNoteEdit => EntityKind::VisitNote,
+            MutationKind::VisitStart | MutationKind::VisitFinish => EntityKind::Visit,
+            MutationKind::FindingUpsert => EntityKind::Finding,
+            MutationKind::PhotoAttach => EntityKind::Photo,
+            MutationKind::ProblemResolve => EntityKind::SyncProblem,
+            MutationKind::ViolationAssess => EntityKind::Violation,
+            MutationKind::Other(_) => return None,
+        })
+    }
 }
 
 /// Longest note text, in characters.
@@ -43,17 +76,18 @@ pub struct Mutation {
     /// Per device strictly increasing from 1.
     pub seq: i64,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: MutationKind,
     pub entity_id: Uuid,
     /// The entity's version as the device last saw it; `None` for a new entity.
     pub base_version: Option<i64>,
-    /// Device time: recorded, never used for ordering.
-    pub at: String,
+    /// Device time: recorded, never used for ordering. RFC 3339; see [`check_device_time`].
+    pub at: DeviceTime,
     pub data: serde_json::Value,
 }
 
 /// What the device still holds unsent (reported so team leads see stuck devices).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct PendingReport {
     pub count: i64,
     /// Device time of the oldest unsent mutation.
@@ -65,17 +99,23 @@ pub struct PendingReport {
 pub struct PushRequest {
     pub device_id: Uuid,
     pub mutations: Vec<Mutation>,
-    #[serde(default)]
+    /// Absent when the device reports nothing; `null` is refused (it is no report).
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pending: Option<PendingReport>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MutationStatus {
-    Applied,
-    Duplicate,
-    Conflict,
-    Rejected,
+crate::wire_enum! {
+    /// What the server made of a mutation.
+    pub enum MutationStatus {
+        Applied = "applied",
+        Duplicate = "duplicate",
+        Conflict = "conflict",
+        Rejected = "rejected",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,7 +164,7 @@ pub struct Position {
 #[serde(deny_unknown_fields)]
 pub struct VisitStart {
     /// Device time the inspector started.
-    pub started_at: Option<String>,
+    pub started_at: Option<DeviceTime>,
     pub position: Option<Position>,
     /// The checklist template version the inspection uses (pinned for reproducibility).
     pub template_id: Option<String>,
@@ -134,7 +174,7 @@ pub struct VisitStart {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct VisitFinish {
-    pub finished_at: Option<String>,
+    pub finished_at: Option<DeviceTime>,
     pub hours_spent: Option<f64>,
 }
 
@@ -155,7 +195,7 @@ pub struct PhotoAttach {
     pub finding_id: Option<Uuid>,
     /// Lowercase hex SHA-256 of the uploaded blob.
     pub sha256: String,
-    pub captured_at: Option<String>,
+    pub captured_at: Option<DeviceTime>,
     pub position: Option<Position>,
 }
 
@@ -178,22 +218,13 @@ pub struct ViolationAssess {
     pub inspection_date: chrono::NaiveDate,
 }
 
-/// How a person settled a refused mutation (`sync_problem.resolve`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Resolution {
-    /// The change was sent again as a new mutation on top of the server's version.
-    Resent,
-    /// The device gave up its change; the server's state stands.
-    ServerKept,
-}
-
-impl Resolution {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Resolution::Resent => "resent",
-            Resolution::ServerKept => "server_kept",
-        }
+crate::wire_enum! {
+    /// How a person settled a refused mutation (`sync_problem.resolve`).
+    pub enum Resolution {
+        /// The change was sent again as a new mutation on top of the server's version.
+        Resent = "resent",
+        /// The device gave up its change; the server's state stands.
+        ServerKept = "server_kept",
     }
 }
 
@@ -203,115 +234,14 @@ pub struct ProblemResolve {
     pub resolution: Resolution,
 }
 
-/// One entry of the pull feed: the entity's current state (or its removal) in commit order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Change {
-    pub entity: String,
-    pub entity_id: Uuid,
-    pub version: i64,
-    pub op: String,
-    pub data: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PullResponse {
-    pub changes: Vec<Change>,
-    pub cursor: String,
-    pub more: bool,
-}
-
 /// True for a lowercase 64-hex-digit SHA-256 name.
 pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// How a device's sync looks to a team lead, from what it last reported on a push.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeviceHealth {
-    /// Nothing unsent.
-    UpToDate,
-    /// Unsent work, but young: the device is probably just between syncs.
-    Pending,
-    /// The device keeps reaching the server, yet its oldest unsent change is older than
-    /// `STUCK_AFTER_HOURS`: something is refused or failing on it (peers' silent stalls).
-    Stuck,
-    /// Unsent work and no push for longer than `SILENT_AFTER_HOURS`: offline, or not used.
-    Silent,
-}
-
-/// Hours an unsent change may wait while the device is in contact before it counts as stuck.
-pub const STUCK_AFTER_HOURS: i64 = 2;
-/// Hours without any push after which a device with unsent work counts as silent.
-pub const SILENT_AFTER_HOURS: i64 = 24;
-
-/// Classifies a device from its last report. Times are server times; `now` is a parameter.
-pub fn device_health(
-    pending_count: i64,
-    oldest_pending_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    last_push_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    now: chrono::DateTime<chrono::FixedOffset>,
-) -> DeviceHealth {
-    if pending_count <= 0 {
-        return DeviceHealth::UpToDate;
-    }
-    let hours = |t: chrono::DateTime<chrono::FixedOffset>| (now - t).num_minutes() as f64 / 60.0;
-    match last_push_at {
-        Some(push) if hours(push) <= SILENT_AFTER_HOURS as f64 => {
-            let waiting = oldest_pending_at.map_or(0.0, hours);
-            if waiting > STUCK_AFTER_HOURS as f64 {
-                DeviceHealth::Stuck
-            } else {
-                DeviceHealth::Pending
-            }
-        }
-        _ => DeviceHealth::Silent,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> chrono::DateTime<chrono::FixedOffset> {
-        chrono::DateTime::parse_from_rfc3339(text).unwrap()
-    }
-
-    #[test]
-    fn device_health_tells_idle_stuck_and_silent_devices_apart() {
-        let now = at("2026-11-30T15:00:00+01:00");
-        let recent = Some(at("2026-11-30T14:55:00+01:00"));
-        assert_eq!(device_health(0, None, None, now), DeviceHealth::UpToDate);
-        assert_eq!(
-            device_health(3, Some(at("2026-11-30T14:30:00+01:00")), recent, now),
-            DeviceHealth::Pending
-        );
-        // In contact five minutes ago, but a change has waited since the morning.
-        assert_eq!(
-            device_health(1, Some(at("2026-11-30T09:10:00+01:00")), recent, now),
-            DeviceHealth::Stuck
-        );
-        assert_eq!(
-            device_health(
-                4,
-                Some(at("2026-11-28T09:10:00+01:00")),
-                Some(at("2026-11-28T17:00:00+01:00")),
-                now
-            ),
-            DeviceHealth::Silent
-        );
-        assert_eq!(device_health(2, None, None, now), DeviceHealth::Silent);
-        // Other offsets compare as instants.
-        assert_eq!(
-            device_health(
-                1,
-                Some(at("2026-11-30T13:30:00Z")),
-                Some(at("2026-11-30T13:59:00Z")),
-                now
-            ),
-            DeviceHealth::Pending
-        );
-    }
 
     #[test]
     fn a_mutation_uses_the_documented_field_names() {
@@ -319,7 +249,7 @@ mod tests {
             "entity_id":"6f1c2d3e-0000-4000-8000-000000000002","base_version":null,"at":"2026-11-30T09:00:00+01:00",
             "data":{"visit_id":"6f1c2d3e-0000-4000-8000-000000000003","text":"Lekbak ontbreekt"}}"#;
         let m: Mutation = serde_json::from_str(json).unwrap();
-        assert_eq!(m.kind, kind::VISIT_NOTE_ADD);
+        assert_eq!(m.kind, MutationKind::VisitNoteAdd);
         let note: NoteAdd = serde_json::from_value(m.data).unwrap();
         assert_eq!(note.text, "Lekbak ontbreekt");
     }
@@ -337,5 +267,45 @@ mod tests {
         assert!(is_sha256_hex(&"a".repeat(64)));
         assert!(!is_sha256_hex(&"A".repeat(64)));
         assert!(!is_sha256_hex(&"a".repeat(63)));
+    }
+}
+
+#[cfg(test)]
+mod contract_tests {
+    use super::*;
+
+    #[test]
+    fn a_push_with_a_null_pending_report_is_refused_and_an_absent_one_accepted() {
+        let base = r#"{"device_id":"6f1c2d3e-0000-4000-8000-000000000001","mutations":[]"#;
+        assert!(
+            serde_json::from_str::<PushRequest>(&format!("{base},\"pending\":null}}")).is_err()
+        );
+        let absent: PushRequest = serde_json::from_str(&format!("{base}}}")).unwrap();
+        assert_eq!(absent.pending, None);
+        let given: PushRequest = serde_json::from_str(&format!(
+            "{base},\"pending\":{{\"count\":2,\"oldest_at\":null}}}}"
+        ))
+        .unwrap();
+        assert_eq!(given.pending.map(|p| p.count), Some(2));
+    }
+
+    #[test]
+    fn every_kind_has_a_distinct_wire_name_and_unknown_kinds_survive() {
+        let names: std::collections::BTreeSet<&str> = MutationKind::KNOWN
+            .iter()
+            .map(MutationKind::as_str)
+            .collect();
+        assert_eq!(names.len(), MutationKind::KNOWN.len());
+        let future: MutationKind = serde_json::from_str("\"enforcement.step\"").unwrap();
+        assert!(!future.is_known());
+        assert_eq!(future.as_str(), "enforcement.step");
+    }
+
+    #[test]
+    fn a_device_time_must_be_rfc3339() {
+        let json = r#"{"id":"6f1c2d3e-0000-4000-8000-000000000001","seq":1,"type":"visit.start",
+            "entity_id":"6f1c2d3e-0000-4000-8000-000000000002","base_version":1,"at":"gisteren",
+            "data":{}}"#;
+        assert!(serde_json::from_str::<Mutation>(json).is_err());
     }
 }
