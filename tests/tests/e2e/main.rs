@@ -3,6 +3,7 @@
 //! link time (each would statically link the server, sqlx and image).
 
 mod agency_config;
+mod api_docs;
 mod auth;
 mod authorization;
 mod import;
