@@ -10,6 +10,7 @@ mod checklists;
 mod config;
 mod lhso;
 mod openapi;
+mod params;
 mod programme;
 mod sites;
 mod sync;

@@ -10,6 +10,7 @@ mod import;
 mod lhso;
 mod openapi;
 mod programme;
+mod query_params;
 mod security;
 mod sites;
 mod sync_blobs;
