@@ -1,4 +1,4 @@
-//! Stable error codes of the public API (../API.md) with their Dutch messages.
+//! Stable error codes of the public API (docs/API.md "Errors") with their Dutch messages.
 //!
 //! Codes never change meaning once released; the app maps a code to the message shown to the user,
 //! so the server and the tablet always tell the same story.

@@ -19,7 +19,7 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
 
-/** The demo account every test logs in with (see shared/API.md). */
+/** The demo account every test logs in with (see docs/API.md, "Health and auth"). */
 export const INSPECTOR = {
   username: 'inspecteur1',
   password: 'schouw-demo',

@@ -1,4 +1,4 @@
-//! The public HTTP contract under `/api/v1` (../API.md), one module per resource.
+//! The public HTTP contract under `/api/v1` (docs/API.md), one module per resource.
 //!
 //! Routes are registered through `Api`, which also records each (method, path): the OpenAPI
 //! document and the authorization-matrix test are checked against that list, so an endpoint
@@ -10,6 +10,7 @@ mod checklists;
 mod config;
 mod lhso;
 mod openapi;
+mod params;
 mod programme;
 mod sites;
 mod sync;

@@ -48,7 +48,7 @@ impl From<ProgrammeLineRow> for ProgrammeLine {
 #[serde(deny_unknown_fields)]
 pub struct ProgrammeQuery {
     pub year: i64,
-    pub authority_id: Option<uuid::Uuid>,
+    pub authority_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,11 +84,16 @@ pub async fn list(
     if !(2000..=2100).contains(&query.year) {
         return Err(ErrorCode::RequestInvalid.into());
     }
+    let requested = query
+        .authority_id
+        .as_deref()
+        .map(super::params::uuid)
+        .transpose()?;
     let authority = match user.info.role {
         Role::Inspector => return Err(ErrorCode::AuthForbidden.into()),
         // An authority sees only its own part, whatever it asks for.
         Role::AuthorityViewer => Some(user.info.authority_id.ok_or(ErrorCode::AuthForbidden)?),
-        Role::TeamLead | Role::Manager | Role::Admin => query.authority_id,
+        Role::TeamLead | Role::Manager | Role::Admin => requested,
     };
     let authority = authority.map(|a| a.to_string());
     let rows = db::programme::list(
@@ -121,7 +126,8 @@ pub async fn create(
     let product = line.product.trim();
     if !(2000..=2100).contains(&line.year)
         || product.is_empty()
-        || product.chars().count() > 200
+        // At most 200 characters as sent (the document's `maxLength`).
+        || line.product.chars().count() > 200
         || !TASK_GROUPS.contains(&line.task_group.as_str())
         || !valid_figures(line.planned_count, line.planned_hours)
     {

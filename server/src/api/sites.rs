@@ -127,15 +127,12 @@ pub async fn search(
         Some(c) => Some(decode_cursor(c).ok_or(ErrorCode::RequestInvalid)?),
     };
     let requested_authority = match params.authority_id.as_deref() {
-        None | Some("") => None,
-        Some(a) => Some(
-            uuid::Uuid::parse_str(a)
-                .map_err(|_| ErrorCode::RequestInvalid)?
-                .to_string(),
-        ),
+        None => None,
+        Some(a) => Some(super::params::uuid(a)?.to_string()),
     };
+    // A sector code of the risk model (the document lists them as an enum; "" is none of them).
     let sector = match params.sector.as_deref() {
-        None | Some("") => None,
+        None => None,
         Some(s) => {
             let known = shared::risk::RiskModel::default_2026()
                 .environment
@@ -147,15 +144,16 @@ pub async fn search(
             Some(s)
         }
     };
+    // At most 200 characters as sent (the document's `maxLength`), before trimming.
+    if params.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(ErrorCode::RequestInvalid.into());
+    }
     let text = params
         .q
         .as_deref()
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(str::to_lowercase);
-    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(ErrorCode::RequestInvalid.into());
-    }
     let authority = match (confined_to(&user)?, requested_authority) {
         (Some(own), Some(asked)) if own != asked => {
             // Another authority's sites are not visible: an empty page, not an error.

@@ -1,4 +1,4 @@
-//! `POST /sync/push` and `GET /sync/pull` (API.md "Sync").
+//! `POST /sync/push` and `GET /sync/pull` (docs/API.md "Sync").
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};

@@ -30,6 +30,7 @@ use crate::AppState;
 const HISTORY_LIMIT: i64 = 10;
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DateQuery {
     date: Option<String>,
 }

@@ -1,5 +1,5 @@
 //! A deterministic demo region for trying Schouw out: one omgevingsdienst, its nine authorities,
-//! about 3,000 sites with three years of inspection history, and the accounts of API.md.
+//! about 3,000 sites with three years of inspection history, and the accounts of docs/API.md.
 //!
 //! Deterministic: the same seed and load date give the same region, so figures in demos, docs and
 //! bug reports can be reproduced. History is placed relative to the load date so it stays current.

@@ -1,4 +1,4 @@
-//! Inspection checklists: versioned templates per sector, activity and theme (DOMAIN.md section 5).
+//! Inspection checklists: versioned templates per sector, activity and theme.
 //!
 //! An inspection pins the template id and version it used, so a report stays reproducible after
 //! the rules or the template change. Every item cites the rule it checks.

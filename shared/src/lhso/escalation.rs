@@ -1,4 +1,4 @@
-//! Escalation of an enforcement case as a pure state machine (DOMAIN.md section 4).
+//! Escalation of an enforcement case as a pure state machine.
 //!
 //! finding -> letter with remedy deadline -> re-inspection -> closed, or
 //! -> intention (LOD/LOB, right to respond) -> decision with grace period -> re-inspection ->

@@ -1,5 +1,6 @@
 //! LHSO engine: from a violation to a cell of the national enforcement matrix, advice on how to
-//! intervene, and the escalation of the case that follows (DOMAIN.md section 4).
+//! intervene, and the escalation of the case that follows
+//! (the LHSO in brief: docs/API.md "LHSO assessment").
 //!
 //! The matrix is versioned data (`MatrixConfig`) because regions adopt their own variants; every
 //! assessment records the version it used. Runs offline on the tablet, so everything is pure.

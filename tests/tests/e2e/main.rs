@@ -3,12 +3,14 @@
 //! link time (each would statically link the server, sqlx and image).
 
 mod agency_config;
+mod api_docs;
 mod auth;
 mod authorization;
 mod import;
 mod lhso;
 mod openapi;
 mod programme;
+mod query_params;
 mod security;
 mod sites;
 mod sync_blobs;
