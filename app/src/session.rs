@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use shared::{LoginResponse, Role, UserInfo};
+use shared::{LoginResponse, UserInfo};
 
 use crate::{api, store};
 
@@ -67,17 +67,6 @@ impl Session {
 
 pub fn use_session() -> Session {
     expect_context::<Session>()
-}
-
-/// Where each role starts.
-pub fn landing_path(role: Role) -> &'static str {
-    match role {
-        Role::Inspector => "/vandaag",
-        Role::TeamLead => "/team",
-        Role::Manager => "/monitoring",
-        Role::AuthorityViewer => "/gemeente",
-        Role::Admin => "/beheer",
-    }
 }
 
 pub fn provide() {

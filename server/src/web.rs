@@ -3,6 +3,8 @@
 //! Hashed files under `/assets/` never change, so they are cacheable for a year; the shell
 //! (`index.html`), the service worker and the manifest must be revalidated on every load so a new
 //! release reaches tablets. Unknown non-API paths get the shell: the app routes on the client.
+//! Paths under `/kantoor` get the office door's shell (`dist/office/index.html`), a bundle of its
+//! own that inspectors never download.
 
 use std::path::{Path, PathBuf};
 
@@ -66,7 +68,12 @@ async fn shell(State(state): State<AppState>, method: Method, uri: Uri) -> Respo
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let index: PathBuf = state.config.dist_dir.join("index.html");
+    let door = if shared::auth::is_office_path(uri.path()) {
+        "office/index.html"
+    } else {
+        "index.html"
+    };
+    let index: PathBuf = state.config.dist_dir.join(door);
     match tokio::fs::read(&index).await {
         Ok(bytes) => Response::builder()
             .header(header::CONTENT_TYPE, "text/html; charset=utf-8")

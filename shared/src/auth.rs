@@ -21,6 +21,27 @@ impl Role {
     }
 }
 
+/// Where the office door is served: the online-only pages of team leads, managers, authority
+/// viewers and admins (a bundle of its own). Every other page belongs to the inspector's PWA.
+pub const OFFICE_PREFIX: &str = "/kantoor";
+
+/// True for `/kantoor` and the paths below it.
+pub fn is_office_path(path: &str) -> bool {
+    path.strip_prefix(OFFICE_PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Where each role starts after logging in; office roles start behind the office door.
+pub fn landing_path(role: Role) -> &'static str {
+    match role {
+        Role::Inspector => "/vandaag",
+        Role::TeamLead => "/kantoor/team",
+        Role::Manager => "/kantoor/monitoring",
+        Role::AuthorityViewer => "/kantoor/gemeente",
+        Role::Admin => "/kantoor/beheer",
+    }
+}
+
 /// `POST /api/v1/auth/login` body. Unknown fields are refused so typos surface.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,6 +88,21 @@ pub struct LoginResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn office_roles_and_only_those_start_behind_the_office_door() {
+        assert!(is_office_path("/kantoor"));
+        assert!(is_office_path("/kantoor/team"));
+        assert!(!is_office_path("/kantoorartikelen"));
+        assert!(!is_office_path("/vandaag"));
+        for role in Role::ALL {
+            assert_eq!(
+                is_office_path(landing_path(*role)),
+                role.is_office(),
+                "{role:?}"
+            );
+        }
+    }
 
     #[test]
     fn roles_use_the_documented_wire_names() {

@@ -226,3 +226,34 @@ export async function readStore(page, store) {
     };
   }), store);
 }
+
+/**
+ * What the current document and the service workers downloaded, from their Resource Timing
+ * entries: `[url, transferSize]` for every resource that came over the network (a response from
+ * the HTTP cache or a worker's cache has transferSize 0 and is left out). `transferSize` is the
+ * bytes on the wire, headers included, after content encoding (brotli).
+ */
+export async function downloads(context, page) {
+  const read = () => performance.getEntriesByType('resource')
+    .filter((e) => e.transferSize > 0)
+    .map((e) => [e.name, e.transferSize]);
+  const entries = await page.evaluate(read);
+  for (const worker of context.serviceWorkers()) {
+    entries.push(...(await worker.evaluate(read)));
+  }
+  return entries;
+}
+
+/** The `.wasm` downloads of `downloads()`. */
+export function wasmOf(entries) {
+  return entries.filter(([url]) => new URL(url).pathname.endsWith('.wasm'));
+}
+
+/** Logs in through the one login page as `username` and waits until the URL matches `landing`. */
+export async function loginAs(page, username, landing) {
+  await page.goto('/inloggen');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(INSPECTOR.password);
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL(landing);
+}

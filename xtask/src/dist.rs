@@ -1,6 +1,8 @@
-//! Builds the PWA into `dist/`: the wasm bundle through wasm-bindgen, content-hashed assets with
-//! brotli and gzip siblings, the app shell, the manifest and the service worker whose cache name
-//! carries the build hash (a new build replaces the old cache on tablets).
+//! Builds both front doors into `dist/`: the inspector's PWA (the `app` crate: wasm bundle through
+//! wasm-bindgen, content-hashed assets with brotli and gzip siblings, the app shell, the manifest
+//! and the service worker whose cache name carries the build hash, so a new build replaces the old
+//! cache on tablets) and the office (the `office` crate, into `dist/office/index.html` with its
+//! own hashed assets; online only, so neither precached nor in the service worker's list).
 //!
 //! `--bench-build` builds the same bundle with the app's `bench` feature (benchmark exports such
 //! as `bench_rank_sites`) into `target/dist-bench/` instead, so `dist/` never holds them.
@@ -67,55 +69,19 @@ pub fn build_variant(
     variant: Variant,
 ) -> anyhow::Result<BundleSizes> {
     ensure_wasm_target()?;
-    let mut args = vec!["build", "-p", "app", "--lib", "--target", WASM_TARGET];
-    if profile == Profile::Release {
-        args.push("--release");
-    }
-    if variant == Variant::Bench {
-        args.extend(["--features", "bench"]);
-    }
-    cargo(root, &args)?;
-    let profile_dir = if profile == Profile::Release {
-        "release"
-    } else {
-        "debug"
-    };
-    let wasm_in = root
-        .join("target")
-        .join(WASM_TARGET)
-        .join(profile_dir)
-        .join("app.wasm");
-
     let staging = root.join(variant.staging_dir());
     let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(staging.join("bindgen"))?;
     fs::create_dir_all(staging.join("dist/assets"))?;
-    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
-    bindgen
-        .input_path(&wasm_in)
-        .web(true)?
-        .typescript(false)
-        .keep_debug(false)
-        // The name and producers sections only help debuggers; stripping them halves the module.
-        .remove_name_section(profile == Profile::Release)
-        .remove_producers_section(true);
-    bindgen
-        .generate(staging.join("bindgen"))
-        .context("wasm-bindgen")?;
-
     let dist = staging.join("dist");
     // Precompressed siblings are for what ships; a dev build is served compressed on the fly.
     let compress = profile == Profile::Release;
     let assets = dist.join("assets");
-    let wasm_bytes = fs::read(staging.join("bindgen/app_bg.wasm"))?;
-    let wasm = put_hashed(&assets, "app_bg", "wasm", &wasm_bytes, compress)?;
-    let js = put_hashed(
-        &assets,
-        "app",
-        "js",
-        &fs::read(staging.join("bindgen/app.js"))?,
-        compress,
-    )?;
+    let features: &[&str] = if variant == Variant::Bench {
+        &["--features", "bench"]
+    } else {
+        &[]
+    };
+    let (wasm, js, wasm_bytes) = wasm_bundle(root, profile, &staging, "app", features, compress)?;
     let css = put_hashed(
         &assets,
         "app",
@@ -159,30 +125,103 @@ pub fn build_variant(
         .replace("{{PRECACHE}}", &precache_json);
     fs::write(dist.join("sw.js"), sw)?;
 
+    // The office door: its own module and shell, the same stylesheet and icons.
+    let (office_wasm, office_js, office_bytes) =
+        wasm_bundle(root, profile, &staging, "office", &[], compress)?;
+    fs::create_dir_all(dist.join("office"))?;
+    let office_index = fs::read_to_string(root.join("office/index.html"))?
+        .replace("{{APP_JS}}", &office_js)
+        .replace("{{APP_WASM}}", &office_wasm)
+        .replace("{{APP_CSS}}", &css)
+        .replace("{{ICON_192}}", &icons[0]);
+    fs::write(dist.join("office/index.html"), office_index)?;
+
     let target = root.join(variant.out_dir());
     let _ = fs::remove_dir_all(&target);
     fs::rename(&dist, &target)
         .with_context(|| format!("moving the bundle into {}", variant.out_dir()))?;
 
-    let size_of = |ext: &str| {
-        fs::metadata(target.join(format!("{}.{ext}", wasm.trim_start_matches('/'))))
+    let size_of = |asset: &str, ext: &str| {
+        fs::metadata(target.join(format!("{}.{ext}", asset.trim_start_matches('/'))))
             .ok()
             .map(|m| m.len() as usize)
     };
     let sizes = BundleSizes {
         wasm_raw: wasm_bytes.len(),
-        wasm_gzip: size_of("gz"),
-        wasm_brotli: size_of("br"),
+        wasm_gzip: size_of(&wasm, "gz"),
+        wasm_brotli: size_of(&wasm, "br"),
     };
     let kb = |n: Option<usize>| n.map_or("-".to_owned(), |n| format!("{:.1}", n as f64 / 1024.0));
     println!(
-        "{}/ built (build {build_hash}): wasm {} KB raw, {} KB gzip, {} KB brotli",
+        "{}/ built (build {build_hash}): inspector wasm {} KB raw, {} KB gzip, {} KB brotli; \
+         office wasm {} KB raw, {} KB brotli",
         variant.out_dir(),
         kb(Some(sizes.wasm_raw)),
         kb(sizes.wasm_gzip),
-        kb(sizes.wasm_brotli)
+        kb(sizes.wasm_brotli),
+        kb(Some(office_bytes.len())),
+        kb(size_of(&office_wasm, "br")),
     );
     Ok(sizes)
+}
+
+/// Builds one wasm crate (`app` or `office`) and runs wasm-bindgen on it; returns the hashed
+/// URL paths of its module and JS glue, and the module's bytes.
+fn wasm_bundle(
+    root: &Path,
+    profile: Profile,
+    staging: &Path,
+    krate: &str,
+    features: &[&str],
+    compress: bool,
+) -> anyhow::Result<(String, String, Vec<u8>)> {
+    let mut args = vec!["build", "-p", krate, "--lib", "--target", WASM_TARGET];
+    if profile == Profile::Release {
+        args.push("--release");
+    }
+    args.extend(features);
+    cargo(root, &args)?;
+    let profile_dir = if profile == Profile::Release {
+        "release"
+    } else {
+        "debug"
+    };
+    let wasm_in = root
+        .join("target")
+        .join(WASM_TARGET)
+        .join(profile_dir)
+        .join(format!("{krate}.wasm"));
+    let out = staging.join(format!("bindgen-{krate}"));
+    fs::create_dir_all(&out)?;
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen
+        .input_path(&wasm_in)
+        .web(true)?
+        .typescript(false)
+        .keep_debug(false)
+        // The name and producers sections only help debuggers; stripping them halves the module.
+        .remove_name_section(profile == Profile::Release)
+        .remove_producers_section(true);
+    bindgen
+        .generate(&out)
+        .with_context(|| format!("wasm-bindgen of {krate}"))?;
+    let assets = staging.join("dist/assets");
+    let wasm_bytes = fs::read(out.join(format!("{krate}_bg.wasm")))?;
+    let wasm = put_hashed(
+        &assets,
+        &format!("{krate}_bg"),
+        "wasm",
+        &wasm_bytes,
+        compress,
+    )?;
+    let js = put_hashed(
+        &assets,
+        krate,
+        "js",
+        &fs::read(out.join(format!("{krate}.js")))?,
+        compress,
+    )?;
+    Ok((wasm, js, wasm_bytes))
 }
 
 fn ensure_wasm_target() -> anyhow::Result<()> {

@@ -11,7 +11,7 @@ pub fn Header() -> impl IntoView {
     let session = use_session();
     view! {
         <header class="app-header">
-            <a href="/" class="brand">{strings::APP_NAME}</a>
+            <a href=crate::door::home() class="brand">{strings::APP_NAME}</a>
             <span class=move || if session.online.get() { "net online" } else { "net offline" }>
                 {move || if session.online.get() { strings::ONLINE } else { strings::OFFLINE }}
             </span>

@@ -1,11 +1,11 @@
 //! Shows a page only to its role: others go to their own start page, nobody to the login.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use shared::Role;
 
-use crate::session::{landing_path, use_session};
+use crate::door::{landing_path, GoTo};
+use crate::session::use_session;
 use crate::strings;
 
 #[component]
@@ -19,8 +19,8 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
     });
     move || match allowed.get() {
         None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
-        Some(None) => view! { <Redirect path="/inloggen"/> }.into_any(),
-        Some(Some((false, own))) => view! { <Redirect path=landing_path(own)/> }.into_any(),
+        Some(None) => view! { <GoTo path="/inloggen"/> }.into_any(),
+        Some(Some((false, own))) => view! { <GoTo path=landing_path(own)/> }.into_any(),
         Some(Some((true, _))) => children().into_any(),
     }
 }

@@ -1,9 +1,9 @@
 //! `/`: sends the user to their role's start page, or to the login page.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
-use crate::session::{landing_path, use_session};
+use crate::door::{landing_path, GoTo};
+use crate::session::use_session;
 use crate::strings;
 
 #[component]
@@ -14,8 +14,8 @@ pub fn Home() -> impl IntoView {
             return view! { <p class="muted">{strings::LOADING}</p> }.into_any();
         }
         match session.user() {
-            Some(user) => view! { <Redirect path=landing_path(user.role)/> }.into_any(),
-            None => view! { <Redirect path="/inloggen"/> }.into_any(),
+            Some(user) => view! { <GoTo path=landing_path(user.role)/> }.into_any(),
+            None => view! { <GoTo path="/inloggen"/> }.into_any(),
         }
     }
 }

@@ -3,12 +3,12 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::Redirect;
 
 use shared::{LoginRequest, LoginResponse};
 
 use crate::api;
-use crate::session::{landing_path, use_session};
+use crate::door::{landing_path, GoTo};
+use crate::session::use_session;
 use crate::strings;
 
 #[component]
@@ -44,7 +44,7 @@ pub fn Login() -> impl IntoView {
 
     move || {
         if let Some(user) = session.user() {
-            return view! { <Redirect path=landing_path(user.role)/> }.into_any();
+            return view! { <GoTo path=landing_path(user.role)/> }.into_any();
         }
         view! {
             <section class="login card">

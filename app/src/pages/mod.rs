@@ -2,10 +2,8 @@
 
 pub mod guard;
 pub mod home;
-pub mod landing;
 pub mod login;
 pub mod my_day;
 pub mod not_found;
 pub mod sync;
-pub mod team;
 pub mod visit;

@@ -1,70 +1,37 @@
-//! `/team` (team lead): the team's devices and what the server refused from them. Online only: it
+//! `/kantoor/team` (team lead): the team's devices and what the server refused from them. Online only: it
 //! reads `GET /team/devices` and `GET /sync/problems`, so a lead sees unsent work on a tablet that
 //! keeps syncing but never empties its outbox, and every conflict or rejection still open.
 
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use leptos::task::spawn_local;
-use uuid::Uuid;
 
-use shared::sync::{device_health, DeviceHealth, MutationKind, MutationStatus};
-use shared::team::ProblemKind;
+use shared::sync::{device_health, DeviceHealth, MutationStatus};
+use shared::team::{ProblemKind, SyncProblem, SyncProblems, TeamDevice, TeamDevices};
 use shared::Role;
 
-use crate::api;
-use crate::pages::guard::RequireRole;
-use crate::session::use_session;
-use crate::sync::use_sync;
-use crate::{store, strings, util};
+use app::api;
+use app::pages::guard::RequireRole;
+use app::session::use_session;
+use app::sync::use_sync;
+use app::{store, strings, util};
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
     view! { <RequireRole role=Role::TeamLead><TeamSync/></RequireRole> }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct Device {
-    user_name: String,
-    pending_count: i64,
-    oldest_pending_at: Option<String>,
-    last_push_at: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Devices {
-    devices: Vec<Device>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct TeamProblem {
-    id: String,
-    mutation_id: Uuid,
-    entity_id: Uuid,
-    user_name: String,
-    #[serde(rename = "type")]
-    kind: MutationKind,
-    problem: ProblemKind,
-    created_at: String,
-    /// For a rejection: the answer given (`{"error": {"code", "message"}}`); for a conflict: the
-    /// refused mutation's data.
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    detail: wasm_bindgen::JsValue,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Problems {
-    problems: Vec<TeamProblem>,
-}
+type Device = TeamDevice;
+type TeamProblem = SyncProblem;
 
 type Overview = Result<(Vec<Device>, Vec<TeamProblem>), String>;
 
 async fn load(token: Option<String>) -> Overview {
     let token = token.ok_or_else(|| strings::LOGIN_NEEDS_NETWORK.to_owned())?;
-    let devices: Devices = api::get("/api/v1/team/devices", Some(&token))
+    let devices: TeamDevices = api::get("/api/v1/team/devices", Some(&token))
         .await
         .map_err(|f| f.user_message())?;
-    let problems: Problems = api::get("/api/v1/sync/problems", Some(&token))
+    let problems: SyncProblems = api::get("/api/v1/sync/problems", Some(&token))
         .await
         .map_err(|f| f.user_message())?;
     Ok((devices.devices, problems.problems))
@@ -222,8 +189,8 @@ fn ProblemList(problems: Vec<TeamProblem>) -> impl IntoView {
 }
 
 /// The error of a rejection's stored answer, if it has one.
-fn error_of(detail: &wasm_bindgen::JsValue) -> Option<(String, String)> {
-    let error = js_sys::Reflect::get(detail, &"error".into()).ok()?;
-    let text = |name: &str| js_sys::Reflect::get(&error, &name.into()).ok()?.as_string();
+fn error_of(detail: &serde_json::Value) -> Option<(String, String)> {
+    let error = detail.get("error")?;
+    let text = |name: &str| error.get(name)?.as_str().map(str::to_owned);
     Some((text("code")?, text("message").unwrap_or_default()))
 }

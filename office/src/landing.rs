@@ -1,12 +1,12 @@
 //! The start page of each role. Only the role itself may see it; others are sent to their own.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use shared::Role;
 
-use crate::session::{landing_path, use_session};
-use crate::strings;
+use app::door::{landing_path, GoTo};
+use app::session::use_session;
+use app::strings;
 
 #[component]
 pub fn RoleLanding(role: Role) -> impl IntoView {
@@ -16,9 +16,9 @@ pub fn RoleLanding(role: Role) -> impl IntoView {
             return view! { <p class="muted">{strings::LOADING}</p> }.into_any();
         }
         match session.user() {
-            None => view! { <Redirect path="/inloggen"/> }.into_any(),
+            None => view! { <GoTo path="/inloggen"/> }.into_any(),
             Some(user) if user.role != role => {
-                view! { <Redirect path=landing_path(user.role)/> }.into_any()
+                view! { <GoTo path=landing_path(user.role)/> }.into_any()
             }
             Some(_) => {
                 let (title, intro) = strings::landing(role);

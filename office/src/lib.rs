@@ -1,0 +1,64 @@
+//! Schouw's office door: the online-only pages of team leads, managers, authority viewers and
+//! admins, under `/kantoor`. A bundle of its own (see ARCHITECTURE.md "Two front doors"), so
+//! nothing of it reaches an inspector's tablet; the field app's login sends office roles here.
+
+mod landing;
+mod team;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use app::components::header::Header;
+use app::door::{self, landing_path, GoTo};
+use app::pages::not_found::NotFound;
+use app::session::{self, use_session};
+use app::{strings, sync};
+use shared::Role;
+
+use landing::RoleLanding;
+use team::TeamPage;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    door::enter(door::Door::Office);
+    mount_to_body(Office);
+}
+
+#[component]
+fn Office() -> impl IntoView {
+    session::provide();
+    // Office roles keep no working set; the loop only pushes what they settle (problems).
+    sync::provide(use_session());
+    view! {
+        <Router>
+            <Header/>
+            <main class="page office">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/kantoor") view=OfficeHome/>
+                    <Route path=path!("/kantoor/team") view=TeamPage/>
+                    <Route path=path!("/kantoor/monitoring") view=|| view! { <RoleLanding role=Role::Manager/> }/>
+                    <Route path=path!("/kantoor/gemeente") view=|| view! { <RoleLanding role=Role::AuthorityViewer/> }/>
+                    <Route path=path!("/kantoor/beheer") view=|| view! { <RoleLanding role=Role::Admin/> }/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// `/kantoor`: the user's own start page, or the login (in the field app).
+#[component]
+fn OfficeHome() -> impl IntoView {
+    let session = use_session();
+    move || {
+        if !session.loaded.get() {
+            return view! { <p class="muted">{strings::LOADING}</p> }.into_any();
+        }
+        match session.user() {
+            Some(user) => view! { <GoTo path=landing_path(user.role)/> }.into_any(),
+            None => view! { <GoTo path="/inloggen"/> }.into_any(),
+        }
+    }
+}
