@@ -136,6 +136,17 @@ pub struct PastInspection {
     pub violations: Vec<PastViolation>,
 }
 
+/// What the server recorded when the visit was started and finished: the checklist version the
+/// inspection pinned and the device's times; all null before the start. Part of the visit detail
+/// and of a visit's data in the pull feed, so a second device learns the pinned checklist.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisitProgress {
+    pub template_id: Option<String>,
+    pub template_version: Option<u32>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+}
+
 /// `GET /api/v1/visits/{id}` answer: the visit with what the server holds about it. Notes,
 /// findings and photos arrive through the sync protocol; until a device has pushed any, they are
 /// empty lists.
@@ -143,6 +154,8 @@ pub struct PastInspection {
 pub struct VisitDetail {
     #[serde(flatten)]
     pub visit: Visit,
+    #[serde(flatten)]
+    pub progress: VisitProgress,
     pub notes: Vec<serde_json::Value>,
     pub findings: Vec<serde_json::Value>,
     pub photos: Vec<serde_json::Value>,

@@ -99,10 +99,19 @@ pub async fn pull(
                 .await?
                 .map(|p| views::photo(&p)),
             "visit" => match db::visits::by_id(pool, &row.entity_id).await? {
-                Some(v) => Some(
-                    serde_json::to_value(crate::api::visits::visit(&v)?)
-                        .map_err(anyhow::Error::from)?,
-                ),
+                // The visit with its pinned checklist and times, which a device reads from here.
+                Some(v) => {
+                    let mut data = serde_json::to_value(crate::api::visits::visit(&v)?)
+                        .map_err(anyhow::Error::from)?;
+                    let progress = crate::api::visits::progress(pool, &v.id).await?;
+                    if let (Some(data), serde_json::Value::Object(extra)) = (
+                        data.as_object_mut(),
+                        serde_json::to_value(progress).map_err(anyhow::Error::from)?,
+                    ) {
+                        data.extend(extra);
+                    }
+                    Some(data)
+                }
                 None => None,
             },
             _ => None,

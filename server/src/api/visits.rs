@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use shared::visit::{
     parse_kind, parse_size, DayVisits, PastInspection, PastViolation, Visit, VisitDetail,
-    VisitSite, VisitStatus,
+    VisitProgress, VisitSite, VisitStatus,
 };
 use shared::{ErrorCode, Role};
 
@@ -181,6 +181,7 @@ pub async fn visit_detail(
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Json(VisitDetail {
         visit: visit(&row)?,
+        progress: progress(&state.db.pool, &row.id).await?,
         notes: db::sync::notes_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
@@ -198,6 +199,24 @@ pub async fn visit_detail(
             .collect(),
         history,
     }))
+}
+
+/// The pinned checklist and the times of the visit's inspection (all `None` before the start).
+pub(crate) async fn progress(
+    pool: &sqlx::AnyPool,
+    visit_id: &str,
+) -> anyhow::Result<VisitProgress> {
+    let Some((template_id, template_version, started_at, finished_at)) =
+        db::visits::progress(pool, visit_id).await?
+    else {
+        return Ok(VisitProgress::default());
+    };
+    Ok(VisitProgress {
+        template_id,
+        template_version: template_version.map(u32::try_from).transpose()?,
+        started_at,
+        finished_at,
+    })
 }
 
 /// Who may read a visit: its own inspector; team leads, managers and admins of its agency; an

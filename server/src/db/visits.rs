@@ -33,6 +33,19 @@ const SELECT: &str =
     s.house_number, s.postcode, s.city, s.lat, s.lon, s.sector, s.authority_id \
     FROM visits v JOIN sites s ON s.id = v.site_id";
 
+/// The inspection of a visit as started and finished: pinned template and version, device times.
+pub async fn progress(
+    pool: &AnyPool,
+    visit_id: &str,
+) -> sqlx::Result<Option<(Option<String>, Option<i64>, Option<String>, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT template_id, template_version, started_at, finished_at FROM inspections WHERE visit_id = $1",
+    )
+    .bind(visit_id)
+    .fetch_optional(pool)
+    .await
+}
+
 /// One inspector's visits on one day, in route order.
 pub async fn of_inspector_on(
     pool: &AnyPool,
