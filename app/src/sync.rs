@@ -27,7 +27,7 @@ use shared::sync::{
     EntityKind, FeedFinding, FeedNote, FeedOp, MutationStatus, PendingReport, PushRequest,
     PushResponse,
 };
-use shared::visit::{DayVisits, Visit};
+use shared::visit::{DayVisits, FeedVisit, Visit};
 use shared::ErrorCode;
 
 use crate::api::{self, ApiFailure};
@@ -704,7 +704,7 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                     }
                     continue;
                 }
-                let Some(visit) = change.parse::<Visit>() else {
+                let Some(FeedVisit { visit, progress }) = change.parse::<FeedVisit>() else {
                     continue;
                 };
                 let mut record = match local {
@@ -716,6 +716,16 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreE
                 };
                 record.visit.version = change.version;
                 record.awaiting = confirmed(record.awaiting, change.version);
+                // What another device started here: its pinned checklist and times.
+                if record.template.is_none() {
+                    if let (Some(id), Some(version)) =
+                        (progress.template_id, progress.template_version)
+                    {
+                        record.template = Some(shared::checklist::TemplateRef { id, version });
+                    }
+                }
+                record.started_at = record.started_at.or(progress.started_at);
+                record.finished_at = record.finished_at.or(progress.finished_at);
                 tx.put(store::VISITS, &id, &record)?;
             }
             EntityKind::VisitNote => {

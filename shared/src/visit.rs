@@ -128,6 +128,20 @@ pub struct PastInspection {
     pub violations: Vec<PastViolation>,
 }
 
+/// What the server recorded when the visit was started and finished: the checklist version the
+/// inspection pinned and the device's times; all null before the start. Part of the visit detail
+/// and of a visit's data in the pull feed, so a second device learns the pinned checklist.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisitProgress {
+    pub template_id: Option<String>,
+    pub template_version: Option<u32>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    /// Where the tablet was when the visit started ([`crate::coords::on_site`]); null before.
+    #[serde(default)]
+    pub on_site: Option<OnSite>,
+}
+
 /// `GET /api/v1/visits/{id}` answer: the visit with what the server holds about it. Notes,
 /// findings and photos arrive through the sync protocol; until a device has pushed any, they are
 /// empty lists.
@@ -135,25 +149,22 @@ pub struct PastInspection {
 pub struct VisitDetail {
     #[serde(flatten)]
     pub visit: Visit,
+    #[serde(flatten)]
+    pub progress: VisitProgress,
     pub notes: Vec<FeedNote>,
     pub findings: Vec<FeedFinding>,
     pub photos: Vec<FeedPhoto>,
     pub history: Vec<PastInspection>,
-    /// The inspection this visit opened, once it started.
-    #[serde(default)]
-    pub inspection: Option<InspectionInfo>,
 }
 
-/// What the server recorded when the visit started (and finished).
+/// A visit as the pull feed carries it (`visit`): the visit and its progress, so a second device
+/// learns the pinned checklist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InspectionInfo {
-    pub started_at: Option<String>,
-    pub finished_at: Option<String>,
-    /// The checklist version the inspection is pinned to.
-    pub template_id: Option<String>,
-    pub template_version: Option<u32>,
-    /// Where the tablet was when the visit started ([`crate::coords::on_site`]).
-    pub on_site: OnSite,
+pub struct FeedVisit {
+    #[serde(flatten)]
+    pub visit: Visit,
+    #[serde(flatten)]
+    pub progress: VisitProgress,
 }
 
 #[cfg(test)]

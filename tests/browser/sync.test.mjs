@@ -105,7 +105,7 @@ describe('offline work and sync', () => {
       await waitForSyncSuccess(page);
       const detail = await api(server, token, `/api/v1/visits/${target.visit.id}`);
       assert.equal(detail.status, 'in_progress');
-      assert.equal(detail.inspection?.on_site, 'far', `the server's verdict: ${JSON.stringify(detail.inspection)}`);
+      assert.equal(detail.on_site, 'far', `the server's verdict: ${JSON.stringify(detail)}`);
     } finally {
       await browser.close();
     }

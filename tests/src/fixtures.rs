@@ -166,6 +166,24 @@ pub async fn foreign_tenant(
     }
 }
 
+/// Publishes a checklist template version (`body` with its `id`, `version` and `title`) for the
+/// agency, as the reference data loader does: there is no HTTP endpoint for it.
+pub async fn publish_template(server: &TestServer, agency_id: &str, body: &serde_json::Value) {
+    let mut tx = server.state.db.pool.begin().await.expect("begin");
+    db::checklists::insert(
+        &mut tx,
+        agency_id,
+        body["id"].as_str().expect("template id"),
+        body["version"].as_i64().expect("template version"),
+        body["title"].as_str().expect("template title"),
+        &body.to_string(),
+        "2026-11-30T12:00:00Z",
+    )
+    .await
+    .expect("checklist template version");
+    tx.commit().await.expect("commit");
+}
+
 /// A garage near Aalten under `authority_id`; returns its id.
 pub async fn insert_site(
     tx: &mut Tx<'_>,

@@ -1,5 +1,5 @@
 //! Helpers for end-to-end tests: the real server on a random port with a fresh database, on
-//! SQLite always and on PostgreSQL too when `SCHOUW_TEST_POSTGRES_URL` is set (see `on_both_databases!`).
+//! SQLite and on PostgreSQL (`SCHOUW_TEST_POSTGRES_URL`; see `on_both_databases!`).
 
 pub mod fixtures;
 pub mod sim;
@@ -23,6 +23,19 @@ pub fn postgres_url() -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// The PostgreSQL server for tests; panics when `SCHOUW_TEST_POSTGRES_URL` is unset, so the
+/// PostgreSQL half of a test fails instead of passing without having run.
+pub fn require_postgres_url() -> String {
+    postgres_url().unwrap_or_else(|| {
+        panic!(
+            "SCHOUW_TEST_POSTGRES_URL is not set: this PostgreSQL test cannot run. Set it to a \
+             PostgreSQL server the tests may create databases on (`cargo xtask test` uses \
+             postgres://postgres@127.0.0.1:5432/test), or run only the SQLite half with the \
+             test filter `on_sqlite`."
+        )
+    })
+}
+
 /// A running server with its own data directory (and its own PostgreSQL database when on
 /// PostgreSQL); everything is removed when it drops.
 pub struct TestServer {
@@ -34,9 +47,11 @@ pub struct TestServer {
     _database: Option<FreshDatabase>,
 }
 
-/// Runs each test once on SQLite and once on PostgreSQL (the latter only when
-/// `SCHOUW_TEST_POSTGRES_URL` is set; `.ci/run` always sets it). The body gets the backend to start
-/// its server with: `TestServer::empty(backend)` or `TestServer::with_demo(backend)`.
+/// Runs each test once on SQLite (`<name>::on_sqlite`) and once on PostgreSQL
+/// (`<name>::on_postgres`). The PostgreSQL half fails when `SCHOUW_TEST_POSTGRES_URL` is unset or
+/// the server is unreachable: a test that did not run must not pass (`cargo xtask test` sets the
+/// variable). The body gets the backend to start its server with: `TestServer::empty(backend)` or
+/// `TestServer::with_demo(backend)`.
 #[macro_export]
 macro_rules! on_both_databases {
     ($(async fn $name:ident($backend:ident: Backend) $body:block)*) => {
@@ -53,10 +68,7 @@ macro_rules! on_both_databases {
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn on_postgres() {
-                    if $crate::postgres_url().is_none() {
-                        eprintln!("SCHOUW_TEST_POSTGRES_URL is not set: PostgreSQL half not run");
-                        return;
-                    }
+                    $crate::require_postgres_url();
                     let $backend = $crate::Backend::Postgres;
                     $body
                 }
@@ -65,19 +77,27 @@ macro_rules! on_both_databases {
     };
 }
 
-/// A database of its own on the test PostgreSQL server, dropped afterwards.
-struct FreshDatabase {
+/// A database of its own on the test PostgreSQL server, dropped when this drops.
+pub struct FreshDatabase {
     admin_url: String,
     name: String,
 }
 
 impl FreshDatabase {
+    /// A new, empty database on the server of `SCHOUW_TEST_POSTGRES_URL` (panics when unset or
+    /// unreachable) and its URL, for a server started as a separate process.
+    pub async fn on_test_server() -> (FreshDatabase, String) {
+        FreshDatabase::create(&require_postgres_url()).await
+    }
+
     async fn create(admin_url: &str) -> (FreshDatabase, String) {
         use sqlx::Connection;
         let name = format!("schouw_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::PgConnection::connect(admin_url)
             .await
-            .expect("PostgreSQL for tests is reachable");
+            .unwrap_or_else(|e| {
+                panic!("PostgreSQL for tests (SCHOUW_TEST_POSTGRES_URL) is not reachable: {e}")
+            });
         sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&mut admin)
             .await
@@ -135,9 +155,7 @@ impl TestServer {
         let database = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => {
-                let admin =
-                    postgres_url().expect("SCHOUW_TEST_POSTGRES_URL is set for PostgreSQL tests");
-                let (database, url) = FreshDatabase::create(&admin).await;
+                let (database, url) = FreshDatabase::on_test_server().await;
                 config.database_url = Some(url);
                 Some(database)
             }
@@ -178,6 +196,20 @@ impl TestServer {
         server
     }
 
+    /// A `schouw` command (e.g. `audit verify`) on this server's data directory and database.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(schouw_binary());
+        command
+            .args(args)
+            .env("SCHOUW_DATA", &self.state.config.data_dir)
+            .env("RUST_LOG", "warn");
+        match &self.state.config.database_url {
+            Some(url) => command.env("SCHOUW_DATABASE_URL", url),
+            None => command.env_remove("SCHOUW_DATABASE_URL"),
+        };
+        command
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -197,6 +229,22 @@ impl TestServer {
         let body: serde_json::Value = response.json().await.expect("login body");
         body["token"].as_str().expect("token").to_owned()
     }
+}
+
+/// The `schouw` binary (`cargo build -p server --bin schouw`, which `cargo xtask test` runs), or
+/// `SCHOUW_BIN`; panics when it is missing, so a test of the command cannot pass without it.
+pub fn schouw_binary() -> PathBuf {
+    let path = std::env::var("SCHOUW_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/schouw")
+        });
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build -p server --bin schouw` first (or set SCHOUW_BIN)",
+        path.display()
+    );
+    path
 }
 
 /// The built app if there is one (browser tests need it; API tests do not).

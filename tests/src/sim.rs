@@ -356,6 +356,25 @@ pub async fn get_json(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// POST of a JSON body with a bearer token: status and JSON body (null when there is none).
+pub async fn post_json(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
+    let response = client
+        .post(format!("{base}{path}"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .expect("POST");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
 /// The inspector's visits on `date` (`GET /me/visits`).
 pub async fn visits_on(
     client: &reqwest::Client,
@@ -401,6 +420,59 @@ pub async fn a_template(
         template["version"].as_u64().expect("version") as u32,
         items,
     )
+}
+
+/// An item of the template that a "no" violates, and one that "n.v.t." answers without violation.
+pub async fn yes_no_items(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    template: &str,
+) -> (String, String) {
+    let (_, body) = get_json(client, base, token, "/api/v1/checklists").await;
+    let items = body["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == template)
+        .unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let violated_by_no = items
+        .iter()
+        .find(|i| i["answer"]["type"] == "yes_no" && i["answer"]["violation_on"] == "no")
+        .expect("a yes/no item")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = items
+        .iter()
+        .find(|i| i["id"] != violated_by_no.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (violated_by_no, other)
+}
+
+/// The lightest answer to every question of the default matrix.
+pub async fn lightest_answers(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+) -> serde_json::Map<String, Value> {
+    let (_, matrix) = get_json(client, base, token, "/api/v1/lhso/matrix").await;
+    let mut answers = serde_json::Map::new();
+    for axis in ["consequence", "behaviour"] {
+        for q in matrix[axis]["questions"].as_array().expect("questions") {
+            answers.insert(
+                q["id"].as_str().unwrap().to_owned(),
+                q["options"][0]["value"].clone(),
+            );
+        }
+    }
+    answers
 }
 
 /// Lowercase hex SHA-256.
@@ -502,14 +574,22 @@ pub mod invariants {
             let expected = i64::from(outcome.status == MutationStatus::Conflict);
             assert_eq!(conflicts, expected, "conflict records of mutation {id}");
         }
-        // The audit entries of the pushes are chained without a gap or a fork.
+        audit_chain_intact(pool).await;
+    }
+
+    /// The audit trail is one hash chain from the first entry to the head, without a gap, a fork,
+    /// an edited entry or a missing tail (`schouw audit verify`); every sync scenario ends with
+    /// it. Returns the number of entries.
+    pub async fn audit_chain_intact(pool: &AnyPool) -> i64 {
         let chain = server::audit::verify(pool)
             .await
             .expect("verify the audit chain");
-        assert!(
-            matches!(chain, server::audit::Verification::Intact { .. }),
-            "audit chain: {chain:?}"
-        );
+        match chain {
+            server::audit::Verification::Intact { entries } => entries,
+            broken @ server::audit::Verification::BrokenAt { .. } => {
+                panic!("audit chain: {broken:?}")
+            }
+        }
     }
 
     /// A note's version is the number of mutations applied to it; the applied edits were based on

@@ -1,5 +1,7 @@
 //! `cargo xtask test`: every test the README promises, installing what a fresh machine lacks
-//! (the wasm target, Debian's chromium, the npm packages of the browser tests).
+//! (the wasm target, Debian's chromium, the npm packages of the browser tests). The end-to-end
+//! tests run on SQLite and PostgreSQL; without `SCHOUW_TEST_POSTGRES_URL` they use the local
+//! server at [`DEFAULT_POSTGRES_URL`], and their PostgreSQL halves fail when none is reachable.
 
 use std::path::Path;
 use std::process::Command;
@@ -8,12 +10,29 @@ use anyhow::{bail, Context};
 
 use crate::{cargo, dist};
 
+/// The PostgreSQL server the tests create their databases on when `SCHOUW_TEST_POSTGRES_URL` is
+/// unset (trust authentication on localhost, as Debian's packaged server and `.ci/run` have it).
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
 pub fn run(root: &Path) -> anyhow::Result<()> {
     ensure_chromium()?;
     ensure_node_packages(&root.join("tests/browser"))?;
     dist::build(root, dist::Profile::Release)?;
     cargo(root, &["build", "-p", "server", "--bin", "schouw"])?;
-    cargo(root, &["test"])?;
+    let postgres = std::env::var("SCHOUW_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| DEFAULT_POSTGRES_URL.to_owned());
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo_bin)
+        .arg("test")
+        .current_dir(root)
+        .env("SCHOUW_TEST_POSTGRES_URL", &postgres)
+        .status()
+        .context("running cargo test")?;
+    if !status.success() {
+        bail!("cargo test failed ({status})");
+    }
     // Files, not the folder: from Node 21 on a folder argument is loaded as a module.
     let mut files: Vec<String> = std::fs::read_dir(root.join("tests/browser"))?
         .filter_map(|entry| entry.ok())

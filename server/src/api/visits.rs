@@ -14,7 +14,7 @@ use shared::coords::OnSite;
 use shared::planner::VisitKind;
 use shared::risk::VisitSize;
 use shared::visit::{
-    DayVisits, InspectionInfo, InspectionResult, PastInspection, PastViolation, Visit, VisitDetail,
+    DayVisits, InspectionResult, PastInspection, PastViolation, Visit, VisitDetail, VisitProgress,
     VisitSite, VisitStatus,
 };
 use shared::{ErrorCode, Role};
@@ -185,6 +185,7 @@ pub async fn visit_detail(
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Json(VisitDetail {
         visit: visit(&row)?,
+        progress: progress(&state.db.pool, &row.id).await?,
         notes: db::sync::notes_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
@@ -201,24 +202,30 @@ pub async fn visit_detail(
             .map(views::photo)
             .collect::<anyhow::Result<_>>()?,
         history,
-        inspection: db::visits::inspection_info(&state.db.pool, &row.id)
-            .await?
-            .map(|i| -> anyhow::Result<InspectionInfo> {
-                Ok(InspectionInfo {
-                    started_at: i.started_at,
-                    finished_at: i.finished_at,
-                    template_id: i.template_id,
-                    template_version: i.template_version.map(u32::try_from).transpose()?,
-                    on_site: match i.on_site_check.as_deref() {
-                        None => OnSite::Unknown,
-                        Some(check) => OnSite::parse(check).ok_or_else(|| {
-                            anyhow::anyhow!("inspection of {}: on site {check:?}", row.id)
-                        })?,
-                    },
-                })
-            })
-            .transpose()?,
     }))
+}
+
+/// The pinned checklist, the times and the on-site verdict of the visit's inspection (all `None`
+/// before the start).
+pub(crate) async fn progress(
+    pool: &sqlx::AnyPool,
+    visit_id: &str,
+) -> anyhow::Result<VisitProgress> {
+    let Some(i) = db::visits::inspection_info(pool, visit_id).await? else {
+        return Ok(VisitProgress::default());
+    };
+    let on_site = match i.on_site_check.as_deref() {
+        None => OnSite::Unknown,
+        Some(check) => OnSite::parse(check)
+            .ok_or_else(|| anyhow::anyhow!("inspection of {visit_id}: on site {check:?}"))?,
+    };
+    Ok(VisitProgress {
+        template_id: i.template_id,
+        template_version: i.template_version.map(u32::try_from).transpose()?,
+        started_at: i.started_at,
+        finished_at: i.finished_at,
+        on_site: Some(on_site),
+    })
 }
 
 /// Who may read a visit: its own inspector; team leads, managers and admins of its agency; an

@@ -114,10 +114,14 @@ pub async fn feed_data(
             .await?
             .map(|v| to_value(violation(&v)?))
             .transpose()?,
-        E::Visit => crate::db::visits::by_id(pool, id)
-            .await?
-            .map(|v| to_value(crate::api::visits::visit(&v)?))
-            .transpose()?,
+        // The visit with its pinned checklist and times, which a second device reads from here.
+        E::Visit => match crate::db::visits::by_id(pool, id).await? {
+            Some(v) => Some(to_value(shared::visit::FeedVisit {
+                visit: crate::api::visits::visit(&v)?,
+                progress: crate::api::visits::progress(pool, &v.id).await?,
+            })?),
+            None => None,
+        },
         E::SyncProblem | E::Other(_) => None,
     };
     Ok(value)

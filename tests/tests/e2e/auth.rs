@@ -253,11 +253,14 @@ async fn unknown_api_paths_are_json_404_and_app_routes_get_the_shell_without_cac
 async fn hashed_assets_are_served_precompressed_and_cacheable_for_a_year() {
     let server = TestServer::empty(tests::Backend::Sqlite).await;
     let dist = server.state.config.dist_dir.clone();
-    let Ok(index) = std::fs::read_to_string(dist.join("index.html")) else {
-        // Without a built app (plain `cargo test`) there is nothing to serve; `cargo xtask test`
-        // always builds it first.
-        return;
-    };
+    // Without a built app there is nothing to check: that is a failure, not a pass. `cargo xtask
+    // test` builds it first; by hand, `cargo xtask dist`.
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_else(|e| {
+        panic!(
+            "no built app in {}: run `cargo xtask dist` first ({e})",
+            dist.display()
+        )
+    });
     let start = index
         .find("/assets/app_bg-")
         .expect("the shell names its wasm module");

@@ -8,6 +8,7 @@
 //! for the narrow roles nothing of the sibling objects they may not see), every error answer for
 //! the error format, and every refused request for leaving the database unchanged.
 
+use shared::sync::MutationKind;
 use std::collections::BTreeSet;
 
 use reqwest::Method;
@@ -512,6 +513,46 @@ fn matrix() -> Vec<Row> {
     ]
 }
 
+/// Compares what a push of one mutation came to with what the matrix says: `applied` must have
+/// written something, a rejection nothing but the sync bookkeeping. Returns the failures.
+fn mutation_outcome(
+    cell: &str,
+    expected: &str,
+    answer: &str,
+    before: &[(&'static str, i64)],
+    after: &[(&'static str, i64)],
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    let body: Value = serde_json::from_str(answer).unwrap_or(Value::Null);
+    let result = &body["results"][0];
+    let got = match result["status"].as_str() {
+        Some("applied") => "applied",
+        Some("rejected") => result["error"]["code"].as_str().unwrap_or("?"),
+        Some(other) => other,
+        None => "?",
+    };
+    if got != expected {
+        failures.push(format!(
+            "{cell}: the mutation came to {got}, not {expected}: {answer}"
+        ));
+    }
+    let (before, after) = (
+        without_sync_bookkeeping(before),
+        without_sync_bookkeeping(after),
+    );
+    if expected == "applied" {
+        if after == before {
+            failures.push(format!("{cell}: applied but nothing was written"));
+        }
+    } else if before != after {
+        let changed: Vec<_> = before.iter().zip(&after).filter(|(b, a)| b != a).collect();
+        failures.push(format!(
+            "{cell}: rejected {expected} but changed the database: {changed:?}"
+        ));
+    }
+    failures
+}
+
 async fn scalar(server: &TestServer, sql: &str, bind: &str) -> String {
     sqlx::query_scalar(sql)
         .bind(bind)
@@ -865,28 +906,8 @@ on_both_databases! {
                         }
                         if let Some(results) = &row.results {
                             let expected = results[world.at(scope)][caller];
-                            let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-                            let result = &body["results"][0];
-                            let got = match result["status"].as_str() {
-                                Some("applied") => "applied",
-                                Some("rejected") => result["error"]["code"].as_str().unwrap_or("?"),
-                                _ => "?",
-                            };
-                            if got != expected {
-                                failures.push(format!("{cell}: the mutation came to {got}, not {expected}: {text}"));
-                            }
                             let after = snapshot(&server).await;
-                            if expected == "applied" {
-                                if without_sync_bookkeeping(&after) == without_sync_bookkeeping(&before) {
-                                    failures.push(format!("{cell}: applied but nothing was written"));
-                                }
-                            } else {
-                                let (before, after) = (without_sync_bookkeeping(&before), without_sync_bookkeeping(&after));
-                                if before != after {
-                                    let changed: Vec<_> = before.iter().zip(&after).filter(|(b, a)| b != a).collect();
-                                    failures.push(format!("{cell}: rejected {expected} but changed the database: {changed:?}"));
-                                }
-                            }
+                            failures.extend(mutation_outcome(&cell, expected, &text, &before, &after));
                         }
                         continue;
                     }
@@ -944,16 +965,14 @@ on_both_databases! {
 }
 
 async fn push(server: &TestServer, token: &str, body: &Value) -> (u16, Value) {
-    let response = server
-        .client
-        .post(server.url("/api/v1/sync/push"))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    tests::sim::post_json(
+        &server.client,
+        &server.base,
+        token,
+        "/api/v1/sync/push",
+        body,
+    )
+    .await
 }
 
 on_both_databases! {
@@ -1021,5 +1040,321 @@ on_both_databases! {
         assert_eq!(response.headers()["upload-offset"], "0");
 
         assert_eq!(snapshot(&server).await, before);
+    }
+}
+
+/// The wire names of the mutation kinds, as a device sends them (this test speaks the wire; the
+/// check below ties the list to `MutationKind::KNOWN`).
+mod wire_kind {
+    pub const VISIT_NOTE_ADD: &str = "visit_note.add";
+    pub const VISIT_NOTE_EDIT: &str = "visit_note.edit";
+    pub const VISIT_START: &str = "visit.start";
+    pub const VISIT_FINISH: &str = "visit.finish";
+    pub const FINDING_UPSERT: &str = "finding.upsert";
+    pub const PHOTO_ATTACH: &str = "photo.attach";
+    pub const PROBLEM_RESOLVE: &str = "sync_problem.resolve";
+    pub const VIOLATION_ASSESS: &str = "violation.assess";
+}
+
+/// What one mutation of a kind comes to when the roles push it (a valid one, that its owner could
+/// make), per scope (own, sibling, foreign) and caller with a token (inspector, team_lead,
+/// manager, authority_viewer, admin): `applied`, or the code it is rejected with.
+struct KindRow {
+    kind: &'static str,
+    results: [[&'static str; 5]; 3],
+}
+
+/// Writes to a visit: only the inspector it is assigned to; another agency's visit is unknown.
+const VISIT_WRITE: [[&str; 5]; 3] = [
+    ["applied", FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    [FORBIDDEN; 5],
+    [UNKNOWN; 5],
+];
+
+/// The kind matrix: a row for every kind of `shared::sync::MutationKind::KNOWN`, checked below, so a new
+/// kind fails until its access rules are written down here.
+fn kind_matrix() -> Vec<KindRow> {
+    use wire_kind as kind;
+    let row = |kind, results| KindRow { kind, results };
+    vec![
+        row(kind::VISIT_NOTE_ADD, VISIT_WRITE),
+        row(kind::VISIT_NOTE_EDIT, VISIT_WRITE),
+        row(kind::VISIT_START, VISIT_WRITE),
+        row(kind::VISIT_FINISH, VISIT_WRITE),
+        row(kind::FINDING_UPSERT, VISIT_WRITE),
+        row(kind::PHOTO_ATTACH, VISIT_WRITE),
+        // Whoever made the refused change settles it, or a team lead, manager or admin of the
+        // agency; an authority viewer never.
+        row(
+            kind::PROBLEM_RESOLVE,
+            [
+                ["applied", "applied", "applied", FORBIDDEN, "applied"],
+                [FORBIDDEN, "applied", "applied", FORBIDDEN, "applied"],
+                [UNKNOWN; 5],
+            ],
+        ),
+        row(kind::VIOLATION_ASSESS, VISIT_WRITE),
+    ]
+}
+
+/// Per scope, the objects a mutation of each kind needs to be valid for its owner.
+struct KindWorld {
+    /// A planned visit (for `visit.start`), an in-progress one (for `visit.finish`) and another
+    /// in-progress one (for findings, photos and assessments).
+    start_visit: [String; 3],
+    finish_visit: [String; 3],
+    work_visit: [String; 3],
+    /// A violating finding on the work visit (for `violation.assess`).
+    violation: [String; 3],
+    /// The pinned template, an item not yet answered, an image blob of the agency, and an LHSO
+    /// assessment of the default matrix.
+    template: (String, u32),
+    free_item: String,
+    photo: String,
+    assessment: Value,
+}
+
+/// A mutation with a new id, sent at a fixed device time.
+fn mutation(
+    seq: i64,
+    kind: &str,
+    entity_id: &str,
+    base_version: Option<i64>,
+    data: Value,
+) -> Value {
+    let mut mutation = json!({"id": uuid::Uuid::new_v4(), "seq": seq, "type": kind,
+        "entity_id": entity_id, "base_version": base_version, "at": "2027-02-01T09:00:00+01:00"});
+    mutation["data"] = data;
+    mutation
+}
+
+/// A push of one mutation from a new device.
+fn one_mutation(kind: &str, entity_id: &str, base_version: Option<i64>, data: Value) -> Value {
+    json!({"device_id": uuid::Uuid::new_v4(), "mutations": [mutation(1, kind, entity_id, base_version, data)]})
+}
+
+async fn version_of(server: &TestServer, table: &str, id: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT version FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("version of {table} {id}: {e}"))
+}
+
+async fn kind_world(server: &TestServer, world: &World) -> KindWorld {
+    use tests::sim;
+    let pool = &server.state.db.pool;
+    let first = server.login("inspecteur1").await;
+    let (template, version, _) = sim::a_template(&server.client, &server.base, &first).await;
+    let (violated, free_item) =
+        sim::yes_no_items(&server.client, &server.base, &first, &template).await;
+    let image = sim::noise_jpeg(7, 32, 80);
+    assert_eq!(
+        sim::put_blob(&server.client, &server.base, &first, &image).await,
+        201
+    );
+    let answers = sim::lightest_answers(&server.client, &server.base, &first).await;
+    let (_, advice) = sim::post_json(
+        &server.client,
+        &server.base,
+        &first,
+        "/api/v1/lhso/assess",
+        &json!({"answers": answers}),
+    )
+    .await;
+    let assessment = json!({"matrix_version": "lhso-default-2022", "answers": answers,
+        "repeat_offence": false, "chosen_cell": advice["cell"], "deviation_reason": null,
+        "inspection_date": world.date});
+
+    let foreign_visit = world.visit[2].clone();
+    let (mut start_visit, mut finish_visit, mut work_visit, mut violation) = (
+        [String::new(), String::new(), foreign_visit.clone()],
+        [String::new(), String::new(), foreign_visit.clone()],
+        [String::new(), String::new(), foreign_visit.clone()],
+        [
+            String::new(),
+            String::new(),
+            uuid::Uuid::new_v4().to_string(),
+        ],
+    );
+    let date: chrono::NaiveDate = world.date.parse().unwrap();
+    for (i, username) in ["inspecteur1", "inspecteur2"].into_iter().enumerate() {
+        let inspector = scalar(server, "SELECT id FROM users WHERE username = $1", username).await;
+        let agency = scalar(
+            server,
+            "SELECT agency_id FROM users WHERE username = $1",
+            username,
+        )
+        .await;
+        let mut tx = pool.begin().await.unwrap();
+        // On the days after the matrix date: each visit is first of its day.
+        let visits = [
+            &mut start_visit[i],
+            &mut finish_visit[i],
+            &mut work_visit[i],
+        ];
+        for (day, visit) in date.iter_days().skip(1).zip(visits) {
+            *visit =
+                fixtures::insert_visit(&mut tx, &agency, &world.site[i], &inspector, day).await;
+        }
+        tx.commit().await.unwrap();
+        // The owner starts two of them and records a violation on one.
+        let token = server.login(username).await;
+        violation[i] = uuid::Uuid::new_v4().to_string();
+        let start = json!({"template_id": template, "template_version": version});
+        let (status, pushed) = push(
+            server,
+            &token,
+            &json!({"device_id": uuid::Uuid::new_v4(), "mutations": [
+                mutation(1, "visit.start", &finish_visit[i], Some(1), start.clone()),
+                mutation(2, "visit.start", &work_visit[i], Some(1), start.clone()),
+                mutation(3, "finding.upsert", &violation[i], None, json!({"visit_id": work_visit[i],
+                    "item_id": violated, "answer": {"type": "no"}, "note": null})),
+            ]}),
+        )
+        .await;
+        assert_eq!(status, 200, "{pushed}");
+        for result in pushed["results"].as_array().unwrap() {
+            assert_eq!(result["status"], "applied", "setup of {username}: {pushed}");
+        }
+    }
+    // The foreign tenant's violating finding, written straight into its visit.
+    let mut tx = pool.begin().await.unwrap();
+    server::db::sync::insert_finding(
+        &mut tx,
+        &server::db::sync::FindingRow {
+            id: violation[2].clone(),
+            visit_id: foreign_visit,
+            item_id: violated.clone(),
+            answer: r#"{"type":"no"}"#.to_owned(),
+            is_violation: 1,
+            note: None,
+            updated_at: "2027-02-01T08:00:00Z".to_owned(),
+            version: 1,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    KindWorld {
+        start_visit,
+        finish_visit,
+        work_visit,
+        violation,
+        template: (template, version),
+        free_item,
+        photo: sim::sha256_hex(&image),
+        assessment,
+    }
+}
+
+/// A push of one valid mutation of `kind` for the objects of scope `i`, at their current versions.
+async fn kind_request(
+    server: &TestServer,
+    world: &World,
+    kinds: &KindWorld,
+    kind: &str,
+    i: usize,
+) -> Value {
+    use wire_kind as k;
+    let new = uuid::Uuid::new_v4().to_string();
+    match kind {
+        k::VISIT_NOTE_ADD => one_mutation(
+            kind,
+            &new,
+            None,
+            json!({"visit_id": world.visit[i], "text": "Matrix soort"}),
+        ),
+        k::VISIT_NOTE_EDIT => one_mutation(
+            kind,
+            &world.note[i],
+            Some(version_of(server, "visit_notes", &world.note[i]).await),
+            json!({"text": "Matrix bewerkt"}),
+        ),
+        k::VISIT_START => one_mutation(
+            kind,
+            &kinds.start_visit[i],
+            Some(version_of(server, "visits", &kinds.start_visit[i]).await),
+            json!({"template_id": kinds.template.0, "template_version": kinds.template.1}),
+        ),
+        k::VISIT_FINISH => one_mutation(
+            kind,
+            &kinds.finish_visit[i],
+            Some(version_of(server, "visits", &kinds.finish_visit[i]).await),
+            json!({"finished_at": null, "hours_spent": 1.0}),
+        ),
+        k::FINDING_UPSERT => one_mutation(
+            kind,
+            &new,
+            None,
+            json!({"visit_id": kinds.work_visit[i],
+            "item_id": kinds.free_item, "answer": {"type": "not_applicable"}, "note": null}),
+        ),
+        k::PHOTO_ATTACH => one_mutation(
+            kind,
+            &new,
+            None,
+            json!({"visit_id": kinds.work_visit[i],
+            "finding_id": null, "sha256": kinds.photo, "captured_at": "2027-02-01T09:30:00+01:00", "position": null}),
+        ),
+        k::PROBLEM_RESOLVE => one_mutation(
+            kind,
+            &world.problem[i],
+            None,
+            json!({"resolution": "server_kept"}),
+        ),
+        k::VIOLATION_ASSESS => {
+            one_mutation(kind, &kinds.violation[i], None, kinds.assessment.clone())
+        }
+        other => panic!("no valid request of kind {other} is written down for the kind matrix"),
+    }
+}
+
+on_both_databases! {
+    async fn every_mutation_kind_comes_to_what_the_kind_matrix_says_for_every_role_and_tenant(backend: Backend) {
+        let rows = kind_matrix();
+        // The matrix covers exactly the kinds the server knows.
+        let known: BTreeSet<&str> = MutationKind::KNOWN.iter().map(MutationKind::as_str).collect();
+        assert_eq!(known.len(), MutationKind::KNOWN.len(), "a kind listed twice in MutationKind");
+        let mut listed = BTreeSet::new();
+        for row in &rows {
+            assert!(listed.insert(row.kind), "{} is in the kind matrix twice", row.kind);
+        }
+        let missing: Vec<_> = known.difference(&listed).collect();
+        let extra: Vec<_> = listed.difference(&known).collect();
+        assert!(missing.is_empty(), "mutation kinds without a row in the kind matrix: {missing:?}");
+        assert!(extra.is_empty(), "in the kind matrix but not a kind: {extra:?}");
+
+        let server = TestServer::with_demo(backend).await;
+        let world = world(&server).await;
+        let kinds = kind_world(&server, &world).await;
+        let mut tokens = Vec::new();
+        for (_, username) in &CALLERS[1..] {
+            tokens.push(server.login(username.expect("a caller with a token")).await);
+        }
+        let mut failures = Vec::new();
+        let mut cells = 0;
+        for row in &rows {
+            for scope in SCOPES {
+                let i = world.at(scope);
+                for (caller, (role, _)) in CALLERS[1..].iter().enumerate() {
+                    cells += 1;
+                    let cell = format!("{} [{scope:?}] as {role}", row.kind);
+                    let body = kind_request(&server, &world, &kinds, row.kind, i).await;
+                    let before = snapshot(&server).await;
+                    let (status, answer) = push(&server, &tokens[caller], &body).await;
+                    if status != 200 {
+                        failures.push(format!("{cell}: the push answered {status}: {answer}"));
+                        continue;
+                    }
+                    let after = snapshot(&server).await;
+                    failures.extend(mutation_outcome(&cell, row.results[i][caller], &answer.to_string(), &before, &after));
+                }
+            }
+        }
+        assert_eq!(cells, known.len() * SCOPES.len() * (CALLERS.len() - 1));
+        assert!(failures.is_empty(), "{} of {cells} cells fail:\n{}", failures.len(), failures.join("\n"));
+        tests::sim::invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 }

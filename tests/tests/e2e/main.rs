@@ -19,5 +19,6 @@ mod sync_crash;
 mod sync_delivery;
 mod sync_lhso;
 mod sync_property;
+mod sync_visits;
 mod team;
 mod visits;

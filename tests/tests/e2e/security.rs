@@ -1,7 +1,9 @@
-//! Rate limiting of logins and the hash-chained audit trail.
+//! Rate limiting of logins and the hash-chained audit trail: an edited entry, a removed entry and
+//! a removed tail are each detected, by the server's verification and by `schouw audit verify`.
 
 use serde_json::json;
-use tests::{on_both_databases, TestServer};
+use tests::sim::{invariants, visits_on, SimDevice};
+use tests::{demo_date, on_both_databases, TestServer};
 
 async fn attempt(server: &TestServer, username: &str, password: &str) -> (u16, String) {
     let response = server
@@ -59,12 +61,44 @@ on_both_databases! {
         assert!(matches!(server::audit::verify(pool).await.unwrap(), server::audit::Verification::BrokenAt { seq: 2, .. }));
     }
 
-    async fn deleting_the_last_audit_entry_is_detected(backend: Backend) {
+    async fn deleting_an_audit_entry_in_the_middle_is_detected(backend: Backend) {
         let server = TestServer::with_demo(backend).await;
         server.login("inspecteur1").await;
         server.login("inspecteur2").await;
         let pool = &server.state.db.pool;
+        let entries = invariants::audit_chain_intact(pool).await;
+        assert!(entries > 3, "the demo and the logins left entries");
         sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(pool).await.unwrap();
-        assert!(matches!(server::audit::verify(pool).await.unwrap(), server::audit::Verification::BrokenAt { .. }));
+        assert_eq!(server::audit::verify(pool).await.unwrap(),
+            server::audit::Verification::BrokenAt { seq: 2, reason: "ontbrekende regel" });
+    }
+
+    async fn removing_the_last_audit_entries_after_pushes_is_detected_by_the_server_and_the_command(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur1").await;
+        let visit = visits_on(&server.client, &server.base, &token, demo_date()).await[0]["id"]
+            .as_str().unwrap().to_owned();
+        let mut device = SimDevice::new(&server.base, server.client.clone(), &token);
+        for i in 0..5 {
+            let note = device.add_note(&visit, &format!("Notitie {i}"));
+            device.edit_note(note, &format!("Notitie {i}, bijgewerkt"));
+        }
+        device.flush(4).await;
+        let pool = &server.state.db.pool;
+        invariants::exactly_once(pool, &device).await;
+        let entries = invariants::audit_chain_intact(pool).await;
+        let verify = server.command(&["audit", "verify"]).output().unwrap();
+        assert!(verify.status.success(), "intact before: {}", String::from_utf8_lossy(&verify.stderr));
+        assert!(String::from_utf8_lossy(&verify.stdout).contains(&format!("{entries} regels")));
+
+        // The tail is cut off: what is left is a valid chain on its own, only the head row still
+        // knows how long it was.
+        sqlx::query("DELETE FROM audit_log WHERE seq > $1").bind(entries - 3).execute(pool).await.unwrap();
+        assert_eq!(server::audit::verify(pool).await.unwrap(),
+            server::audit::Verification::BrokenAt { seq: entries - 2, reason: "laatste regels verwijderd" });
+        let verify = server.command(&["audit", "verify"]).output().unwrap();
+        assert!(!verify.status.success(), "schouw audit verify must fail on a truncated chain");
+        let stderr = String::from_utf8_lossy(&verify.stderr);
+        assert!(stderr.contains("laatste regels verwijderd"), "{stderr}");
     }
 }

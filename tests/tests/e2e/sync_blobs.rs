@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 use shared::sync::MutationStatus;
-use tests::sim::{noise_jpeg, put_blob, sha256_hex, visits_on, SimDevice};
+use tests::sim::{invariants, noise_jpeg, put_blob, sha256_hex, visits_on, SimDevice};
 use tests::{demo_date, on_both_databases, TestServer};
 use uuid::Uuid;
 
@@ -191,6 +191,7 @@ on_both_databases! {
         assert!(shown.contains(&(sha.as_str(), "image/jpeg", 96, 96, total as i64)), "{shown:?}");
         assert!(shown.contains(&(png_sha.as_str(), "image/png", 40, 30, picture.len() as i64)), "{shown:?}");
         assert_eq!(photos[0]["position"]["lat"], 51.93);
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_blob_that_does_not_match_its_name_is_refused_and_nothing_is_kept(backend: Backend) {
@@ -207,6 +208,7 @@ on_both_databases! {
         nothing_kept(&server, &claimed).await;
         assert_eq!(attach_outcome(&mut device, &visit, &claimed).await,
             (MutationStatus::Rejected, Some("photo.blob_missing".to_owned())));
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_blob_over_the_size_limit_is_refused_with_413_and_nothing_is_kept(backend: Backend) {
@@ -230,6 +232,7 @@ on_both_databases! {
         let whole = put_part(&server, &token, &name, &big, None).await;
         assert_eq!(whole.status, 413);
         nothing_kept(&server, &name).await;
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_photo_attached_before_its_blob_is_uploaded_is_rejected_blob_missing(backend: Backend) {
@@ -243,6 +246,7 @@ on_both_databases! {
         let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE sha256 = $1")
             .bind(&sha).fetch_one(&server.state.db.pool).await.unwrap();
         assert_eq!(photos, 1);
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_non_image_or_a_decompression_bomb_is_rejected_as_an_invalid_image(backend: Backend) {
@@ -255,6 +259,7 @@ on_both_databases! {
         let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE visit_id = $1")
             .bind(&visit).fetch_one(&server.state.db.pool).await.unwrap();
         assert_eq!(photos, 0);
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_blob_is_told_only_to_agencies_holding_it_and_uploads_of_two_tenants_do_not_mix(backend: Backend) {
@@ -300,5 +305,6 @@ on_both_databases! {
             Some(format!("bytes 100-{}/{total}", total - 1))).await;
         assert_eq!(done.status, 201);
         assert_eq!(head(&server, &foreign_token, &other_sha).await.0, 404);
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 }

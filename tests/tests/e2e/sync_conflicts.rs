@@ -90,6 +90,7 @@ on_both_databases! {
             device.pull().await;
             invariants::converged(pool, device, &[note.to_string()]).await;
         }
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn two_devices_starting_a_visit_and_answering_one_item_give_one_answer_and_recorded_conflicts(backend: Backend) {
@@ -135,6 +136,7 @@ on_both_databases! {
         for device in [&tablet, &phone] {
             invariants::exactly_once(pool, device).await;
         }
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_settled_problem_leaves_the_open_list_once_and_only_its_owner_or_a_team_lead_may_settle_it(backend: Backend) {
@@ -217,6 +219,7 @@ on_both_databases! {
         for device in [&tablet, &phone, &other, &lead] {
             invariants::exactly_once(pool, device).await;
         }
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_visit_reassigned_while_the_tablet_was_offline_gets_its_writes_rejected_and_recorded(backend: Backend) {
@@ -259,6 +262,7 @@ on_both_databases! {
             assert!(shown.iter().any(|p| p.problem == "rejected" && p.mutation_id == r.id.to_string()),
                 "rejection {} is shown to the team lead", r.id);
         }
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn device_clocks_days_off_change_nothing_about_order(backend: Backend) {
@@ -304,5 +308,6 @@ on_both_databases! {
         for device in [&ahead, &behind] {
             invariants::exactly_once(pool, device).await;
         }
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 }

@@ -1,17 +1,17 @@
 //! Sync fault injection, crashes: the server killed with SIGKILL in the middle of pushes and
-//! restarted on the same data directory, and a tablet whose storage was wiped while it still had
-//! unsent work. Nothing acknowledged may be lost, nothing may be applied twice, and lost work on a
+//! restarted on the same data directory (and database), and a tablet whose storage was wiped while
+//! it still had unsent work. Nothing acknowledged may be lost, nothing may be applied twice, and lost work on a
 //! device must be visible to the team lead, not silent.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 use shared::sync::MutationStatus;
 use tests::sim::{get_json, invariants, login, visits_on, SimDevice};
-use tests::{demo_date, on_both_databases, TestServer};
+use tests::{demo_date, on_both_databases, Backend, FreshDatabase, TestServer};
 
 on_both_databases! {
     async fn a_wiped_tablet_leaves_its_unsent_work_visible_and_starts_a_new_seq_stream(backend: Backend) {
@@ -52,29 +52,35 @@ on_both_databases! {
         for id in lost {
             assert_eq!(invariants::count(&server.state.db.pool, "SELECT COUNT(*) FROM sync_mutations WHERE mutation_id = $1", &id).await, 0);
         }
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 }
 
-/// The `schouw` binary (`cargo build -p server --bin schouw`), or `SCHOUW_BIN`.
-fn binary() -> PathBuf {
-    let path = std::env::var("SCHOUW_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/schouw")
-        });
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo build -p server --bin schouw` first",
-        path.display()
-    );
-    path
+/// A `schouw` command on `data`, and on the PostgreSQL database `database` when there is one.
+fn schouw(data: &Path, database: Option<&str>) -> Command {
+    let mut command = Command::new(tests::schouw_binary());
+    command.env("SCHOUW_DATA", data);
+    match database {
+        Some(url) => command.env("SCHOUW_DATABASE_URL", url),
+        None => command.env_remove("SCHOUW_DATABASE_URL"),
+    };
+    command
 }
 
-/// Starts `schouw serve --demo` on `data` and returns the child and its base URL.
-fn start(data: &Path) -> (Child, String) {
-    let mut child = Command::new(binary())
+/// A started server process, killed when the test ends, passing or failing.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `schouw serve --demo` on `data` (and `database`) and returns the child and its base URL.
+fn start(data: &Path, database: Option<&str>) -> (Running, String) {
+    let mut child = schouw(data, database)
         .args(["serve", "--demo"])
-        .env("SCHOUW_DATA", data)
         .env("SCHOUW_ADDR", "127.0.0.1:0")
         .env("SCHOUW_DIST", data.join("dist"))
         .env("RUST_LOG", "warn")
@@ -95,29 +101,43 @@ fn start(data: &Path) -> (Child, String) {
     };
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (child, base)
+    (Running(child), base)
 }
 
-async fn open_db(data: &Path) -> sqlx::AnyPool {
+async fn open_db(data: &Path, database: Option<&str>) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
+    let url = match database {
+        Some(url) => url.to_owned(),
+        None => format!("sqlite://{}", data.join("schouw.db").display()),
+    };
     sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
-        .connect(&format!("sqlite://{}", data.join("schouw.db").display()))
+        .connect(&url)
         .await
         .expect("open the server's database")
 }
 
-// SQLite only: with SQLite the database lives inside the server process, so SIGKILL of the server
-// is a crash of the database too and the test exercises recovery of its write-ahead log. With
-// PostgreSQL the database is another process that survives; killing the server only drops its
-// connections, which rolls back open transactions (covered by PostgreSQL itself).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_killed_with_sigkill_during_pushes_loses_nothing_acknowledged_and_applies_nothing_twice(
-) {
+// With SQLite the database lives inside the server process, so SIGKILL of the server is a crash
+// of the database too and the test exercises recovery of its write-ahead log. With PostgreSQL the
+// database is another process that survives; the kill drops the server's connections in the
+// middle of push transactions, and what was committed but never answered must come back as
+// duplicates, what was rolled back must apply on the retry.
+on_both_databases! {
+    async fn a_server_killed_with_sigkill_during_pushes_loses_nothing_acknowledged_and_applies_nothing_twice(backend: Backend) {
+        killed_during_pushes(backend).await;
+    }
+}
+
+async fn killed_during_pushes(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(FreshDatabase::on_test_server().await),
+    };
+    let database_url = database.as_ref().map(|(_, url)| url.as_str());
     let client = reqwest::Client::new();
-    let (mut child, base) = start(data);
+    let (mut child, base) = start(data, database_url);
     let token = login(&client, &base, "inspecteur1").await;
     // `serve --demo` plans from the real today; take the first day of inspecteur1 that has visits.
     let today = chrono::Local::now().date_naive();
@@ -144,8 +164,8 @@ async fn a_server_killed_with_sigkill_during_pushes_loses_nothing_acknowledged_a
         let before = device.outbox.len();
         let (pushed, _) = tokio::join!(device.try_flush(50), async {
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
-            child.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix
-            child.wait().expect("reaped");
+            child.0.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix
+            child.0.wait().expect("reaped");
         });
         let acknowledged = before - device.outbox.len();
         if pushed.is_err() && acknowledged > 0 {
@@ -153,11 +173,11 @@ async fn a_server_killed_with_sigkill_during_pushes_loses_nothing_acknowledged_a
         }
         eprintln!("round {round}: killed after {delay_ms} ms, {acknowledged} of {before} acknowledged ({pushed:?})");
 
-        let (restarted, new_base) = start(data);
+        let (restarted, new_base) = start(data, database_url);
         child = restarted;
         device.set_base(&new_base);
         // Nothing acknowledged before the kill is lost.
-        let pool = open_db(data).await;
+        let pool = open_db(data, database_url).await;
         invariants::exactly_once(&pool, &device).await;
         pool.close().await;
         // The device sends what it still has; replays of what was committed but not answered are
@@ -170,7 +190,7 @@ async fn a_server_killed_with_sigkill_during_pushes_loses_nothing_acknowledged_a
         "no kill landed in the middle of a push; adjust the delays"
     );
 
-    let pool = open_db(data).await;
+    let pool = open_db(data, database_url).await;
     invariants::exactly_once(&pool, &device).await;
     assert!(device
         .outcomes
@@ -194,9 +214,9 @@ async fn a_server_killed_with_sigkill_during_pushes_loses_nothing_acknowledged_a
     .await;
     assert_eq!(stored, notes.len() as i64);
     // The audit trail's hash chain survived the kills.
-    let verify = Command::new(binary())
+    pool.close().await;
+    let verify = schouw(data, database_url)
         .args(["audit", "verify"])
-        .env("SCHOUW_DATA", data)
         .output()
         .unwrap();
     assert!(
@@ -204,6 +224,5 @@ async fn a_server_killed_with_sigkill_during_pushes_loses_nothing_acknowledged_a
         "{}",
         String::from_utf8_lossy(&verify.stdout)
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(child);
 }

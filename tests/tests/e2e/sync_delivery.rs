@@ -56,6 +56,7 @@ on_both_databases! {
         invariants::exactly_once(&server.state.db.pool, &device).await;
         invariants::note_history(&server.state.db.pool, &note.to_string()).await;
         assert_eq!(recorded_for_device(&server, &device).await, 3);
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn the_same_push_sent_twice_at_the_same_moment_is_applied_once(backend: Backend) {
@@ -71,6 +72,7 @@ on_both_databases! {
             invariants::note_history(&server.state.db.pool, &note.to_string()).await;
             assert_eq!(recorded_for_device(&server, &device).await, 2);
         }
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_push_lost_before_it_reaches_the_server_changes_nothing_and_the_retry_applies_it(backend: Backend) {
@@ -86,6 +88,7 @@ on_both_databases! {
         assert!(results.iter().all(|r| r.status == MutationStatus::Applied), "{results:?}");
         invariants::exactly_once(&server.state.db.pool, &device).await;
         invariants::note_history(&server.state.db.pool, &note.to_string()).await;
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn an_answer_lost_after_the_server_committed_is_answered_as_duplicate_on_retry(backend: Backend) {
@@ -107,6 +110,7 @@ on_both_databases! {
         invariants::exactly_once(&server.state.db.pool, &device).await;
         invariants::note_history(&server.state.db.pool, &note.to_string()).await;
         assert_eq!(recorded_for_device(&server, &device).await, 3);
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn batches_arriving_out_of_order_are_held_at_the_gap_and_applied_in_seq_order(backend: Backend) {
@@ -148,6 +152,7 @@ on_both_databases! {
             .await
             .unwrap();
         assert_eq!(text, "Versie 4");
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_device_that_lost_its_counter_but_kept_its_id_is_refused_not_told_duplicate(backend: Backend) {
@@ -167,6 +172,7 @@ on_both_databases! {
         assert_eq!(results[0].error.as_ref().map(|e| e.code.as_str()), Some("sync.invalid_data"));
         let stored = invariants::count(&server.state.db.pool, "SELECT COUNT(*) FROM visit_notes WHERE id = $1", &lost.to_string()).await;
         assert_eq!(stored, 0);
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 
     async fn a_mutation_sent_again_under_a_new_seq_is_applied_once_and_replays_stay_duplicate(backend: Backend) {
@@ -188,5 +194,6 @@ on_both_databases! {
         assert_eq!(replay.results[0].status, MutationStatus::Duplicate, "{replay:?}");
         assert_eq!(replay.results[0].original_status, Some(MutationStatus::Applied));
         invariants::note_history(&server.state.db.pool, &note.to_string()).await;
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 }

@@ -2,55 +2,11 @@
 //! the answers, keeps suggested and chosen cell with the reason for a deviation, and treats a
 //! revision like any other versioned write (a stale one is a conflict, never an overwrite).
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use shared::sync::MutationStatus;
-use tests::sim::{a_template, get_json, invariants, visits_on, SimDevice};
+use tests::sim::{a_template, invariants, lightest_answers, visits_on, yes_no_items, SimDevice};
 use tests::{demo_date, on_both_databases, TestServer};
 use uuid::Uuid;
-
-/// An item of the template that a "no" violates, and one that "n.v.t." answers without violation.
-async fn items(server: &TestServer, token: &str, template: &str) -> (String, String) {
-    let (_, body) = get_json(&server.client, &server.base, token, "/api/v1/checklists").await;
-    let items = body["templates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == template)
-        .unwrap()["items"]
-        .as_array()
-        .unwrap()
-        .clone();
-    let violated_by_no = items
-        .iter()
-        .find(|i| i["answer"]["type"] == "yes_no" && i["answer"]["violation_on"] == "no")
-        .expect("a yes/no item")["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let other = items
-        .iter()
-        .find(|i| i["id"] != violated_by_no.as_str())
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (violated_by_no, other)
-}
-
-/// The lightest answer to every question of the default matrix.
-async fn lightest_answers(server: &TestServer, token: &str) -> Map<String, Value> {
-    let (_, matrix) = get_json(&server.client, &server.base, token, "/api/v1/lhso/matrix").await;
-    let mut answers = Map::new();
-    for axis in ["consequence", "behaviour"] {
-        for q in matrix[axis]["questions"].as_array().expect("questions") {
-            answers.insert(
-                q["id"].as_str().unwrap().to_owned(),
-                q["options"][0]["value"].clone(),
-            );
-        }
-    }
-    answers
-}
 
 async fn violation(
     server: &TestServer,
@@ -73,7 +29,7 @@ on_both_databases! {
         let visit = visits_on(&server.client, &server.base, &token, demo_date()).await[0].clone();
         let visit_id = visit["id"].as_str().unwrap();
         let (template, version, _) = a_template(&server.client, &server.base, &token).await;
-        let (violated, other) = items(&server, &token, &template).await;
+        let (violated, other) = yes_no_items(&server.client, &server.base, &token, &template).await;
         let mut tablet = SimDevice::new(&server.base, server.client.clone(), &token);
         tablet.queue("visit.start", visit_id.parse().unwrap(), Some(visit["version"].as_i64().unwrap()),
             json!({"template_id": template, "template_version": version}));
@@ -87,7 +43,7 @@ on_both_databases! {
             assert_eq!(r.status, MutationStatus::Applied, "{r:?}");
         }
 
-        let answers = lightest_answers(&server, &token).await;
+        let answers = lightest_answers(&server.client, &server.base, &token).await;
         let advice: Value = server.client.post(server.url("/api/v1/lhso/assess")).bearer_auth(&token)
             .json(&json!({"answers": answers})).send().await.unwrap().json().await.unwrap();
         let suggested = advice["cell"].as_str().expect("suggested cell").to_owned();
@@ -144,5 +100,6 @@ on_both_databases! {
         for device in [&tablet, &stranger] {
             invariants::exactly_once(pool, device).await;
         }
+        invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 }

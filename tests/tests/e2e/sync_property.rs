@@ -9,8 +9,9 @@
 //! - all devices converge to the server's state after a final pull.
 //!
 //! 1,000 cases by default (`SCHOUW_SYNC_CASES`), from a random seed printed on failure
-//! (`SCHOUW_SYNC_SEED=<seed>` replays it). One server for the whole run, fresh devices per case,
-//! so a case costs a few pushes rather than a server start.
+//! (`SCHOUW_SYNC_SEED=<seed>` replays it), on SQLite and on PostgreSQL (whose row locks and
+//! isolation are what keeps a note's versions and the feed in order there). One server for the
+//! whole run, fresh devices per case, so a case costs a few pushes rather than a server start.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
@@ -136,8 +137,22 @@ async fn run_case(world: &mut World, steps: &[(usize, Action)]) -> Result<(), Te
     Ok(())
 }
 
-#[test]
-fn random_interleavings_of_devices_faults_and_pulls_keep_every_invariant() {
+mod random_interleavings_of_devices_faults_and_pulls_keep_every_invariant {
+    use super::*;
+
+    #[test]
+    fn on_sqlite() {
+        run(Backend::Sqlite);
+    }
+
+    #[test]
+    fn on_postgres() {
+        tests::require_postgres_url();
+        run(Backend::Postgres);
+    }
+}
+
+fn run(backend: Backend) {
     let seed: u64 = std::env::var("SCHOUW_SYNC_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -152,7 +167,7 @@ fn random_interleavings_of_devices_faults_and_pulls_keep_every_invariant() {
         .build()
         .unwrap();
     let world = runtime.block_on(async {
-        let server = TestServer::with_demo(Backend::Sqlite).await;
+        let server = TestServer::with_demo(backend).await;
         let mut slots = Vec::new();
         let mut observers = Vec::new();
         for (inspector, name) in ["inspecteur6", "inspecteur7"].into_iter().enumerate() {
@@ -188,7 +203,7 @@ fn random_interleavings_of_devices_faults_and_pulls_keep_every_invariant() {
         runtime.block_on(run_case(&mut world.borrow_mut(), &steps))
     });
     if let Err(e) = result {
-        panic!("sync invariants broken with SCHOUW_SYNC_SEED={seed}: {e}");
+        panic!("sync invariants broken on {backend:?} with SCHOUW_SYNC_SEED={seed}: {e}");
     }
     let world = world.into_inner();
     let (mutations, conflicts): (i64, i64) = runtime.block_on(async {
@@ -200,7 +215,7 @@ fn random_interleavings_of_devices_faults_and_pulls_keep_every_invariant() {
         .unwrap()
     });
     eprintln!(
-        "{cases} interleavings in {:.1} s (seed {seed}): {mutations} mutations, {conflicts} conflicts",
+        "{backend:?}: {cases} interleavings in {:.1} s (seed {seed}): {mutations} mutations, {conflicts} conflicts",
         started.elapsed().as_secs_f64()
     );
     // The run must have exercised the interesting paths, or it proves little.
