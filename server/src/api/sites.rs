@@ -22,6 +22,9 @@ use crate::auth::AuthUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::import::{self, ImportReport, Importer, UPLOAD_LIMIT};
+
+/// An oversized upload up to this size is read and dropped before the 413 (see `import`).
+const DRAIN_LIMIT: usize = 2 * UPLOAD_LIMIT;
 use crate::AppState;
 
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -294,6 +297,11 @@ pub async fn import_csv(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > UPLOAD_LIMIT as u64) {
+        // Read (and drop) a moderately oversized upload before answering, so the client, still
+        // sending, gets the 413 instead of a reset connection; a huge one is cut off at once.
+        if declared.is_some_and(|len| len <= DRAIN_LIMIT as u64) {
+            let _ = axum::body::to_bytes(body, DRAIN_LIMIT).await;
+        }
         return Err(ErrorCode::RequestTooLarge.into());
     }
     // The upload has its own, larger limit than JSON bodies; reading `Body` directly bypasses the
