@@ -106,18 +106,6 @@ pub enum Delivery {
     Problem,
 }
 
-impl Delivery {
-    pub fn class(self) -> &'static str {
-        match self {
-            Delivery::Saved => "tag delivery delivery-saved",
-            Delivery::Waiting => "tag delivery delivery-waiting",
-            Delivery::Sent => "tag delivery delivery-sent",
-            Delivery::Confirmed => "tag delivery delivery-confirmed",
-            Delivery::Problem => "tag delivery delivery-problem",
-        }
-    }
-}
-
 /// The delivery state of every visit with work recorded on this device.
 pub async fn deliveries(online: bool) -> StoreResult<HashMap<Uuid, Delivery>> {
     let outbox = outbox().await?;

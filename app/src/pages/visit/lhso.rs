@@ -10,7 +10,9 @@ use shared::lhso::{Assessment, LhsoCell, LhsoError, DEFAULT_MATRIX_VERSION};
 
 use super::act;
 use crate::actions;
+use crate::components::delivery::delivery_class;
 use crate::lhso::{self, LhsoRecord};
+use crate::store::Delivery;
 use crate::{strings, util};
 
 /// The LHSO panel's input. It lives with the page, not with the rendered visit, so a re-read of
@@ -141,7 +143,7 @@ fn LhsoSaved(r: LhsoRecord, sent: bool) -> impl IntoView {
         <div class="lhso-saved" data-testid="lhso-saved" data-cell=chosen_attr data-deviated=deviated.to_string()>
             <p>
                 <strong>{strings::LHSO_CHOSEN}": "{chosen}</strong>" "
-                <span class=if sent { "tag delivery delivery-confirmed" } else { "tag delivery delivery-waiting" }
+                <span class=delivery_class(if sent { Delivery::Confirmed } else { Delivery::Waiting })
                     data-testid="lhso-delivery" data-sent=sent.to_string()>
                     {if sent { strings::LHSO_SENT } else { strings::LHSO_PENDING }}
                 </span>

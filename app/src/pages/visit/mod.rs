@@ -22,6 +22,7 @@ use shared::visit::VisitStatus;
 use shared::Role;
 
 use crate::actions;
+use crate::components::delivery::DeliveryTag;
 use crate::pages::guard::RequireRole;
 use crate::session::use_session;
 use crate::store::{self, Delivery, LocalFinding, LocalNote, LocalPhoto, LocalVisit, StoreError};
@@ -231,11 +232,7 @@ fn VisitBody(
                 <span class="tag">{strings::kind_label(v.kind)}</span>
                 <span class="tag">{strings::SIZE}" "{shared::risk::VisitSize::as_str(v.size)}</span>
                 <span class=format!("tag status-{}", status.as_str()) data-testid="visit-status">{strings::status_label(status)}</span>
-                {d.delivery.map(|x| view! {
-                    <span class=x.class() data-testid="delivery">
-                        {strings::delivery_label(x)}
-                    </span>
-                })}
+                {d.delivery.map(|x| view! { <DeliveryTag delivery=x/> })}
             </div>
             {store::is_pending_status(status).then(|| view! {
                 <button class="primary big" data-testid="start-visit" on:click=start disabled=move || starting.get()>
