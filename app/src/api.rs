@@ -8,28 +8,8 @@ use web_sys::{Request, RequestInit, Response};
 
 use shared::ApiError;
 
-use crate::strings;
-
-#[derive(Debug, Clone)]
-pub enum ApiFailure {
-    /// No answer at all: offline, server down, or the request was cut off.
-    Network,
-    /// The server answered with the API's error format.
-    Api {
-        status: u16,
-        code: String,
-        message: String,
-    },
-}
-
-impl ApiFailure {
-    pub fn user_message(&self) -> String {
-        match self {
-            ApiFailure::Network => strings::LOGIN_NEEDS_NETWORK.to_owned(),
-            ApiFailure::Api { code, message, .. } => strings::error_message(code, message),
-        }
-    }
-}
+/// The app's error type under the name its callers know: a failed call is `Network` or `Api`.
+pub use crate::error::AppError as ApiFailure;
 
 pub async fn post<B: Serialize, R: DeserializeOwned>(
     path: &str,
@@ -63,11 +43,7 @@ async fn send<R: DeserializeOwned>(
     let text = text(&response).await?;
     // An empty body (204) parses as JSON null for unit-like results.
     let text = if text.is_empty() { "null" } else { &text };
-    crate::store::parse_json(text).ok_or_else(|| ApiFailure::Api {
-        status: response.status(),
-        code: "server.internal".into(),
-        message: String::new(),
-    })
+    crate::json::parse_json(text).ok_or_else(|| ApiFailure::internal(response.status()))
 }
 
 async fn text(response: &Response) -> Result<String, ApiFailure> {
@@ -87,17 +63,9 @@ pub async fn failure(response: Response) -> ApiFailure {
         Ok(text) => text,
         Err(failure) => return failure,
     };
-    match crate::store::parse_json::<ApiError>(&text) {
-        Some(e) => ApiFailure::Api {
-            status,
-            code: e.error.code,
-            message: e.error.message,
-        },
-        None => ApiFailure::Api {
-            status,
-            code: "server.internal".into(),
-            message: String::new(),
-        },
+    match crate::json::parse_json::<ApiError>(&text) {
+        Some(e) => ApiFailure::api(status, &e.error.code, e.error.message),
+        None => ApiFailure::internal(status),
     }
 }
 

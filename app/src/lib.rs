@@ -8,6 +8,7 @@ mod api;
 #[cfg(feature = "bench")]
 pub mod bench;
 mod components;
+mod error;
 mod json;
 mod lhso;
 mod pages;

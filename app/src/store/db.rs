@@ -14,6 +14,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransaction};
 
+use crate::error::{AppError, AppResult};
+
 const DB_NAME: &str = "schouw";
 /// 1: session only. 2: working set, local work, outbox, problems. 3: photos and their blobs.
 const DB_VERSION: u32 = 3;
@@ -41,24 +43,21 @@ pub const META_OWNER: &str = "owner";
 /// The agency's active LHSO matrix (JSON text), from the working set.
 pub const META_LHSO_MATRIX: &str = "lhso_matrix";
 
-/// Storage failed: IndexedDB unavailable, a transaction aborted, or a record the action needs is
-/// missing. Nothing was changed.
-#[derive(Debug, Clone)]
-pub struct StoreError(pub String);
-
-impl From<rexie::Error> for StoreError {
+/// IndexedDB failed (`AppError::Storage`); nothing was changed.
+impl From<rexie::Error> for AppError {
     fn from(e: rexie::Error) -> Self {
-        StoreError(e.to_string())
+        AppError::Storage(e.to_string())
     }
 }
 
-impl From<JsValue> for StoreError {
+/// A failed browser call in storage code (`AppError::Storage`).
+impl From<JsValue> for AppError {
     fn from(e: JsValue) -> Self {
-        StoreError(format!("{e:?}"))
+        AppError::Storage(format!("{e:?}"))
     }
 }
 
-pub type StoreResult<T> = Result<T, StoreError>;
+pub type StoreResult<T> = AppResult<T>;
 
 // Opening.
 
@@ -100,9 +99,9 @@ async fn raw_db() -> StoreResult<IdbDatabase> {
     // The schema is rexie's: make sure it is created or upgraded before opening at that version.
     db().await?;
     let factory = web_sys::window()
-        .ok_or_else(|| StoreError("no window".into()))?
+        .ok_or_else(|| AppError::Storage("no window".into()))?
         .indexed_db()?
-        .ok_or_else(|| StoreError("no IndexedDB".into()))?;
+        .ok_or_else(|| AppError::Storage("no IndexedDB".into()))?;
     let request = factory.open_with_u32(DB_NAME, DB_VERSION)?;
     let request: &IdbRequest = request.as_ref();
     wait_request(request).await?;
@@ -120,7 +119,7 @@ async fn wait_request(request: &IdbRequest) -> StoreResult<JsValue> {
     Ok(request.result()?)
 }
 
-pub use crate::json::{from_js, from_value, parse_json, to_js};
+pub use crate::json::{from_js, from_value, to_js};
 
 pub fn key(id: &Uuid) -> JsValue {
     JsValue::from_str(&id.to_string())
@@ -217,7 +216,7 @@ impl WriteTx {
         self.done
             .await
             .map(|_| ())
-            .map_err(|_| StoreError("transaction aborted".into()))
+            .map_err(|_| AppError::Storage("transaction aborted".into()))
     }
 }
 

@@ -10,6 +10,7 @@ use shared::sync::{EntityKind, Mutation, MutationKind};
 
 use super::db::*;
 use super::records::{LocalPhoto, LocalVisit};
+use crate::error::AppError;
 
 /// Which local store an outbox mutation's entity lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,7 +88,7 @@ pub async fn device_id() -> StoreResult<Uuid> {
         tx.commit().await?;
         return Ok(id);
     }
-    let id = crate::util::new_uuid().ok_or_else(|| StoreError("no crypto".into()))?;
+    let id = crate::util::new_uuid().ok_or_else(|| AppError::Storage("no crypto".into()))?;
     tx.put(META, &key, &id)?;
     tx.commit().await?;
     Ok(id)
@@ -108,7 +109,7 @@ pub struct Action {
 pub async fn record<T, F>(action: Action, change: F) -> StoreResult<Mutation>
 where
     T: Serialize + DeserializeOwned + 'static,
-    F: FnOnce(Option<T>) -> Result<(T, Option<i64>, u32), StoreError> + 'static,
+    F: FnOnce(Option<T>) -> Result<(T, Option<i64>, u32), AppError> + 'static,
 {
     // One copy of the transaction code for every record type (the bundle is size-bound).
     let change: RawChange = Box::new(move |stored: Option<JsValue>| {
@@ -118,7 +119,7 @@ where
     let mut recorded = record_raw(vec![(action, change)]).await?;
     recorded
         .pop()
-        .ok_or_else(|| StoreError("nothing recorded".into()))
+        .ok_or_else(|| AppError::Storage("nothing recorded".into()))
 }
 
 pub(super) type RawChange =
@@ -151,7 +152,7 @@ pub(super) async fn record_raw(actions: Vec<(Action, RawChange)>) -> StoreResult
 async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResult<Mutation> {
     let device: Option<Uuid> = tx.get(META, &JsValue::from_str(META_DEVICE)).await?;
     if device.is_none() {
-        return Err(StoreError("no device id".into()));
+        return Err(AppError::Storage("no device id".into()));
     }
     let seq_key = JsValue::from_str(META_NEXT_SEQ);
     let seq: i64 = tx.get(META, &seq_key).await?.unwrap_or(1);
@@ -160,7 +161,7 @@ async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResu
     // `change` returns the new record, the base version and how many mutations of this entity
     // were unsent before this one.
     let (record, base_version, unsent_before) = change(stored)?;
-    let id = crate::util::new_uuid().ok_or_else(|| StoreError("no crypto".into()))?;
+    let id = crate::util::new_uuid().ok_or_else(|| AppError::Storage("no crypto".into()))?;
     let mutation = Mutation {
         id,
         seq,
@@ -179,7 +180,7 @@ async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResu
         let mut visit: LocalVisit = tx
             .get(VISITS, &visit_key)
             .await?
-            .ok_or_else(|| StoreError("visit not on device".into()))?;
+            .ok_or_else(|| AppError::Storage("visit not on device".into()))?;
         visit.touched = true;
         tx.put(VISITS, &visit_key, &visit)?;
     }

@@ -12,6 +12,7 @@ use shared::sync::{Mutation, MutationKind, MutationStatus};
 use super::db::*;
 use super::outbox::{record_raw, Action, EntityStore, RawChange};
 use super::records::{LocalFinding, LocalNote};
+use crate::error::AppError;
 
 /// A mutation the server did not apply (conflict or rejection), kept for a person.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,7 +55,7 @@ fn settlement(problem: &Problem, resolution: shared::sync::Resolution) -> (Actio
         let mut problem: Problem = stored
             .as_ref()
             .and_then(from_js)
-            .ok_or_else(|| StoreError("problem not on device".into()))?;
+            .ok_or_else(|| AppError::Storage("problem not on device".into()))?;
         problem.resolution = Some(resolution.as_str().to_owned());
         Ok((to_js(&problem), None, 0))
     });
@@ -107,10 +108,10 @@ pub async fn resend(problem: &Problem) -> StoreResult<()> {
                 EntityStore::Visit | EntityStore::Note | EntityStore::Finding
             )
         })
-        .ok_or_else(|| StoreError("cannot resend".into()))?;
+        .ok_or_else(|| AppError::Storage("cannot resend".into()))?;
     let kind = Some(m.kind.clone())
         .filter(MutationKind::is_known)
-        .ok_or_else(|| StoreError("unknown kind".into()))?;
+        .ok_or_else(|| AppError::Storage("unknown kind".into()))?;
     let server_version = problem.server_version;
     let action = Action {
         kind,
@@ -122,7 +123,7 @@ pub async fn resend(problem: &Problem) -> StoreResult<()> {
     let change: RawChange = Box::new(move |stored: Option<JsValue>| {
         let text = stored
             .and_then(|v| v.as_string())
-            .ok_or_else(|| StoreError("not on device".into()))?;
+            .ok_or_else(|| AppError::Storage("not on device".into()))?;
         let record = js_sys::JSON::parse(&text)?;
         let field = |o: &JsValue, name: &str| Reflect::get(o, &JsValue::from_str(name));
         // The record now stands on the server's version; a visit keeps it one level down.

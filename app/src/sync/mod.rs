@@ -25,10 +25,10 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use crate::api::ApiFailure;
+use crate::error::{AppError, AppResult};
 use crate::session::Session;
-use crate::store::{self, LocalPhoto, StoreError, WriteTx};
-use crate::{photos, strings, util};
+use crate::store::{self, LocalPhoto, WriteTx};
+use crate::{photos, util};
 
 use pull::pull;
 use push::push;
@@ -53,7 +53,8 @@ pub enum Phase {
         total: usize,
     },
     Offline,
-    Error(String),
+    /// Why the last run stopped (worded on screen).
+    Error(AppError),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -233,20 +234,8 @@ async fn refresh_counts(sync: Sync) {
     });
 }
 
-/// Why a run stopped, in Dutch.
-pub(super) fn failure_text(failure: &ApiFailure) -> String {
-    match failure {
-        ApiFailure::Network => strings::SYNC_NO_SERVER.to_owned(),
-        ApiFailure::Api { code, message, .. } => strings::error_message(code, message),
-    }
-}
-
-pub(super) fn storage_text(_: StoreError) -> String {
-    strings::SYNC_STORAGE_FAILED.to_owned()
-}
-
 /// One run. `Ok(false)`: nothing to do (offline, nobody logged in).
-async fn run(sync: Sync, session: Session, full: bool) -> Result<bool, String> {
+async fn run(sync: Sync, session: Session, full: bool) -> AppResult<bool> {
     if !session.loaded.get_untracked() {
         return Ok(false);
     }
@@ -260,19 +249,17 @@ async fn run(sync: Sync, session: Session, full: bool) -> Result<bool, String> {
     }
 
     // The device's data belongs to one user at a time.
-    let owner: Option<Uuid> = store::meta(store::META_OWNER).await.map_err(storage_text)?;
+    let owner: Option<Uuid> = store::meta(store::META_OWNER).await?;
     if owner != Some(user.id) {
-        let unsent = store::unsent_count().await.map_err(storage_text)?;
+        let unsent = store::unsent_count().await?;
         if owner.is_some() && unsent > 0 {
-            return Err(strings::SYNC_OTHER_USER.to_owned());
+            return Err(AppError::OtherUser);
         }
-        store::reset_working_set(user.id)
-            .await
-            .map_err(storage_text)?;
+        store::reset_working_set(user.id).await?;
     }
-    let device = store::device_id().await.map_err(storage_text)?;
+    let device = store::device_id().await?;
 
-    let pending = store::outbox().await.map_err(storage_text)?.len();
+    let pending = store::outbox().await?.len();
     sync.status.update(|s| {
         s.phase = Phase::Syncing {
             done: 0,
@@ -294,8 +281,7 @@ async fn run(sync: Sync, session: Session, full: bool) -> Result<bool, String> {
                 .update(|s| s.phase = Phase::Photos { done, total });
         }
     })
-    .await
-    .map_err(|f| failure_text(&f))?;
+    .await?;
     if uploaded > 0 {
         sync.rev.update(|r| *r += 1);
         push(sync, device, &token).await?;

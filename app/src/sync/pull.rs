@@ -8,28 +8,21 @@ use wasm_bindgen::JsValue;
 use shared::sync::{EntityKind, FeedFinding, FeedNote, FeedOp};
 use shared::visit::Visit;
 
-use super::{failure_text, storage_text};
 use crate::api;
+use crate::error::{AppError, AppResult};
 use crate::store::{
-    self, key, LocalFinding, LocalNote, LocalPhoto, LocalVisit, PhotoState, StoreError, WriteTx,
+    self, key, LocalFinding, LocalNote, LocalPhoto, LocalVisit, PhotoState, WriteTx,
 };
 
-pub(super) async fn pull(token: &str) -> Result<(), String> {
-    let mut cursor: String = store::meta(store::META_CURSOR)
-        .await
-        .map_err(storage_text)?
-        .unwrap_or_default();
+pub(super) async fn pull(token: &str) -> AppResult<()> {
+    let mut cursor: String = store::meta(store::META_CURSOR).await?.unwrap_or_default();
     loop {
         let path = format!(
             "/api/v1/sync/pull?cursor={}",
             String::from(js_sys::encode_uri_component(&cursor))
         );
-        let page: PullPage = api::get(&path, Some(token))
-            .await
-            .map_err(|f| failure_text(&f))?;
-        apply_changes(&page.changes, &page.cursor)
-            .await
-            .map_err(storage_text)?;
+        let page: PullPage = api::get(&path, Some(token)).await?;
+        apply_changes(&page.changes, &page.cursor).await?;
         let moved = page.cursor != cursor;
         cursor = page.cursor;
         if !page.more || !moved {
@@ -78,7 +71,7 @@ pub(super) fn confirmed(awaiting: Option<i64>, version: i64) -> Option<i64> {
 }
 
 /// Applies one page of the feed and its cursor in one transaction.
-async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), StoreError> {
+async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), AppError> {
     let tx = WriteTx::begin(
         &[
             store::META,

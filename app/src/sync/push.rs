@@ -11,22 +11,23 @@ use wasm_bindgen::JsValue;
 use shared::sync::{MutationStatus, PendingReport, PushRequest, PushResponse};
 use shared::ErrorCode;
 
-use super::{failure_text, storage_text, Phase, Sync};
+use super::{Phase, Sync};
 use crate::api;
+use crate::error::{AppError, AppResult};
 use crate::store::{
     self, key, EntityStore, LocalFinding, LocalNote, LocalPhoto, LocalVisit, OutboxEntry,
-    PhotoState, Problem, StoreError, WriteTx,
+    PhotoState, Problem, WriteTx,
 };
 use crate::{strings, util};
 
 /// Most mutations per push.
 const BATCH: usize = 50;
 
-pub(super) async fn push(sync: Sync, device: Uuid, token: &str) -> Result<(), String> {
+pub(super) async fn push(sync: Sync, device: Uuid, token: &str) -> AppResult<()> {
     let mut done = 0;
     let mut gap_retries = 0;
     loop {
-        let entries = store::outbox().await.map_err(storage_text)?;
+        let entries = store::outbox().await?;
         if entries.is_empty() {
             return Ok(());
         }
@@ -47,11 +48,10 @@ pub(super) async fn push(sync: Sync, device: Uuid, token: &str) -> Result<(), St
             batch.push(entry.clone());
         }
         for entry in batch.iter_mut().filter(|e| e.chained) {
-            entry.mutation.base_version = known_version(entry.entity, entry.mutation.entity_id)
-                .await
-                .map_err(storage_text)?;
+            entry.mutation.base_version =
+                known_version(entry.entity, entry.mutation.entity_id).await?;
         }
-        mark_attempt(&batch).await.map_err(storage_text)?;
+        mark_attempt(&batch).await?;
 
         // What will still wait once this batch is applied (the server keeps the last report, so it
         // must not count the batch itself), including photos not uploaded yet.
@@ -77,10 +77,8 @@ pub(super) async fn push(sync: Sync, device: Uuid, token: &str) -> Result<(), St
             mutations: batch.iter().map(|e| e.mutation.clone()).collect(),
             pending: Some(report),
         };
-        let response: PushResponse = api::post("/api/v1/sync/push", &request, Some(token))
-            .await
-            .map_err(|f| failure_text(&f))?;
-        let (settled, gap) = settle(&batch, &response).await.map_err(storage_text)?;
+        let response: PushResponse = api::post("/api/v1/sync/push", &request, Some(token)).await?;
+        let (settled, gap) = settle(&batch, &response).await?;
         done += settled;
         sync.rev.update(|r| *r += 1);
 
@@ -89,17 +87,17 @@ pub(super) async fn push(sync: Sync, device: Uuid, token: &str) -> Result<(), St
             // applied is renumbered to follow its last_seq and sent again (ids stay the same).
             gap_retries += 1;
             if gap_retries > 2 {
-                return Err(strings::error_message(ErrorCode::SyncSeqGap.as_str(), ""));
+                return Err(AppError::Refused(ErrorCode::SyncSeqGap));
             }
-            renumber(response.last_seq).await.map_err(storage_text)?;
+            renumber(response.last_seq).await?;
         } else if settled == 0 {
             // The server answered none of them: try again later rather than loop.
-            return Err(strings::SYNC_NO_ANSWER.to_owned());
+            return Err(AppError::NoAnswer);
         }
     }
 }
 
-async fn known_version(entity: EntityStore, id: Uuid) -> Result<Option<i64>, StoreError> {
+async fn known_version(entity: EntityStore, id: Uuid) -> Result<Option<i64>, AppError> {
     Ok(match entity {
         EntityStore::Visit => store::get::<LocalVisit>(store::VISITS, &key(&id))
             .await?
@@ -118,7 +116,7 @@ async fn known_version(entity: EntityStore, id: Uuid) -> Result<Option<i64>, Sto
     })
 }
 
-async fn mark_attempt(batch: &[OutboxEntry]) -> Result<(), StoreError> {
+async fn mark_attempt(batch: &[OutboxEntry]) -> Result<(), AppError> {
     let tx = WriteTx::begin(&[store::OUTBOX], false).await?;
     for entry in batch {
         let mut entry = entry.clone();
@@ -135,10 +133,7 @@ async fn mark_attempt(batch: &[OutboxEntry]) -> Result<(), StoreError> {
 
 /// Applies the server's answers in one transaction. Returns how many entries left the outbox and
 /// whether the server reported a gap in `seq`.
-async fn settle(
-    batch: &[OutboxEntry],
-    response: &PushResponse,
-) -> Result<(usize, bool), StoreError> {
+async fn settle(batch: &[OutboxEntry], response: &PushResponse) -> Result<(usize, bool), AppError> {
     let tx = WriteTx::begin(
         &[
             store::OUTBOX,
@@ -219,7 +214,7 @@ async fn acknowledge(
     entry: &OutboxEntry,
     version: Option<i64>,
     applied: bool,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let id = key(&entry.mutation.entity_id);
     let store_name = entry.entity.store();
     match entry.entity {
@@ -285,7 +280,7 @@ async fn acknowledge(
 }
 
 /// Gives the unsent mutations the seqs right after the server's `last_seq`, in their order.
-async fn renumber(last_seq: i64) -> Result<(), StoreError> {
+async fn renumber(last_seq: i64) -> Result<(), AppError> {
     let tx = WriteTx::begin(&[store::OUTBOX, store::META], true).await?;
     let entries: Vec<OutboxEntry> = tx.get_all(store::OUTBOX).await?;
     let mut next = last_seq + 1;

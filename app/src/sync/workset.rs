@@ -7,9 +7,9 @@ use wasm_bindgen::JsValue;
 use shared::visit::DayVisits;
 
 use super::pull::{confirmed, new_local_visit};
-use super::{failure_text, storage_text};
-use crate::api::{self, ApiFailure};
-use crate::store::{self, key, LocalVisit, StoreError, WriteTx};
+use crate::api;
+use crate::error::{AppError, AppResult};
+use crate::store::{self, key, LocalVisit, WriteTx};
 use crate::util;
 
 /// Workdays after today kept on the device.
@@ -32,23 +32,17 @@ struct TemplateId {
     version: u32,
 }
 
-pub(super) async fn refresh_working_set(token: &str) -> Result<(), String> {
-    let fail = |f: ApiFailure| failure_text(&f);
+pub(super) async fn refresh_working_set(token: &str) -> AppResult<()> {
     let mut ids = Vec::new();
     for day in util::working_days(WORKDAYS_AHEAD) {
-        let list: DayVisits = api::get(&format!("/api/v1/me/visits?date={day}"), Some(token))
-            .await
-            .map_err(fail)?;
+        let list: DayVisits =
+            api::get(&format!("/api/v1/me/visits?date={day}"), Some(token)).await?;
         ids.extend(list.visits.iter().map(|v| v.id));
-        store_day(&list).await.map_err(storage_text)?;
+        store_day(&list).await?;
     }
 
-    let templates: Templates = api::get("/api/v1/checklists", Some(token))
-        .await
-        .map_err(fail)?;
-    let tx = WriteTx::begin(&[store::TEMPLATES], false)
-        .await
-        .map_err(storage_text)?;
+    let templates: Templates = api::get("/api/v1/checklists", Some(token)).await?;
+    let tx = WriteTx::begin(&[store::TEMPLATES], false).await?;
     for raw in js_sys::Array::from(&templates.templates).iter() {
         let (Some(t), Ok(text)) = (
             store::from_value::<TemplateId>(raw.clone()),
@@ -60,52 +54,42 @@ pub(super) async fn refresh_working_set(token: &str) -> Result<(), String> {
             store::TEMPLATES,
             &store::template_key(&t.id, t.version),
             &text.into(),
-        )
-        .map_err(storage_text)?;
+        )?;
     }
-    tx.commit().await.map_err(storage_text)?;
+    tx.commit().await?;
 
     // The agency's LHSO matrix, so the advice on the tablet is the agency's, offline too.
-    let matrix: RawJson = api::get("/api/v1/lhso/matrix", Some(token))
-        .await
-        .map_err(fail)?;
+    let matrix: RawJson = api::get("/api/v1/lhso/matrix", Some(token)).await?;
     for derived in ["questions", "labels"] {
         let _ = js_sys::Reflect::delete_property(&matrix.0.clone().into(), &derived.into());
     }
     if let Ok(text) = js_sys::JSON::stringify(&matrix.0) {
         let text = String::from(text);
         if crate::lhso::install(&text) {
-            let tx = WriteTx::begin(&[store::META], false)
-                .await
-                .map_err(storage_text)?;
+            let tx = WriteTx::begin(&[store::META], false).await?;
             tx.put(
                 store::META,
                 &JsValue::from_str(store::META_LHSO_MATRIX),
                 &text,
-            )
-            .map_err(storage_text)?;
-            tx.commit().await.map_err(storage_text)?;
+            )?;
+            tx.commit().await?;
         }
     }
 
     // Site details and history, so a visit opens offline with everything the server knows.
     for id in ids {
-        let detail: store::VisitHistory = api::get(&format!("/api/v1/visits/{id}"), Some(token))
-            .await
-            .map_err(fail)?;
-        let tx = WriteTx::begin(&[store::DETAILS], false)
-            .await
-            .map_err(storage_text)?;
-        tx.put(store::DETAILS, &key(&id), &detail)
-            .map_err(storage_text)?;
-        tx.commit().await.map_err(storage_text)?;
+        let detail: store::VisitHistory =
+            api::get(&format!("/api/v1/visits/{id}"), Some(token)).await?;
+        let tx = WriteTx::begin(&[store::DETAILS], false).await?;
+        tx.put(store::DETAILS, &key(&id), &detail)?;
+        tx.commit().await?;
     }
     Ok(())
 }
 
 /// Stores one day's list. A visit with unsent local work keeps its local state; a visit that
 /// left the list is forgotten unless work was recorded on it here.
-async fn store_day(list: &DayVisits) -> Result<(), StoreError> {
+async fn store_day(list: &DayVisits) -> Result<(), AppError> {
     let tx = WriteTx::begin(&[store::VISITS], false).await?;
     let existing: Vec<LocalVisit> = tx.get_all(store::VISITS).await?;
     for visit in &list.visits {

@@ -10,8 +10,9 @@ use super::lhso::{Lhso, LhsoDraft};
 use super::photos::PhotoButton;
 use super::{act, LocalAction};
 use crate::actions;
+use crate::error::AppError;
 use crate::photos;
-use crate::store::{LocalFinding, StoreError};
+use crate::store::LocalFinding;
 use crate::{strings, util};
 
 #[component]
@@ -133,7 +134,9 @@ fn Item(
                 Box::pin(async move {
                     let finding_id = match existing {
                         Some(id) => id,
-                        None => util::new_uuid().ok_or_else(|| StoreError("no crypto".into()))?,
+                        None => {
+                            util::new_uuid().ok_or_else(|| AppError::Storage("no crypto".into()))?
+                        }
                     };
                     let photo = photos::capture(file, visit_id, Some(finding_id)).await?;
                     actions::answer(

@@ -23,9 +23,10 @@ use shared::Role;
 
 use crate::actions;
 use crate::components::delivery::DeliveryTag;
+use crate::error::AppError;
 use crate::pages::guard::RequireRole;
 use crate::session::use_session;
-use crate::store::{self, Delivery, LocalFinding, LocalNote, LocalPhoto, LocalVisit, StoreError};
+use crate::store::{self, Delivery, LocalFinding, LocalNote, LocalPhoto, LocalVisit};
 use crate::sync::use_sync;
 use crate::{strings, util};
 
@@ -87,7 +88,7 @@ async fn load(id: Uuid, online: bool) -> Option<VisitData> {
 
 /// Runs a local action; on success the screen re-reads and the sync engine is woken.
 /// (The future is boxed so the bundle carries one copy of this, not one per action.)
-pub(super) type LocalAction = Pin<Box<dyn Future<Output = Result<(), StoreError>>>>;
+pub(super) type LocalAction = Pin<Box<dyn Future<Output = Result<(), AppError>>>>;
 
 pub(super) fn act(error: RwSignal<Option<String>>, action: LocalAction) {
     let sync = use_sync();
@@ -96,8 +97,8 @@ pub(super) fn act(error: RwSignal<Option<String>>, action: LocalAction) {
         match action.await {
             Ok(()) => sync.changed(),
             Err(e) => {
-                leptos::logging::warn!("local save failed: {}", e.0);
-                error.set(Some(strings::SAVE_FAILED.to_owned()));
+                leptos::logging::warn!("local save failed: {e:?}");
+                error.set(Some(e.user_message()));
             }
         }
     });

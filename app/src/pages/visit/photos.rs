@@ -113,7 +113,7 @@ where
             match result {
                 Ok(()) => sync.changed(),
                 Err(e) => {
-                    leptos::logging::warn!("photo not stored: {}", e.0);
+                    leptos::logging::warn!("photo not stored: {e:?}");
                     error.set(Some(strings::PHOTO_SAVE_FAILED.to_owned()));
                 }
             }
