@@ -8,19 +8,22 @@ use web_sys::{Request, RequestInit, Response};
 
 use shared::ApiError;
 
-/// The app's error type under the name its callers know: a failed call is `Network` or `Api`.
+use crate::error::AppError;
+
+/// `AppError` under the name the session's token check matches on; a failed call is `Network` or
+/// `Api`.
 pub use crate::error::AppError as ApiFailure;
 
 pub async fn post<B: Serialize, R: DeserializeOwned>(
     path: &str,
     body: &B,
     token: Option<&str>,
-) -> Result<R, ApiFailure> {
-    let body = serde_json::to_string(body).map_err(|_| ApiFailure::Network)?;
+) -> Result<R, AppError> {
+    let body = serde_json::to_string(body).map_err(|_| AppError::Network)?;
     send("POST", path, Some(body), token).await
 }
 
-pub async fn get<R: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<R, ApiFailure> {
+pub async fn get<R: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<R, AppError> {
     send("GET", path, None, token).await
 }
 
@@ -29,7 +32,7 @@ async fn send<R: DeserializeOwned>(
     path: &str,
     body: Option<String>,
     token: Option<&str>,
-) -> Result<R, ApiFailure> {
+) -> Result<R, AppError> {
     let body = body.map(|b| JsValue::from_str(&b));
     let headers: &[(&str, &str)] = if body.is_some() {
         &[("Content-Type", "application/json")]
@@ -43,29 +46,29 @@ async fn send<R: DeserializeOwned>(
     let text = text(&response).await?;
     // An empty body (204) parses as JSON null for unit-like results.
     let text = if text.is_empty() { "null" } else { &text };
-    crate::json::parse_json(text).ok_or_else(|| ApiFailure::internal(response.status()))
+    crate::json::parse_json(text).ok_or_else(|| AppError::internal(response.status()))
 }
 
-async fn text(response: &Response) -> Result<String, ApiFailure> {
+async fn text(response: &Response) -> Result<String, AppError> {
     Ok(
-        JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
+        JsFuture::from(response.text().map_err(|_| AppError::Network)?)
             .await
-            .map_err(|_| ApiFailure::Network)?
+            .map_err(|_| AppError::Network)?
             .as_string()
             .unwrap_or_default(),
     )
 }
 
 /// Reads an error answer in the API's format.
-pub async fn failure(response: Response) -> ApiFailure {
+pub async fn failure(response: Response) -> AppError {
     let status = response.status();
     let text = match text(&response).await {
         Ok(text) => text,
         Err(failure) => return failure,
     };
     match crate::json::parse_json::<ApiError>(&text) {
-        Some(e) => ApiFailure::api(status, &e.error.code, e.error.message),
-        None => ApiFailure::internal(status),
+        Some(e) => AppError::api(status, &e.error.code, e.error.message),
+        None => AppError::internal(status),
     }
 }
 
@@ -77,10 +80,10 @@ pub async fn raw(
     body: Option<&JsValue>,
     headers: &[(&str, &str)],
     token: Option<&str>,
-) -> Result<Response, ApiFailure> {
+) -> Result<Response, AppError> {
     fetch(method, path, body, headers, token)
         .await
-        .map_err(|_| ApiFailure::Network)
+        .map_err(|_| AppError::Network)
 }
 
 async fn fetch(
