@@ -11,22 +11,23 @@ use shared::sync::{
 };
 use shared::visit::VisitEvent;
 
-use crate::store::{self, Action, EntityStore, LocalFinding, LocalNote, LocalVisit, StoreError};
+use crate::error::AppError;
+use crate::store::{self, Action, EntityStore, LocalFinding, LocalNote, LocalVisit};
 use crate::util;
 
 fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_default()
 }
 
-fn missing() -> StoreError {
-    StoreError("not on device".into())
+fn missing() -> AppError {
+    AppError::Storage("not on device".into())
 }
 
 pub async fn start_visit(
     visit_id: Uuid,
     position: Option<Position>,
     template: Option<TemplateRef>,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let at = util::now();
     let now = at.to_rfc3339();
     let data = VisitStart {
@@ -49,7 +50,7 @@ pub async fn start_visit(
             .visit
             .status
             .after(VisitEvent::Start)
-            .map_err(|_| StoreError("visit already started".into()))?;
+            .map_err(|_| AppError::Storage("visit already started".into()))?;
         v.started_at = Some(now);
         v.position = position;
         v.template = template;
@@ -61,7 +62,7 @@ pub async fn start_visit(
     .map(|_| ())
 }
 
-pub async fn finish_visit(visit_id: Uuid) -> Result<(), StoreError> {
+pub async fn finish_visit(visit_id: Uuid) -> Result<(), AppError> {
     let at = util::now();
     let now = at.to_rfc3339();
     // Hours on site from the recorded start, rounded up to the quarter hour.
@@ -89,7 +90,7 @@ pub async fn finish_visit(visit_id: Uuid) -> Result<(), StoreError> {
             .visit
             .status
             .after(VisitEvent::Finish)
-            .map_err(|_| StoreError("visit not in progress".into()))?;
+            .map_err(|_| AppError::Storage("visit not in progress".into()))?;
         v.finished_at = Some(now);
         v.touched = true;
         v.unsent += 1;
@@ -105,7 +106,7 @@ pub async fn answer(
     item_id: String,
     existing: Option<Uuid>,
     answer: Answer,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let finding_id = match existing {
         Some(id) => id,
         None => util::new_uuid().ok_or_else(missing)?,
@@ -156,7 +157,7 @@ pub async fn answer(
     .map(|_| ())
 }
 
-pub async fn add_note(visit_id: Uuid, text: String) -> Result<(), StoreError> {
+pub async fn add_note(visit_id: Uuid, text: String) -> Result<(), AppError> {
     let note_id = util::new_uuid().ok_or_else(missing)?;
     let data = NoteAdd {
         visit_id,
@@ -188,7 +189,7 @@ pub async fn add_note(visit_id: Uuid, text: String) -> Result<(), StoreError> {
     .map(|_| ())
 }
 
-pub async fn edit_note(visit_id: Uuid, note_id: Uuid, text: String) -> Result<(), StoreError> {
+pub async fn edit_note(visit_id: Uuid, note_id: Uuid, text: String) -> Result<(), AppError> {
     let action = Action {
         kind: MutationKind::VisitNoteEdit,
         entity: EntityStore::Note,
@@ -213,7 +214,7 @@ pub async fn edit_note(visit_id: Uuid, note_id: Uuid, text: String) -> Result<()
 pub async fn save_assessment(
     finding_id: Uuid,
     record: crate::lhso::LhsoRecord,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let finding = store::get::<LocalFinding>(store::FINDINGS, &store::key(&finding_id))
         .await?
         .ok_or_else(missing)?;

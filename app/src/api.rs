@@ -8,39 +8,18 @@ use web_sys::{Request, RequestInit, Response};
 
 use shared::ApiError;
 
-use crate::strings;
-
-#[derive(Debug, Clone)]
-pub enum ApiFailure {
-    /// No answer at all: offline, server down, or the request was cut off.
-    Network,
-    /// The server answered with the API's error format.
-    Api {
-        status: u16,
-        code: String,
-        message: String,
-    },
-}
-
-impl ApiFailure {
-    pub fn user_message(&self) -> String {
-        match self {
-            ApiFailure::Network => strings::LOGIN_NEEDS_NETWORK.to_owned(),
-            ApiFailure::Api { code, message, .. } => strings::error_message(code, message),
-        }
-    }
-}
+use crate::error::AppError;
 
 pub async fn post<B: Serialize, R: DeserializeOwned>(
     path: &str,
     body: &B,
     token: Option<&str>,
-) -> Result<R, ApiFailure> {
-    let body = serde_json::to_string(body).map_err(|_| ApiFailure::Network)?;
+) -> Result<R, AppError> {
+    let body = serde_json::to_string(body).map_err(|_| AppError::Network)?;
     send("POST", path, Some(body), token).await
 }
 
-pub async fn get<R: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<R, ApiFailure> {
+pub async fn get<R: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<R, AppError> {
     send("GET", path, None, token).await
 }
 
@@ -49,7 +28,7 @@ async fn send<R: DeserializeOwned>(
     path: &str,
     body: Option<String>,
     token: Option<&str>,
-) -> Result<R, ApiFailure> {
+) -> Result<R, AppError> {
     let body = body.map(|b| JsValue::from_str(&b));
     let headers: &[(&str, &str)] = if body.is_some() {
         &[("Content-Type", "application/json")]
@@ -63,41 +42,29 @@ async fn send<R: DeserializeOwned>(
     let text = text(&response).await?;
     // An empty body (204) parses as JSON null for unit-like results.
     let text = if text.is_empty() { "null" } else { &text };
-    crate::store::parse_json(text).ok_or_else(|| ApiFailure::Api {
-        status: response.status(),
-        code: "server.internal".into(),
-        message: String::new(),
-    })
+    crate::json::parse_json(text).ok_or_else(|| AppError::internal(response.status()))
 }
 
-async fn text(response: &Response) -> Result<String, ApiFailure> {
+async fn text(response: &Response) -> Result<String, AppError> {
     Ok(
-        JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
+        JsFuture::from(response.text().map_err(|_| AppError::Network)?)
             .await
-            .map_err(|_| ApiFailure::Network)?
+            .map_err(|_| AppError::Network)?
             .as_string()
             .unwrap_or_default(),
     )
 }
 
 /// Reads an error answer in the API's format.
-pub async fn failure(response: Response) -> ApiFailure {
+pub async fn failure(response: Response) -> AppError {
     let status = response.status();
     let text = match text(&response).await {
         Ok(text) => text,
         Err(failure) => return failure,
     };
-    match crate::store::parse_json::<ApiError>(&text) {
-        Some(e) => ApiFailure::Api {
-            status,
-            code: e.error.code,
-            message: e.error.message,
-        },
-        None => ApiFailure::Api {
-            status,
-            code: "server.internal".into(),
-            message: String::new(),
-        },
+    match crate::json::parse_json::<ApiError>(&text) {
+        Some(e) => AppError::api(status, &e.error.code, e.error.message),
+        None => AppError::internal(status),
     }
 }
 
@@ -109,10 +76,10 @@ pub async fn raw(
     body: Option<&JsValue>,
     headers: &[(&str, &str)],
     token: Option<&str>,
-) -> Result<Response, ApiFailure> {
+) -> Result<Response, AppError> {
     fetch(method, path, body, headers, token)
         .await
-        .map_err(|_| ApiFailure::Network)
+        .map_err(|_| AppError::Network)
 }
 
 async fn fetch(

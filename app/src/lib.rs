@@ -13,6 +13,7 @@ pub mod api;
 pub mod bench;
 pub mod components;
 pub mod door;
+pub mod error;
 pub mod json;
 mod lhso;
 pub mod pages;

@@ -16,10 +16,9 @@ use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
 
 use shared::sync::PhotoAttach;
 
-use crate::api::{self, ApiFailure};
-use crate::store::{
-    self, Action, EntityStore, LocalPhoto, LocalVisit, PhotoState, StoreError, WriteTx,
-};
+use crate::api;
+use crate::error::AppError;
+use crate::store::{self, Action, EntityStore, LocalPhoto, LocalVisit, PhotoState, WriteTx};
 use crate::{strings, util};
 
 /// Longest edge after downscaling: enough to read a label or a meter at arm's length, and about
@@ -86,12 +85,12 @@ pub async fn capture(
     file: Blob,
     visit_id: Uuid,
     finding_id: Option<Uuid>,
-) -> Result<LocalPhoto, StoreError> {
+) -> Result<LocalPhoto, AppError> {
     let captured_at = util::now_rfc3339();
     let position = util::position(POSITION_TIMEOUT_MS).await;
-    let (jpeg, width, height) = downscale(&file).await.map_err(StoreError::from)?;
-    let sha256 = sha256_hex(&jpeg).await.map_err(StoreError::from)?;
-    let id = util::new_uuid().ok_or_else(|| StoreError("no crypto".into()))?;
+    let (jpeg, width, height) = downscale(&file).await.map_err(AppError::from)?;
+    let sha256 = sha256_hex(&jpeg).await.map_err(AppError::from)?;
+    let id = util::new_uuid().ok_or_else(|| AppError::Storage("no crypto".into()))?;
     let photo = LocalPhoto {
         id,
         visit_id,
@@ -110,7 +109,7 @@ pub async fn capture(
     let visit_key = store::key(&visit_id);
     let Some(mut visit) = tx.get::<LocalVisit>(store::VISITS, &visit_key).await? else {
         tx.abort();
-        return Err(StoreError("visit not on device".into()));
+        return Err(AppError::Storage("visit not on device".into()));
     };
     visit.touched = true;
     tx.put(store::VISITS, &visit_key, &visit)?;
@@ -135,7 +134,7 @@ enum Upload {
 pub async fn upload_pending(
     token: &str,
     progress: impl Fn(usize, usize),
-) -> Result<usize, ApiFailure> {
+) -> Result<usize, AppError> {
     let waiting: Vec<LocalPhoto> = store::all::<LocalPhoto>(store::PHOTOS)
         .await
         .unwrap_or_default()
@@ -159,7 +158,7 @@ pub async fn upload_pending(
             continue;
         };
         match upload(token, &photo.sha256, &blob).await? {
-            Upload::Stored => attach(&photo).await.map_err(|_| ApiFailure::Network)?,
+            Upload::Stored => attach(&photo).await.map_err(|_| AppError::Network)?,
             Upload::Refused(message) => {
                 set_state(photo.id, |p| p.problem = Some(message)).await;
             }
@@ -180,7 +179,7 @@ fn header_u64(response: &web_sys::Response, name: &str) -> Option<f64> {
 }
 
 /// Sends the blob in `PART_BYTES` parts, starting from what the server already holds.
-async fn upload(token: &str, sha256: &str, blob: &Blob) -> Result<Upload, ApiFailure> {
+async fn upload(token: &str, sha256: &str, blob: &Blob) -> Result<Upload, AppError> {
     let path = format!("/api/v1/blobs/{sha256}");
     let size = blob.size();
     let head = api::raw("HEAD", &path, None, &[], Some(token)).await?;
@@ -196,7 +195,7 @@ async fn upload(token: &str, sha256: &str, blob: &Blob) -> Result<Upload, ApiFai
         let end = (offset + PART_BYTES).min(size);
         let part = blob
             .slice_with_f64_and_f64(offset, end)
-            .map_err(|_| ApiFailure::Network)?;
+            .map_err(|_| AppError::Network)?;
         let range = format!("bytes {}-{}/{}", offset as u64, end as u64 - 1, size as u64);
         let headers = [
             ("Content-Type", "application/octet-stream"),
@@ -209,7 +208,7 @@ async fn upload(token: &str, sha256: &str, blob: &Blob) -> Result<Upload, ApiFai
             // attempt got through): both say where to go on.
             202 | 409 => match header_u64(&response, "upload-offset") {
                 Some(next) if next < size => offset = next,
-                _ => return Err(ApiFailure::Network),
+                _ => return Err(AppError::Network),
             },
             422 if !restarted => {
                 restarted = true;
@@ -226,7 +225,7 @@ async fn upload(token: &str, sha256: &str, blob: &Blob) -> Result<Upload, ApiFai
 
 /// The blob is on the server: the photo is `Uploaded` and its `photo.attach` joins the outbox,
 /// in one strict transaction.
-async fn attach(photo: &LocalPhoto) -> Result<(), StoreError> {
+async fn attach(photo: &LocalPhoto) -> Result<(), AppError> {
     let data = PhotoAttach {
         visit_id: photo.visit_id,
         finding_id: photo.finding_id,
@@ -242,9 +241,9 @@ async fn attach(photo: &LocalPhoto) -> Result<(), StoreError> {
         data: serde_json::to_value(&data).unwrap_or_default(),
     };
     store::record(action, move |stored: Option<LocalPhoto>| {
-        let mut p = stored.ok_or_else(|| StoreError("photo not on device".into()))?;
+        let mut p = stored.ok_or_else(|| AppError::Storage("photo not on device".into()))?;
         if p.state == PhotoState::Uploaded || p.state == PhotoState::Confirmed {
-            return Err(StoreError("photo already attached".into()));
+            return Err(AppError::Storage("photo already attached".into()));
         }
         p.state = PhotoState::Uploaded;
         p.unsent += 1;
@@ -269,14 +268,14 @@ async fn set_state(id: Uuid, change: impl FnOnce(&mut LocalPhoto)) {
 
 /// Removes a photo the server refused for good (too large, bytes damaged) from the device, at the
 /// inspector's explicit request. Its bytes go too unless another photo record shares them.
-pub async fn discard_refused(id: Uuid) -> Result<(), StoreError> {
+pub async fn discard_refused(id: Uuid) -> Result<(), AppError> {
     let tx = WriteTx::begin(&[store::PHOTOS, store::PHOTO_BLOBS], true).await?;
     let key = store::key(&id);
     let photo = match tx.get::<LocalPhoto>(store::PHOTOS, &key).await? {
         Some(p) if p.problem.is_some() && p.unsent == 0 => p,
         _ => {
             tx.abort();
-            return Err(StoreError("not a refused photo".into()));
+            return Err(AppError::Storage("not a refused photo".into()));
         }
     };
     let others: Vec<LocalPhoto> = tx.get_all(store::PHOTOS).await?;

@@ -104,7 +104,7 @@ pub fn provide() {
 /// token logs out. Offline, or when the server is unreachable, the stored session stays.
 async fn revalidate(session: Session) {
     let Some(token) = session.token() else { return };
-    if let Err(api::ApiFailure::Api { status: 401, .. }) =
+    if let Err(crate::error::AppError::Api { status: 401, .. }) =
         api::get::<UserInfo>("/api/v1/me", Some(&token)).await
     {
         session.current.set(None);

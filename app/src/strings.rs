@@ -5,6 +5,7 @@ use shared::coords::OnSite;
 use shared::lhso::Intervention;
 use shared::sync::MutationKind;
 
+use crate::error::AppError;
 use crate::store::Delivery;
 use shared::planner::VisitKind;
 use shared::visit::VisitStatus;
@@ -408,8 +409,36 @@ pub fn landing(role: Role) -> (&'static str, &'static str) {
 /// The Dutch message for an error code from the server; unknown codes (a newer server) fall back
 /// to the message the server sent.
 pub fn error_message(code: &str, server_message: &str) -> String {
-    match ErrorCode::parse(code) {
+    code_message(ErrorCode::parse(code), server_message)
+}
+
+fn code_message(code: Option<ErrorCode>, server_message: &str) -> String {
+    match code {
         Some(known) => known.message_nl().to_owned(),
         None => server_message.to_owned(),
+    }
+}
+
+/// How an error reads on screen: only views call these.
+impl AppError {
+    /// For a page's own action (logging in, loading the team page, saving on the device).
+    pub fn user_message(&self) -> String {
+        match self {
+            AppError::Network => LOGIN_NEEDS_NETWORK.to_owned(),
+            AppError::Api { code, message, .. } => code_message(*code, message),
+            AppError::Storage(_) => SAVE_FAILED.to_owned(),
+            AppError::NoAnswer => SYNC_NO_ANSWER.to_owned(),
+            AppError::OtherUser => SYNC_OTHER_USER.to_owned(),
+            AppError::Refused(code) => code.message_nl().to_owned(),
+        }
+    }
+
+    /// Why a sync run stopped (the sync panel and bar): the work stays on the device.
+    pub fn sync_message(&self) -> String {
+        match self {
+            AppError::Network => SYNC_NO_SERVER.to_owned(),
+            AppError::Storage(_) => SYNC_STORAGE_FAILED.to_owned(),
+            other => other.user_message(),
+        }
     }
 }

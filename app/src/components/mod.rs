@@ -1,2 +1,3 @@
+pub mod delivery;
 pub mod header;
 pub mod sync;

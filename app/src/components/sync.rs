@@ -76,7 +76,7 @@ fn line(s: &crate::sync::SyncStatus) -> String {
         Phase::Syncing { done, total } => strings::sync_progress(*done, *total),
         Phase::Photos { done, total } => strings::photo_progress(*done, *total),
         Phase::Offline => strings::SYNC_OFFLINE.to_owned(),
-        Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason),
+        Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason.sync_message()),
     };
     if s.pending > 0 {
         text.push_str(" · ");
@@ -102,7 +102,7 @@ pub fn SyncPanel() -> impl IntoView {
                 Phase::Syncing { done, total } => strings::sync_progress(done, total),
                 Phase::Photos { done, total } => strings::photo_progress(done, total),
                 Phase::Offline => strings::SYNC_OFFLINE.to_owned(),
-                Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason),
+                Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason.sync_message()),
             }}</p>
             {move || match status.get().phase {
                 Phase::Syncing { done, total } | Phase::Photos { done, total } if total > 0 => Some(view! {

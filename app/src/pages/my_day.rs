@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use shared::Role;
 
+use crate::components::delivery::DeliveryTag;
 use crate::components::sync::SyncBar;
 use crate::pages::guard::RequireRole;
 use crate::session::use_session;
@@ -101,11 +102,7 @@ fn VisitCard(local: LocalVisit, delivery: Option<Delivery>) -> impl IntoView {
                 <span class=format!("tag kind-{}", v.kind.as_str())>{strings::kind_label(v.kind)}</span>
                 <span class="tag">{strings::SIZE}" "{v.size.as_str()}</span>
                 <span class=format!("tag status-{}", v.status.as_str())>{strings::status_label(v.status)}</span>
-                {delivery.map(|d| view! {
-                    <span class=d.class() data-testid="delivery">
-                        {strings::delivery_label(d)}
-                    </span>
-                })}
+                {delivery.map(|d| view! { <DeliveryTag delivery=d/> })}
             </div>
             <details class="why">
                 <summary>{strings::SCORE}" "{util::number_nl(v.priority.score, 1)}" · "{strings::WHY}</summary>
