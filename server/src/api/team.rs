@@ -25,7 +25,7 @@ pub async fn devices(
     user: AuthUser,
 ) -> AppResult<Json<TeamDevices>> {
     crate::auth::require_role(&user, &[Role::TeamLead, Role::Manager, Role::Admin])?;
-    let rows = db::sync::devices_of_agency(&state.db.pool, &user.agency_id).await?;
+    let rows = db::devices::devices_of_agency(&state.db.pool, &user.agency_id).await?;
     let devices = rows
         .iter()
         .map(|d| {
@@ -55,7 +55,7 @@ pub async fn problems(
         Role::TeamLead | Role::Manager | Role::Admin => None,
         Role::AuthorityViewer => return Err(ErrorCode::AuthForbidden.into()),
     };
-    let rows = db::sync::open_problems(&state.db.pool, &user.agency_id, scope).await?;
+    let rows = db::mutations::open_problems(&state.db.pool, &user.agency_id, scope).await?;
     let problems = rows
         .iter()
         .map(|p| {

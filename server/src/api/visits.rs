@@ -185,17 +185,17 @@ pub async fn visit_detail(
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Json(VisitDetail {
         visit: visit(&row)?,
-        notes: db::sync::notes_of_visit(&state.db.pool, &row.id)
+        notes: db::notes::notes_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
             .map(views::note)
             .collect::<anyhow::Result<_>>()?,
-        findings: db::sync::findings_of_visit(&state.db.pool, &row.id)
+        findings: db::findings::findings_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
             .map(views::finding)
             .collect::<anyhow::Result<_>>()?,
-        photos: db::sync::photos_of_visit(&state.db.pool, &row.id)
+        photos: db::photos::photos_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
             .map(views::photo)
