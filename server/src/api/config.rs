@@ -130,11 +130,16 @@ async fn activate(state: &AppState, user: &AuthUser, prepared: Prepared) -> AppR
 /// Two admins activating at the same moment: the database's one-active index (or the primary
 /// key) refuses the second, which may retry.
 fn concurrent_write(e: sqlx::Error) -> AppError {
-    if db::programme::is_unique_violation(&e) {
-        ErrorCode::RecordVersionConflict.into()
-    } else {
-        e.into()
-    }
+    AppError::unique(
+        e,
+        &[
+            (
+                db::AGENCY_CONFIGS_ONE_ACTIVE,
+                ErrorCode::RecordVersionConflict,
+            ),
+            (db::AGENCY_CONFIGS_PKEY, ErrorCode::RecordVersionConflict),
+        ],
+    )
 }
 
 /// `GET /api/v1/admin/configs`: per kind the default's id, the version in force and every stored

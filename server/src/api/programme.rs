@@ -149,13 +149,9 @@ pub async fn create(
         version: 1,
     };
     let mut tx = state.db.pool.begin().await?;
-    if let Err(e) = db::programme::insert(&mut tx, &row).await {
-        return Err(if db::programme::is_unique_violation(&e) {
-            ErrorCode::RecordDuplicate.into()
-        } else {
-            e.into()
-        });
-    }
+    db::programme::insert(&mut tx, &row).await.map_err(|e| {
+        AppError::unique(e, &[(db::PROGRAMME_LINES_KEY, ErrorCode::RecordDuplicate)])
+    })?;
     let actor = user.info.id.to_string();
     audit::record(
         &mut tx,

@@ -150,6 +150,48 @@ where
     Ok(rows)
 }
 
+/// A unique constraint of the schema that a request can run into: its name as PostgreSQL reports
+/// it, and its columns as SQLite names them ("UNIQUE constraint failed: table.column, ..").
+#[derive(Debug, Clone, Copy)]
+pub struct Unique {
+    pub name: &'static str,
+    pub columns: &'static str,
+}
+
+/// One programme line per agency, year, product, authority and task group (0010).
+pub const PROGRAMME_LINES_KEY: Unique = Unique {
+    name: "programme_lines_key",
+    columns: "programme_lines.agency_id, programme_lines.year, programme_lines.product, \
+              programme_lines.authority_id, programme_lines.task_group",
+};
+/// One row per agency, kind and version of a configuration (0012).
+pub const AGENCY_CONFIGS_PKEY: Unique = Unique {
+    name: "agency_configs_pkey",
+    columns: "agency_configs.agency_id, agency_configs.kind, agency_configs.version",
+};
+/// At most one active configuration per agency and kind (0012).
+pub const AGENCY_CONFIGS_ONE_ACTIVE: Unique = Unique {
+    name: "agency_configs_one_active",
+    columns: "agency_configs.agency_id, agency_configs.kind",
+};
+
+impl Unique {
+    /// True when `e` is a violation of this constraint, on either database.
+    pub fn violated_by(&self, e: &sqlx::Error) -> bool {
+        let Some(d) = e.as_database_error() else {
+            return false;
+        };
+        d.is_unique_violation()
+            && match d.constraint() {
+                Some(name) => name == self.name,
+                None => d
+                    .message()
+                    .strip_prefix("UNIQUE constraint failed: ")
+                    .is_some_and(|columns| columns == self.columns),
+            }
+    }
+}
+
 /// Current time as stored: RFC 3339 in UTC with second precision, so text order is time order.
 pub fn now_text() -> String {
     time_text(chrono::Utc::now())
