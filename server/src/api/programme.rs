@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use shared::{ErrorCode, Role};
 
 use crate::audit::{self, AuditEntry};
-use crate::auth::AuthUser;
+use crate::auth::{office_reader, require_role, AuthUser};
 use crate::db::{self, programme::ProgrammeLineRow};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::AppState;
@@ -89,12 +89,8 @@ pub async fn list(
         .as_deref()
         .map(super::params::uuid)
         .transpose()?;
-    let authority = match user.info.role {
-        Role::Inspector => return Err(ErrorCode::AuthForbidden.into()),
-        // An authority sees only its own part, whatever it asks for.
-        Role::AuthorityViewer => Some(user.info.authority_id.ok_or(ErrorCode::AuthForbidden)?),
-        Role::TeamLead | Role::Manager | Role::Admin => requested,
-    };
+    // An authority sees only its own part, whatever it asks for.
+    let authority = office_reader(&user)?.or(requested);
     let authority = authority.map(|a| a.to_string());
     let rows = db::programme::list(
         &state.db.pool,
@@ -110,10 +106,7 @@ pub async fn list(
 }
 
 fn require_writer(user: &AuthUser) -> Result<(), AppError> {
-    match user.info.role {
-        Role::Manager | Role::Admin => Ok(()),
-        _ => Err(ErrorCode::AuthForbidden.into()),
-    }
+    require_role(user, &[Role::Manager, Role::Admin])
 }
 
 /// `POST /api/v1/programme/lines` -> 201 with the new line.

@@ -19,7 +19,7 @@ use shared::visit::{
 };
 use shared::{ErrorCode, Role};
 
-use crate::auth::AuthUser;
+use crate::auth::{office_reader, require_role, AuthUser};
 use crate::db;
 use crate::db::visits::VisitRow;
 use crate::error::AppResult;
@@ -53,7 +53,7 @@ pub async fn my_visits(
     user: AuthUser,
     query: Result<Query<DateQuery>, QueryRejection>,
 ) -> AppResult<Json<DayVisits>> {
-    crate::auth::require_role(&user, &[Role::Inspector])?;
+    require_role(&user, &[Role::Inspector])?;
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
     let date = match query.date.as_deref() {
         None => chrono::Local::now().date_naive(),
@@ -86,16 +86,7 @@ pub async fn team_visits(
     user: AuthUser,
     query: Result<Query<DateQuery>, QueryRejection>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let authority = match user.info.role {
-        Role::Inspector => return Err(ErrorCode::AuthForbidden.into()),
-        Role::AuthorityViewer => Some(
-            user.info
-                .authority_id
-                .ok_or(ErrorCode::AuthForbidden)?
-                .to_string(),
-        ),
-        Role::TeamLead | Role::Manager | Role::Admin => None,
-    };
+    let authority = office_reader(&user)?.map(|a| a.to_string());
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
     let date = match query.date.as_deref() {
         None => chrono::Local::now().date_naive(),
