@@ -145,7 +145,7 @@ pub async fn list(State(state): State<AppState>, user: AuthUser) -> AppResult<Js
     require_role(&user, &[Role::Admin, Role::TeamLead, Role::Manager])?;
     let rows = db::configs::list(&state.db.pool, &user.agency_id).await?;
     let mut out = serde_json::Map::new();
-    for kind in Kind::ALL {
+    for &kind in Kind::ALL {
         let versions: Vec<Value> = rows
             .iter()
             .filter(|r| r.kind == kind.as_str())

@@ -15,7 +15,15 @@ use crate::db::{self, programme::ProgrammeLineRow};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::AppState;
 
-const TASK_GROUPS: [&str; 4] = ["basistaak", "plustaak", "project", "bedrijfsvoering"];
+shared::wire_enum! {
+    /// The task group of a programme line (the `task_group` CHECK of `programme_lines`).
+    pub enum TaskGroup {
+        Basistaak = "basistaak",
+        Plustaak = "plustaak",
+        Project = "project",
+        Bedrijfsvoering = "bedrijfsvoering",
+    }
+}
 
 #[derive(Debug, Serialize)]
 pub struct ProgrammeLine {
@@ -121,7 +129,7 @@ pub async fn create(
         || product.is_empty()
         // At most 200 characters as sent (the document's `maxLength`).
         || line.product.chars().count() > 200
-        || !TASK_GROUPS.contains(&line.task_group.as_str())
+        || TaskGroup::parse(&line.task_group).is_none()
         || !valid_figures(line.planned_count, line.planned_hours)
     {
         return Err(ErrorCode::ProgrammeInvalidLine.into());

@@ -2,6 +2,8 @@
 
 use sqlx::FromRow;
 
+use shared::visit::InspectionResult;
+
 use super::Tx;
 
 #[derive(Debug, Clone, FromRow)]
@@ -38,7 +40,7 @@ pub async fn insert_inspection(tx: &mut Tx<'_>, i: &InspectionStart<'_>) -> sqlx
     sqlx::query(
         "INSERT INTO inspections (id, site_id, inspector_id, kind, inspected_on, started_at, hours_spent, result, \
          visit_id, template_id, template_version, on_site_check) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, 'compliant', $7, $8, $9, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $11, $7, $8, $9, $10)",
     )
     .bind(i.id)
     .bind(i.site_id)
@@ -50,6 +52,7 @@ pub async fn insert_inspection(tx: &mut Tx<'_>, i: &InspectionStart<'_>) -> sqlx
     .bind(i.template_id)
     .bind(i.template_version)
     .bind(i.on_site_check)
+    .bind(InspectionResult::Compliant.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -72,7 +75,12 @@ pub async fn finish_inspection(
     )
     .bind(finished_at)
     .bind(hours_spent)
-    .bind(if violations > 0 { "violations" } else { "compliant" })
+    .bind(if violations > 0 {
+        InspectionResult::Violations
+    } else {
+        InspectionResult::Compliant
+    }
+    .as_str())
     .bind(visit_id)
     .execute(&mut **tx)
     .await?;
