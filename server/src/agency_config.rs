@@ -20,23 +20,15 @@ use crate::error::{AppError, AppResult};
 static DEFAULT_MATRIX: LazyLock<MatrixConfig> = LazyLock::new(MatrixConfig::default_2022);
 static DEFAULT_RISK_MODEL: LazyLock<RiskModel> = LazyLock::new(RiskModel::default_2026);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    LhsoMatrix,
-    RiskModel,
+shared::wire_enum! {
+    /// A kind of agency configuration: the value of `agency_configs.kind` and of the API's `kind`.
+    pub enum Kind {
+        LhsoMatrix = "lhso_matrix",
+        RiskModel = "risk_model",
+    }
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::LhsoMatrix, Kind::RiskModel];
-
-    /// The value of `agency_configs.kind` and of the API's `kind`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::LhsoMatrix => "lhso_matrix",
-            Kind::RiskModel => "risk_model",
-        }
-    }
-
     pub fn invalid_code(self) -> ErrorCode {
         match self {
             Kind::LhsoMatrix => ErrorCode::ConfigInvalidLhsoMatrix,

@@ -69,6 +69,29 @@ pub fn require_role(user: &AuthUser, roles: &[shared::Role]) -> Result<(), AppEr
     }
 }
 
+/// An office reader of agency-wide lists and the authority it is confined to: `Some` for an
+/// authority_viewer (refused without an authority), `None` for team leads, managers and admins;
+/// inspectors are refused.
+pub fn office_reader(user: &AuthUser) -> Result<Option<uuid::Uuid>, AppError> {
+    use shared::Role;
+    require_role(
+        user,
+        &[
+            Role::AuthorityViewer,
+            Role::TeamLead,
+            Role::Manager,
+            Role::Admin,
+        ],
+    )?;
+    if user.info.role == Role::AuthorityViewer {
+        Ok(Some(
+            user.info.authority_id.ok_or(ErrorCode::AuthForbidden)?,
+        ))
+    } else {
+        Ok(None)
+    }
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 

@@ -37,6 +37,17 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
+impl AppError {
+    /// A failed write: the violation of one of the named unique constraints answers with that
+    /// constraint's code, any other database error is a server fault.
+    pub fn unique(e: sqlx::Error, cases: &[(crate::db::Unique, ErrorCode)]) -> AppError {
+        match cases.iter().find(|(unique, _)| unique.violated_by(&e)) {
+            Some((_, code)) => AppError::Api(*code),
+            None => e.into(),
+        }
+    }
+}
+
 pub fn error_response(code: ErrorCode) -> Response {
     let status =
         StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

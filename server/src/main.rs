@@ -1,6 +1,6 @@
 //! The `schouw` command: a thin CLI around the server library.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use server::config::Config;
 use server::{demo, AppState};
@@ -12,19 +12,21 @@ use server::{demo, AppState};
     about = "Schouw: toezicht in het veld, voor omgevingsdiensten"
 )]
 struct Cli {
+    #[command(flatten)]
+    config: Config,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API and the app (SCHOUW_ADDR, SCHOUW_DATA, SCHOUW_DATABASE_URL, SCHOUW_DIST).
+    /// Serve the API and the app.
     Serve {
         /// Load the demo region (Omgevingsdienst Achterhoek) when the database has no sites yet.
         #[arg(long)]
         demo: bool,
     },
-    /// Import or update sites from a CSV file (SCHOUW_DATA, SCHOUW_DATABASE_URL).
+    /// Import or update sites from a CSV file (into the configured database).
     ///
     /// Columns (header row; `;` or `,` separated; UTF-8, optionally with BOM): key, name, street,
     /// house_number, postcode, city, municipality_code (CBS code such as GM0197 or PV25), sector,
@@ -100,12 +102,13 @@ async fn run() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
         )
         .init();
-    let cli = Cli::parse();
+    let matches = server::config::empty_env_is_unset(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let config = cli.config;
     match cli.command {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let config = Config::from_env()?;
             let db = server::db::Db::open(&config).await?;
             match server::audit::verify(&db.pool).await? {
                 server::audit::Verification::Intact { entries } => {
@@ -118,7 +121,6 @@ async fn run() -> anyhow::Result<()> {
             }
         }
         Command::ImportSites { file, agency } => {
-            let config = Config::from_env()?;
             let db = server::db::Db::open(&config).await?;
             let report = server::import::import_file(&db, &file, agency.as_deref()).await?;
             print!("{}", report.summary_nl());
@@ -128,7 +130,6 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { demo: with_demo } => {
-            let config = Config::from_env()?;
             let state = AppState::new(config.clone()).await?;
             if with_demo {
                 let today = chrono::Local::now().date_naive();

@@ -5,109 +5,41 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Every error code the server can answer with. The string form is the wire format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    SyncSeqGap,
-    SyncInvalidData,
-    SyncUnknownKind,
-    SyncUnknownEntity,
-    SyncEntityExists,
-    NoteInvalidText,
-    VisitInvalidTransition,
-    FindingInvalidAnswer,
-    PhotoBlobMissing,
-    PhotoInvalidImage,
-    BlobHashMismatch,
-    BlobOffsetMismatch,
-    RequestInvalid,
-    RequestTooLarge,
-    NotFound,
-    AuthRequired,
-    AuthForbidden,
-    AuthInvalidCredentials,
-    AuthRateLimited,
-    Internal,
-    Unavailable,
-    LhsoInvalidInput,
-    ProgrammeInvalidLine,
-    RecordDuplicate,
-    RecordVersionConflict,
-    ImportRejected,
-    ConfigInvalidLhsoMatrix,
-    ConfigInvalidRiskModel,
+crate::wire_enum! {
+    /// Every error code the server can answer with. The string form is the wire format.
+    pub enum ErrorCode {
+        SyncSeqGap = "sync.seq_gap",
+        SyncInvalidData = "sync.invalid_data",
+        SyncUnknownKind = "sync.unknown_kind",
+        SyncUnknownEntity = "sync.unknown_entity",
+        SyncEntityExists = "sync.entity_exists",
+        NoteInvalidText = "note.invalid_text",
+        VisitInvalidTransition = "visit.invalid_transition",
+        FindingInvalidAnswer = "finding.invalid_answer",
+        PhotoBlobMissing = "photo.blob_missing",
+        PhotoInvalidImage = "photo.invalid_image",
+        BlobHashMismatch = "blob.hash_mismatch",
+        BlobOffsetMismatch = "blob.offset_mismatch",
+        RequestInvalid = "request.invalid",
+        RequestTooLarge = "request.too_large",
+        NotFound = "request.not_found",
+        AuthRequired = "auth.required",
+        AuthForbidden = "auth.forbidden",
+        AuthInvalidCredentials = "auth.invalid_credentials",
+        AuthRateLimited = "auth.rate_limited",
+        Internal = "server.internal",
+        Unavailable = "server.unavailable",
+        LhsoInvalidInput = "lhso.invalid_input",
+        ProgrammeInvalidLine = "programme.invalid_line",
+        RecordDuplicate = "record.duplicate",
+        RecordVersionConflict = "record.version_conflict",
+        ImportRejected = "import.rejected",
+        ConfigInvalidLhsoMatrix = "config.invalid_lhso_matrix",
+        ConfigInvalidRiskModel = "config.invalid_risk_model",
+    }
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 28] = [
-        ErrorCode::SyncSeqGap,
-        ErrorCode::SyncInvalidData,
-        ErrorCode::SyncUnknownKind,
-        ErrorCode::SyncUnknownEntity,
-        ErrorCode::SyncEntityExists,
-        ErrorCode::NoteInvalidText,
-        ErrorCode::VisitInvalidTransition,
-        ErrorCode::FindingInvalidAnswer,
-        ErrorCode::PhotoBlobMissing,
-        ErrorCode::PhotoInvalidImage,
-        ErrorCode::BlobHashMismatch,
-        ErrorCode::BlobOffsetMismatch,
-        ErrorCode::RequestInvalid,
-        ErrorCode::RequestTooLarge,
-        ErrorCode::NotFound,
-        ErrorCode::AuthRequired,
-        ErrorCode::AuthForbidden,
-        ErrorCode::AuthInvalidCredentials,
-        ErrorCode::AuthRateLimited,
-        ErrorCode::Internal,
-        ErrorCode::Unavailable,
-        ErrorCode::LhsoInvalidInput,
-        ErrorCode::ProgrammeInvalidLine,
-        ErrorCode::RecordDuplicate,
-        ErrorCode::RecordVersionConflict,
-        ErrorCode::ImportRejected,
-        ErrorCode::ConfigInvalidLhsoMatrix,
-        ErrorCode::ConfigInvalidRiskModel,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::SyncSeqGap => "sync.seq_gap",
-            ErrorCode::SyncInvalidData => "sync.invalid_data",
-            ErrorCode::SyncUnknownKind => "sync.unknown_kind",
-            ErrorCode::SyncUnknownEntity => "sync.unknown_entity",
-            ErrorCode::SyncEntityExists => "sync.entity_exists",
-            ErrorCode::NoteInvalidText => "note.invalid_text",
-            ErrorCode::VisitInvalidTransition => "visit.invalid_transition",
-            ErrorCode::FindingInvalidAnswer => "finding.invalid_answer",
-            ErrorCode::PhotoBlobMissing => "photo.blob_missing",
-            ErrorCode::PhotoInvalidImage => "photo.invalid_image",
-            ErrorCode::BlobHashMismatch => "blob.hash_mismatch",
-            ErrorCode::BlobOffsetMismatch => "blob.offset_mismatch",
-            ErrorCode::RequestInvalid => "request.invalid",
-            ErrorCode::RequestTooLarge => "request.too_large",
-            ErrorCode::NotFound => "request.not_found",
-            ErrorCode::AuthRequired => "auth.required",
-            ErrorCode::AuthForbidden => "auth.forbidden",
-            ErrorCode::AuthInvalidCredentials => "auth.invalid_credentials",
-            ErrorCode::AuthRateLimited => "auth.rate_limited",
-            ErrorCode::Internal => "server.internal",
-            ErrorCode::Unavailable => "server.unavailable",
-            ErrorCode::LhsoInvalidInput => "lhso.invalid_input",
-            ErrorCode::ProgrammeInvalidLine => "programme.invalid_line",
-            ErrorCode::RecordDuplicate => "record.duplicate",
-            ErrorCode::RecordVersionConflict => "record.version_conflict",
-            ErrorCode::ImportRejected => "import.rejected",
-            ErrorCode::ConfigInvalidLhsoMatrix => "config.invalid_lhso_matrix",
-            ErrorCode::ConfigInvalidRiskModel => "config.invalid_risk_model",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<ErrorCode> {
-        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
-    }
-
-    /// The HTTP status this code is answered with.
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::SyncSeqGap => 409,
@@ -188,20 +120,6 @@ impl ErrorCode {
     }
 }
 
-impl Serialize for ErrorCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        ErrorCode::parse(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown error code {s}")))
-    }
-}
-
 /// The inner object of an error answer: `{"code": "...", "message": "..."}`.
 /// `code` stays a string so a newer server's codes still parse on an older tablet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,7 +151,7 @@ mod tests {
 
     #[test]
     fn every_code_round_trips_through_its_wire_string() {
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
@@ -243,7 +161,7 @@ mod tests {
     #[test]
     fn codes_are_unique_dotted_and_have_a_dutch_message() {
         let mut seen = std::collections::HashSet::new();
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             assert!(seen.insert(code.as_str()), "duplicate {}", code.as_str());
             assert!(code.as_str().contains('.'));
             assert!(!code.message_nl().is_empty());

@@ -76,7 +76,7 @@ pub async fn put(
     let store = &state.blobs;
     let agency = user.agency_id.as_str();
     let _guard = store.lock(&sha256).lock().await;
-    if let Some(size) = db::sync::blob_size(&state.db.pool, agency, &sha256).await? {
+    if let Some(size) = db::blobs::blob_size(&state.db.pool, agency, &sha256).await? {
         return Ok(with_offset(
             StatusCode::CREATED.into_response(),
             size as u64,
@@ -122,10 +122,10 @@ pub async fn put(
                 .await
                 .map_err(anyhow::Error::from)?;
             let size = i64::try_from(size).map_err(anyhow::Error::from)?;
-            db::sync::register_blob(
+            db::blobs::register_blob(
                 &state.db.pool,
                 agency,
-                &db::sync::BlobRow {
+                &db::blobs::BlobRow {
                     size_bytes: size,
                     content_type: image.as_ref().map(|i| i.content_type.to_owned()),
                     width: image.as_ref().map(|i| i64::from(i.width)),
@@ -155,7 +155,7 @@ pub async fn head(
     if !is_sha256_hex(&sha256) {
         return Err(ErrorCode::RequestInvalid.into());
     }
-    if let Some(size) = db::sync::blob_size(&state.db.pool, &user.agency_id, &sha256).await? {
+    if let Some(size) = db::blobs::blob_size(&state.db.pool, &user.agency_id, &sha256).await? {
         let mut response = with_offset(StatusCode::OK.into_response(), size as u64);
         if let Ok(v) = HeaderValue::from_str(&size.to_string()) {
             response.headers_mut().insert("content-length", v);

@@ -11,7 +11,7 @@ use shared::{ErrorCode, Role};
 
 use crate::agency_config::{self, Kind, Prepared};
 use crate::audit::{self, AuditEntry};
-use crate::auth::AuthUser;
+use crate::auth::{require_role, AuthUser};
 use crate::db;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::AppState;
@@ -46,10 +46,7 @@ pub async fn put_risk_model(
 }
 
 fn require_admin(user: &AuthUser) -> Result<(), AppError> {
-    match user.info.role {
-        Role::Admin => Ok(()),
-        _ => Err(ErrorCode::AuthForbidden.into()),
-    }
+    require_role(user, &[Role::Admin])
 }
 
 /// Stores the version if it is new and makes it the active one, with its audit entry, in one
@@ -130,23 +127,25 @@ async fn activate(state: &AppState, user: &AuthUser, prepared: Prepared) -> AppR
 /// Two admins activating at the same moment: the database's one-active index (or the primary
 /// key) refuses the second, which may retry.
 fn concurrent_write(e: sqlx::Error) -> AppError {
-    if db::programme::is_unique_violation(&e) {
-        ErrorCode::RecordVersionConflict.into()
-    } else {
-        e.into()
-    }
+    AppError::unique(
+        e,
+        &[
+            (
+                db::AGENCY_CONFIGS_ONE_ACTIVE,
+                ErrorCode::RecordVersionConflict,
+            ),
+            (db::AGENCY_CONFIGS_PKEY, ErrorCode::RecordVersionConflict),
+        ],
+    )
 }
 
 /// `GET /api/v1/admin/configs`: per kind the default's id, the version in force and every stored
 /// version (without bodies).
 pub async fn list(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Value>> {
-    match user.info.role {
-        Role::Admin | Role::TeamLead | Role::Manager => {}
-        _ => return Err(ErrorCode::AuthForbidden.into()),
-    }
+    require_role(&user, &[Role::Admin, Role::TeamLead, Role::Manager])?;
     let rows = db::configs::list(&state.db.pool, &user.agency_id).await?;
     let mut out = serde_json::Map::new();
-    for kind in Kind::ALL {
+    for &kind in Kind::ALL {
         let versions: Vec<Value> = rows
             .iter()
             .filter(|r| r.kind == kind.as_str())

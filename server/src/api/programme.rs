@@ -10,12 +10,20 @@ use serde::{Deserialize, Serialize};
 use shared::{ErrorCode, Role};
 
 use crate::audit::{self, AuditEntry};
-use crate::auth::AuthUser;
+use crate::auth::{office_reader, require_role, AuthUser};
 use crate::db::{self, programme::ProgrammeLineRow};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::AppState;
 
-const TASK_GROUPS: [&str; 4] = ["basistaak", "plustaak", "project", "bedrijfsvoering"];
+shared::wire_enum! {
+    /// The task group of a programme line (the `task_group` CHECK of `programme_lines`).
+    pub enum TaskGroup {
+        Basistaak = "basistaak",
+        Plustaak = "plustaak",
+        Project = "project",
+        Bedrijfsvoering = "bedrijfsvoering",
+    }
+}
 
 #[derive(Debug, Serialize)]
 pub struct ProgrammeLine {
@@ -89,12 +97,8 @@ pub async fn list(
         .as_deref()
         .map(super::params::uuid)
         .transpose()?;
-    let authority = match user.info.role {
-        Role::Inspector => return Err(ErrorCode::AuthForbidden.into()),
-        // An authority sees only its own part, whatever it asks for.
-        Role::AuthorityViewer => Some(user.info.authority_id.ok_or(ErrorCode::AuthForbidden)?),
-        Role::TeamLead | Role::Manager | Role::Admin => requested,
-    };
+    // An authority sees only its own part, whatever it asks for.
+    let authority = office_reader(&user)?.or(requested);
     let authority = authority.map(|a| a.to_string());
     let rows = db::programme::list(
         &state.db.pool,
@@ -110,10 +114,7 @@ pub async fn list(
 }
 
 fn require_writer(user: &AuthUser) -> Result<(), AppError> {
-    match user.info.role {
-        Role::Manager | Role::Admin => Ok(()),
-        _ => Err(ErrorCode::AuthForbidden.into()),
-    }
+    require_role(user, &[Role::Manager, Role::Admin])
 }
 
 /// `POST /api/v1/programme/lines` -> 201 with the new line.
@@ -128,7 +129,7 @@ pub async fn create(
         || product.is_empty()
         // At most 200 characters as sent (the document's `maxLength`).
         || line.product.chars().count() > 200
-        || !TASK_GROUPS.contains(&line.task_group.as_str())
+        || TaskGroup::parse(&line.task_group).is_none()
         || !valid_figures(line.planned_count, line.planned_hours)
     {
         return Err(ErrorCode::ProgrammeInvalidLine.into());
@@ -149,13 +150,9 @@ pub async fn create(
         version: 1,
     };
     let mut tx = state.db.pool.begin().await?;
-    if let Err(e) = db::programme::insert(&mut tx, &row).await {
-        return Err(if db::programme::is_unique_violation(&e) {
-            ErrorCode::RecordDuplicate.into()
-        } else {
-            e.into()
-        });
-    }
+    db::programme::insert(&mut tx, &row).await.map_err(|e| {
+        AppError::unique(e, &[(db::PROGRAMME_LINES_KEY, ErrorCode::RecordDuplicate)])
+    })?;
     let actor = user.info.id.to_string();
     audit::record(
         &mut tx,

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use shared::{ApiError, ErrorCode, Role};
 
-use crate::auth::AuthUser;
+use crate::auth::{require_role, AuthUser};
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::import::{self, ImportReport, Importer, UPLOAD_LIMIT};
@@ -277,7 +277,7 @@ pub async fn import_csv(
     headers: HeaderMap,
     body: Body,
 ) -> AppResult<Response> {
-    crate::auth::require_role(&user, &[Role::Admin])?;
+    require_role(&user, &[Role::Admin])?;
     let is_csv = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

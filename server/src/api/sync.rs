@@ -3,19 +3,15 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
-use base64::Engine;
 use serde::Deserialize;
 
-use shared::sync::{Change, EntityKind, FeedOp, PullResponse, PushRequest, PushResponse};
-use shared::{ErrorCode, Role};
+use shared::sync::{PullResponse, PushRequest, PushResponse};
+use shared::ErrorCode;
 
 use crate::auth::AuthUser;
-use crate::db;
 use crate::error::{ApiJson, AppResult};
-use crate::sync::{self, views};
+use crate::sync;
 use crate::AppState;
-
-const PULL_PAGE: i64 = 200;
 
 pub async fn push(
     State(state): State<AppState>,
@@ -32,92 +28,15 @@ pub struct PullQuery {
     cursor: String,
 }
 
-/// The cursor is opaque to devices: base64url of "c<seq>".
-fn decode_cursor(cursor: &str) -> Option<i64> {
-    if cursor.is_empty() {
-        return Some(0);
-    }
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    text.strip_prefix('c')?
-        .parse()
-        .ok()
-        .filter(|n: &i64| *n >= 0)
-}
-
-fn encode_cursor(seq: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("c{seq}"))
-}
-
 /// `GET /api/v1/sync/pull?cursor=`: what this user may see that changed after the cursor, in
-/// commit order, each with the entity's current state.
+/// commit order, each with the entity's current state (assembled in `sync::pull`).
 pub async fn pull(
     State(state): State<AppState>,
     user: AuthUser,
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> AppResult<Json<PullResponse>> {
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
-    let after = decode_cursor(&query.cursor).ok_or(ErrorCode::RequestInvalid)?;
-    let me = user.info.id.to_string();
-    let (inspector, authority) = match user.info.role {
-        Role::Inspector => (Some(me), None),
-        Role::AuthorityViewer => (
-            None,
-            Some(
-                user.info
-                    .authority_id
-                    .ok_or(ErrorCode::AuthForbidden)?
-                    .to_string(),
-            ),
-        ),
-        Role::TeamLead | Role::Manager | Role::Admin => (None, None),
-    };
-    let pool = &state.db.pool;
-    let mut rows = db::sync::changes_after(
-        pool,
-        &user.agency_id,
-        after,
-        inspector.as_deref(),
-        authority.as_deref(),
-        PULL_PAGE + 1,
-    )
-    .await?;
-    let more = rows.len() as i64 > PULL_PAGE;
-    rows.truncate(PULL_PAGE as usize);
-    let mut changes = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let entity = EntityKind::parse(&row.entity);
-        changes.push(Change {
-            data: views::feed_data(pool, &entity, &row.entity_id).await?,
-            entity,
-            entity_id: uuid::Uuid::parse_str(&row.entity_id).map_err(anyhow::Error::from)?,
-            version: row.version,
-            op: FeedOp::parse(&row.op)
-                .ok_or_else(|| anyhow::anyhow!("change {}: op {:?}", row.seq, row.op))?,
-        });
-    }
-    let cursor = encode_cursor(rows.last().map_or(after, |r| r.seq));
-    Ok(Json(PullResponse {
-        changes,
-        cursor,
-        more,
-    }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_garbage_is_refused() {
-        assert_eq!(decode_cursor(""), Some(0));
-        assert_eq!(decode_cursor(&encode_cursor(42)), Some(42));
-        assert_eq!(decode_cursor("!!"), None);
-        assert_eq!(
-            decode_cursor(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("c-1")),
-            None
-        );
-    }
+    Ok(Json(
+        sync::pull::page(&state.db.pool, &user, &query.cursor).await?,
+    ))
 }

@@ -8,9 +8,9 @@ use uuid::Uuid;
 
 use shared::sync::{EntityKind, MutationKind};
 use shared::team::{ProblemKind, SyncProblem, SyncProblems, TeamDevice, TeamDevices};
-use shared::{ErrorCode, Role};
+use shared::Role;
 
-use crate::auth::AuthUser;
+use crate::auth::{require_role, AuthUser};
 use crate::db;
 use crate::error::AppResult;
 use crate::AppState;
@@ -24,8 +24,8 @@ pub async fn devices(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> AppResult<Json<TeamDevices>> {
-    crate::auth::require_role(&user, &[Role::TeamLead, Role::Manager, Role::Admin])?;
-    let rows = db::sync::devices_of_agency(&state.db.pool, &user.agency_id).await?;
+    require_role(&user, &[Role::TeamLead, Role::Manager, Role::Admin])?;
+    let rows = db::devices::devices_of_agency(&state.db.pool, &user.agency_id).await?;
     let devices = rows
         .iter()
         .map(|d| {
@@ -50,12 +50,12 @@ pub async fn problems(
     user: AuthUser,
 ) -> AppResult<Json<SyncProblems>> {
     let own = user.info.id.to_string();
-    let scope = match user.info.role {
-        Role::Inspector => Some(own.as_str()),
-        Role::TeamLead | Role::Manager | Role::Admin => None,
-        Role::AuthorityViewer => return Err(ErrorCode::AuthForbidden.into()),
-    };
-    let rows = db::sync::open_problems(&state.db.pool, &user.agency_id, scope).await?;
+    require_role(
+        &user,
+        &[Role::Inspector, Role::TeamLead, Role::Manager, Role::Admin],
+    )?;
+    let scope = (user.info.role == Role::Inspector).then_some(own.as_str());
+    let rows = db::mutations::open_problems(&state.db.pool, &user.agency_id, scope).await?;
     let problems = rows
         .iter()
         .map(|p| {

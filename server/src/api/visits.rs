@@ -19,7 +19,7 @@ use shared::visit::{
 };
 use shared::{ErrorCode, Role};
 
-use crate::auth::AuthUser;
+use crate::auth::{office_reader, require_role, AuthUser};
 use crate::db;
 use crate::db::visits::VisitRow;
 use crate::error::AppResult;
@@ -53,7 +53,7 @@ pub async fn my_visits(
     user: AuthUser,
     query: Result<Query<DateQuery>, QueryRejection>,
 ) -> AppResult<Json<DayVisits>> {
-    crate::auth::require_role(&user, &[Role::Inspector])?;
+    require_role(&user, &[Role::Inspector])?;
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
     let date = match query.date.as_deref() {
         None => chrono::Local::now().date_naive(),
@@ -86,16 +86,7 @@ pub async fn team_visits(
     user: AuthUser,
     query: Result<Query<DateQuery>, QueryRejection>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let authority = match user.info.role {
-        Role::Inspector => return Err(ErrorCode::AuthForbidden.into()),
-        Role::AuthorityViewer => Some(
-            user.info
-                .authority_id
-                .ok_or(ErrorCode::AuthForbidden)?
-                .to_string(),
-        ),
-        Role::TeamLead | Role::Manager | Role::Admin => None,
-    };
+    let authority = office_reader(&user)?.map(|a| a.to_string());
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
     let date = match query.date.as_deref() {
         None => chrono::Local::now().date_naive(),
@@ -186,17 +177,17 @@ pub async fn visit_detail(
     Ok(Json(VisitDetail {
         visit: visit(&row)?,
         progress: progress(&state.db.pool, &row.id).await?,
-        notes: db::sync::notes_of_visit(&state.db.pool, &row.id)
+        notes: db::notes::notes_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
             .map(views::note)
             .collect::<anyhow::Result<_>>()?,
-        findings: db::sync::findings_of_visit(&state.db.pool, &row.id)
+        findings: db::findings::findings_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
             .map(views::finding)
             .collect::<anyhow::Result<_>>()?,
-        photos: db::sync::photos_of_visit(&state.db.pool, &row.id)
+        photos: db::photos::photos_of_visit(&state.db.pool, &row.id)
             .await?
             .iter()
             .map(views::photo)
@@ -211,19 +202,24 @@ pub(crate) async fn progress(
     pool: &sqlx::AnyPool,
     visit_id: &str,
 ) -> anyhow::Result<VisitProgress> {
-    let Some(i) = db::visits::inspection_info(pool, visit_id).await? else {
-        return Ok(VisitProgress::default());
-    };
+    match db::visits::inspection_info(pool, visit_id).await? {
+        Some(row) => progress_of(&row),
+        None => Ok(VisitProgress::default()),
+    }
+}
+
+/// The progress of a started visit, from its inspection row.
+pub(crate) fn progress_of(i: &db::visits::InspectionInfoRow) -> anyhow::Result<VisitProgress> {
     let on_site = match i.on_site_check.as_deref() {
         None => OnSite::Unknown,
         Some(check) => OnSite::parse(check)
-            .ok_or_else(|| anyhow::anyhow!("inspection of {visit_id}: on site {check:?}"))?,
+            .ok_or_else(|| anyhow::anyhow!("inspection of {}: on site {check:?}", i.visit_id))?,
     };
     Ok(VisitProgress {
-        template_id: i.template_id,
+        template_id: i.template_id.clone(),
         template_version: i.template_version.map(u32::try_from).transpose()?,
-        started_at: i.started_at,
-        finished_at: i.finished_at,
+        started_at: i.started_at.clone(),
+        finished_at: i.finished_at.clone(),
         on_site: Some(on_site),
     })
 }

@@ -1,6 +1,6 @@
-//! Checklist templates per agency, every version kept.
+//! Checklist templates per agency, every version kept: every query on `checklist_templates`.
 
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, Executor, Transaction};
 
 pub async fn insert(
     tx: &mut Transaction<'_, Any>,
@@ -26,7 +26,10 @@ pub async fn insert(
 }
 
 /// The newest version of every template of the agency, as stored JSON bodies, ordered by id.
-pub async fn latest(pool: &AnyPool, agency_id: &str) -> sqlx::Result<Vec<String>> {
+pub async fn latest(
+    executor: impl Executor<'_, Database = Any>,
+    agency_id: &str,
+) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
         "SELECT t.body FROM checklist_templates t \
          WHERE t.agency_id = $1 AND t.version = \
@@ -34,12 +37,13 @@ pub async fn latest(pool: &AnyPool, agency_id: &str) -> sqlx::Result<Vec<String>
          ORDER BY t.id",
     )
     .bind(agency_id)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await
 }
 
+/// One version of a template, as its stored JSON body.
 pub async fn version(
-    pool: &AnyPool,
+    executor: impl Executor<'_, Database = Any>,
     agency_id: &str,
     id: &str,
     version: i64,
@@ -50,6 +54,6 @@ pub async fn version(
     .bind(agency_id)
     .bind(id)
     .bind(version)
-    .fetch_optional(pool)
+    .fetch_optional(executor)
     .await
 }

@@ -3,22 +3,33 @@
 //! folder per database.
 
 pub mod audit;
+pub mod blobs;
+pub mod changes;
 pub mod checklists;
 pub mod configs;
+pub mod devices;
+pub mod findings;
+pub mod inspections;
+pub mod mutations;
+pub mod notes;
+pub mod photos;
 pub mod planning;
 pub mod programme;
 pub mod seed;
 pub mod sites;
-pub mod sync;
 pub mod tokens;
 pub mod users;
+pub mod violations;
 pub mod visits;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+/// A transaction on either database.
+pub type Tx<'c> = Transaction<'c, Any>;
 
 use crate::config::Config;
 
@@ -94,18 +105,91 @@ impl Db {
     }
 }
 
+/// `$from, $from+1, .., $from+n-1`: the placeholders of `n` consecutive values.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `($1, .., $c), ($c+1, ..), ..` for a multi-row INSERT of `rows` rows of `columns` values.
 pub fn values_placeholders(rows: usize, columns: usize) -> String {
     (0..rows)
-        .map(|r| {
-            let params = (1..=columns)
-                .map(|c| format!("${}", r * columns + c))
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!("({params})")
-        })
+        .map(|r| format!("({})", placeholders(r * columns + 1, columns)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// How many ids one `IN (...)` list carries (well under SQLite's 32,766 parameters).
+const IN_LIST_MAX: usize = 500;
+
+/// The rows of `select` (a `SELECT .. FROM ..` without `WHERE`) whose `id_column` is one of `ids`:
+/// one `WHERE id_column IN ($1, ..)` query per 500 ids, in no particular order; none for no ids.
+pub async fn rows_by_ids<T>(
+    pool: &AnyPool,
+    select: &str,
+    id_column: &str,
+    ids: &[&str],
+) -> sqlx::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_LIST_MAX) {
+        let sql = format!(
+            "{select} WHERE {id_column} IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, T>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        rows.extend(query.fetch_all(pool).await?);
+    }
+    Ok(rows)
+}
+
+/// A unique constraint of the schema that a request can run into: its name as PostgreSQL reports
+/// it, and its columns as SQLite names them ("UNIQUE constraint failed: table.column, ..").
+#[derive(Debug, Clone, Copy)]
+pub struct Unique {
+    pub name: &'static str,
+    pub columns: &'static str,
+}
+
+/// One programme line per agency, year, product, authority and task group (0010).
+pub const PROGRAMME_LINES_KEY: Unique = Unique {
+    name: "programme_lines_key",
+    columns: "programme_lines.agency_id, programme_lines.year, programme_lines.product, \
+              programme_lines.authority_id, programme_lines.task_group",
+};
+/// One row per agency, kind and version of a configuration (0012).
+pub const AGENCY_CONFIGS_PKEY: Unique = Unique {
+    name: "agency_configs_pkey",
+    columns: "agency_configs.agency_id, agency_configs.kind, agency_configs.version",
+};
+/// At most one active configuration per agency and kind (0012).
+pub const AGENCY_CONFIGS_ONE_ACTIVE: Unique = Unique {
+    name: "agency_configs_one_active",
+    columns: "agency_configs.agency_id, agency_configs.kind",
+};
+
+impl Unique {
+    /// True when `e` is a violation of this constraint, on either database.
+    pub fn violated_by(&self, e: &sqlx::Error) -> bool {
+        let Some(d) = e.as_database_error() else {
+            return false;
+        };
+        d.is_unique_violation()
+            && match d.constraint() {
+                Some(name) => name == self.name,
+                None => d
+                    .message()
+                    .strip_prefix("UNIQUE constraint failed: ")
+                    .is_some_and(|columns| columns == self.columns),
+            }
+    }
 }
 
 /// Current time as stored: RFC 3339 in UTC with second precision, so text order is time order.
@@ -115,4 +199,15 @@ pub fn now_text() -> String {
 
 pub fn time_text(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_consecutively() {
+        assert_eq!(values_placeholders(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(placeholders(1, 3), "$1, $2, $3");
+    }
 }

@@ -108,9 +108,3 @@ pub async fn authority_in_agency(
             .await?;
     Ok(n == 1)
 }
-
-/// True when a database error is a unique-constraint violation (same on SQLite and PostgreSQL).
-pub fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
-}

@@ -1,6 +1,9 @@
-//! Visits as the API reads them: with their site, and the site's inspection history.
+//! Visits: as the API reads them (with their site and the site's inspection history), and as the
+//! sync appliers read and move their state.
 
 use sqlx::{AnyPool, FromRow};
+
+use super::Tx;
 
 /// A visit joined with its site.
 #[derive(Debug, Clone, FromRow)]
@@ -85,6 +88,11 @@ pub async fn by_id(pool: &AnyPool, id: &str) -> sqlx::Result<Option<VisitRow>> {
         .await
 }
 
+/// The visits with these ids (those that exist), for a page of the feed.
+pub async fn by_ids(pool: &AnyPool, ids: &[&str]) -> sqlx::Result<Vec<VisitRow>> {
+    super::rows_by_ids(pool, SELECT, "v.id", ids).await
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct PastInspectionRow {
     pub id: String,
@@ -133,6 +141,7 @@ pub async fn site_history(
 /// What the inspection a visit opened recorded at its start and finish.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InspectionInfoRow {
+    pub visit_id: String,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub template_id: Option<String>,
@@ -140,15 +149,67 @@ pub struct InspectionInfoRow {
     pub on_site_check: Option<String>,
 }
 
+const INSPECTION_INFO: &str = "SELECT visit_id, started_at, finished_at, template_id, \
+     template_version, on_site_check FROM inspections";
+
 pub async fn inspection_info(
     pool: &AnyPool,
     visit_id: &str,
 ) -> sqlx::Result<Option<InspectionInfoRow>> {
+    sqlx::query_as(&format!("{INSPECTION_INFO} WHERE visit_id = $1"))
+        .bind(visit_id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The inspections of these visits (the pull feed reads a page's visits at once).
+pub async fn inspection_infos(
+    pool: &AnyPool,
+    visit_ids: &[&str],
+) -> sqlx::Result<Vec<InspectionInfoRow>> {
+    super::rows_by_ids(pool, INSPECTION_INFO, "visit_id", visit_ids).await
+}
+
+/// A visit as the applier needs it: who may write it, where it is, and its state.
+#[derive(Debug, Clone, FromRow)]
+pub struct VisitState {
+    pub id: String,
+    pub agency_id: String,
+    pub inspector_id: String,
+    pub status: String,
+    pub version: i64,
+    pub site_id: String,
+    pub authority_id: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub sector: String,
+    pub activities: String,
+    /// The visit kind (`planned`, `reinspection`, `sample`), copied onto its inspection.
+    pub kind: String,
+    /// The agency's on-site radius (`agencies.on_site_radius_m`).
+    #[sqlx(try_from = "i64")]
+    pub on_site_radius_m: u32,
+}
+
+pub async fn visit_state(tx: &mut Tx<'_>, visit_id: &str) -> sqlx::Result<Option<VisitState>> {
     sqlx::query_as(
-        "SELECT started_at, finished_at, template_id, template_version, on_site_check \
-         FROM inspections WHERE visit_id = $1",
+        "SELECT v.id, v.agency_id, v.inspector_id, v.status, v.version, v.site_id, s.authority_id, s.lat, s.lon, \
+         s.sector, s.activities, v.kind, a.on_site_radius_m FROM visits v JOIN sites s ON s.id = v.site_id \
+         JOIN agencies a ON a.id = v.agency_id WHERE v.id = $1",
     )
     .bind(visit_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut **tx)
     .await
+}
+
+pub async fn set_visit_status(tx: &mut Tx<'_>, visit_id: &str, status: &str) -> sqlx::Result<i64> {
+    sqlx::query("UPDATE visits SET status = $1, version = version + 1 WHERE id = $2")
+        .bind(status)
+        .bind(visit_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query_scalar("SELECT version FROM visits WHERE id = $1")
+        .bind(visit_id)
+        .fetch_one(&mut **tx)
+        .await
 }

@@ -19,7 +19,7 @@ use shared::{ErrorCode, Role};
 use super::Outcome;
 use crate::audit::{self, AuditEntry};
 use crate::auth::AuthUser;
-use crate::db::{self, sync::VisitState};
+use crate::db::{self, visits::VisitState};
 use crate::error::AppError;
 
 type Tx<'c> = Transaction<'c, Any>;
@@ -58,10 +58,10 @@ pub(crate) struct Deferred {
 impl Deferred {
     pub(crate) async fn write(self, tx: &mut Tx<'_>) -> Result<(), AppError> {
         let at = db::now_text();
-        let changes: Vec<db::sync::ChangeRecord<'_>> = self
+        let changes: Vec<db::changes::ChangeRecord<'_>> = self
             .changes
             .iter()
-            .map(|c| db::sync::ChangeRecord {
+            .map(|c| db::changes::ChangeRecord {
                 agency_id: &c.agency_id,
                 authority_id: Some(&c.authority_id),
                 inspector_id: Some(&c.inspector_id),
@@ -72,7 +72,7 @@ impl Deferred {
                 at: &at,
             })
             .collect();
-        db::sync::record_changes(tx, &changes).await?;
+        db::changes::record_changes(tx, &changes).await?;
         let entries: Vec<AuditEntry<'_>> = self
             .audit
             .iter()
@@ -153,7 +153,7 @@ impl Ctx<'_> {
         tx: &mut Tx<'_>,
         visit_id: &str,
     ) -> Result<Result<VisitState, Outcome>, AppError> {
-        let Some(visit) = db::sync::visit_state(tx, visit_id).await? else {
+        let Some(visit) = db::visits::visit_state(tx, visit_id).await? else {
             return Ok(Err(Outcome::Rejected(ErrorCode::SyncUnknownEntity)));
         };
         if visit.agency_id != self.user.agency_id {
@@ -266,14 +266,14 @@ async fn note_add(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     step!(base_check(ctx, Write::Create, None, EntityKind::VisitNote));
     let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
     let id = ctx.entity_id();
-    let current = db::sync::note(&mut **tx, &id).await?.map(|n| n.version);
+    let current = db::notes::note(&mut **tx, &id).await?.map(|n| n.version);
     step!(base_check(
         ctx,
         Write::Create,
         current,
         EntityKind::VisitNote
     ));
-    db::sync::insert_note(
+    db::notes::insert_note(
         tx,
         &id,
         &visit.id,
@@ -293,7 +293,7 @@ async fn note_edit(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> 
     if ctx.mutation.base_version.is_none() {
         return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
     }
-    let Some(note) = db::sync::note(&mut **tx, &ctx.entity_id()).await? else {
+    let Some(note) = db::notes::note(&mut **tx, &ctx.entity_id()).await? else {
         return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
     };
     let visit = step!(ctx.writable_visit(tx, &note.visit_id).await?);
@@ -303,7 +303,7 @@ async fn note_edit(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> 
         Some(note.version),
         EntityKind::VisitNote
     ));
-    db::sync::update_note(tx, &note.id, &data.text, &db::now_text()).await?;
+    db::notes::update_note(tx, &note.id, &data.text, &db::now_text()).await?;
     ctx.finish(
         tx,
         &visit,
@@ -347,7 +347,9 @@ async fn visit_start(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError
     // The checklist is pinned now: the one the tablet names, or the newest that fits the site.
     let template = match (&data.template_id, data.template_version) {
         (Some(id), Some(version)) => {
-            match db::sync::template_body(tx, &visit.agency_id, id, i64::from(version)).await? {
+            match db::checklists::version(&mut **tx, &visit.agency_id, id, i64::from(version))
+                .await?
+            {
                 Some(_) => Some((id.clone(), i64::from(version))),
                 None => return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData)),
             }
@@ -356,15 +358,15 @@ async fn visit_start(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError
         _ => return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData)),
     };
     let check = on_site_check(data.position, &visit);
-    if db::sync::inspection_of_visit(tx, &visit.id)
+    if db::inspections::inspection_of_visit(tx, &visit.id)
         .await?
         .is_none()
     {
         let inspection_id = Uuid::new_v4().to_string();
         let today = chrono::Utc::now().date_naive().to_string();
-        db::sync::insert_inspection(
+        db::inspections::insert_inspection(
             tx,
-            &db::sync::InspectionStart {
+            &db::inspections::InspectionStart {
                 id: &inspection_id,
                 visit_id: &visit.id,
                 site_id: &visit.site_id,
@@ -379,7 +381,7 @@ async fn visit_start(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError
         )
         .await?;
     }
-    let version = db::sync::set_visit_status(tx, &visit.id, status.as_str()).await?;
+    let version = db::visits::set_visit_status(tx, &visit.id, status.as_str()).await?;
     ctx.finish(tx, &visit, EntityKind::Visit, Some(visit.version), version)
         .await
 }
@@ -388,7 +390,7 @@ async fn best_template(
     tx: &mut Tx<'_>,
     visit: &VisitState,
 ) -> Result<Option<(String, i64)>, AppError> {
-    let library: Vec<ChecklistTemplate> = db::sync::latest_template_bodies(tx, &visit.agency_id)
+    let library: Vec<ChecklistTemplate> = db::checklists::latest(&mut **tx, &visit.agency_id)
         .await?
         .iter()
         .filter_map(|b| serde_json::from_str(b).ok())
@@ -417,8 +419,8 @@ async fn visit_finish(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppErro
         return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
     }
     let finished_at = step!(device_time(data.finished_at)).unwrap_or_else(db::now_text);
-    db::sync::finish_inspection(tx, &visit.id, &finished_at, hours).await?;
-    let version = db::sync::set_visit_status(tx, &visit.id, status.as_str()).await?;
+    db::inspections::finish_inspection(tx, &visit.id, &finished_at, hours).await?;
+    let version = db::visits::set_visit_status(tx, &visit.id, status.as_str()).await?;
     ctx.finish(tx, &visit, EntityKind::Visit, Some(visit.version), version)
         .await
 }
@@ -427,7 +429,7 @@ async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppEr
     let data: FindingUpsert = step!(ctx.data());
     let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
     step!(transition(&visit, VisitEvent::Record)?);
-    let Some(inspection) = db::sync::inspection_of_visit(tx, &visit.id).await? else {
+    let Some(inspection) = db::inspections::inspection_of_visit(tx, &visit.id).await? else {
         return Ok(Outcome::Rejected(ErrorCode::VisitInvalidTransition));
     };
     let (Some(template_id), Some(template_version)) =
@@ -435,17 +437,13 @@ async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppEr
     else {
         return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer));
     };
-    let template: ChecklistTemplate = match db::sync::template_body(
-        tx,
-        &visit.agency_id,
-        &template_id,
-        template_version,
-    )
-    .await?
-    {
-        Some(body) => serde_json::from_str(&body).map_err(anyhow::Error::from)?,
-        None => return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer)),
-    };
+    let template: ChecklistTemplate =
+        match db::checklists::version(&mut **tx, &visit.agency_id, &template_id, template_version)
+            .await?
+        {
+            Some(body) => serde_json::from_str(&body).map_err(anyhow::Error::from)?,
+            None => return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer)),
+        };
     let Some(item) = template.item(&data.item_id) else {
         return Ok(Outcome::Rejected(ErrorCode::FindingInvalidAnswer));
     };
@@ -464,9 +462,9 @@ async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppEr
         return Ok(Outcome::Rejected(ErrorCode::NoteInvalidText));
     }
     let id = ctx.entity_id();
-    let existing = db::sync::finding(&mut **tx, &id).await?;
+    let existing = db::findings::finding(&mut **tx, &id).await?;
     let now = db::now_text();
-    let mut row = db::sync::FindingRow {
+    let mut row = db::findings::FindingRow {
         id: id.clone(),
         visit_id: visit.id.clone(),
         item_id: data.item_id.clone(),
@@ -486,13 +484,15 @@ async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppEr
         None => {
             // Another device may have answered this item already: that is a conflict for a person,
             // not a second answer.
-            if let Some(other) = db::sync::finding_for_item(tx, &visit.id, &data.item_id).await? {
+            if let Some(other) =
+                db::findings::finding_for_item(tx, &visit.id, &data.item_id).await?
+            {
                 return Ok(Outcome::Conflict {
                     current_version: Some(other.version),
                     entity: EntityKind::Finding,
                 });
             }
-            db::sync::insert_finding(tx, &row, Some(&inspection.id)).await?;
+            db::findings::insert_finding(tx, &row, Some(&inspection.id)).await?;
             ctx.finish(tx, &visit, EntityKind::Finding, None, 1).await
         }
         Some(current) => {
@@ -500,7 +500,7 @@ async fn finding_upsert(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppEr
                 return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
             }
             row.version = current.version + 1;
-            db::sync::update_finding(tx, &row).await?;
+            db::findings::update_finding(tx, &row).await?;
             ctx.finish(
                 tx,
                 &visit,
@@ -522,17 +522,17 @@ async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppErro
     let captured_at = step!(device_time(data.captured_at));
     let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
     let id = ctx.entity_id();
-    let current = db::sync::photo(&mut **tx, &id).await?.map(|p| p.version);
+    let current = db::photos::photo(&mut **tx, &id).await?.map(|p| p.version);
     step!(base_check(ctx, Write::Create, current, EntityKind::Photo));
     if let Some(finding_id) = data.finding_id {
-        match db::sync::finding(&mut **tx, &finding_id.to_string()).await? {
+        match db::findings::finding(&mut **tx, &finding_id.to_string()).await? {
             Some(f) if f.visit_id == visit.id => {}
             _ => return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity)),
         }
     }
     // The image was decoded (with limits) when its upload finished; only the verdict is read here,
     // so no image work happens while the push holds the write lock.
-    let Some(blob) = db::sync::blob(tx, &visit.agency_id, &data.sha256).await? else {
+    let Some(blob) = db::blobs::blob(tx, &visit.agency_id, &data.sha256).await? else {
         return Ok(Outcome::Rejected(ErrorCode::PhotoBlobMissing));
     };
     let (Some(content_type), Some(width), Some(height)) =
@@ -540,7 +540,7 @@ async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppErro
     else {
         return Ok(Outcome::Rejected(ErrorCode::PhotoInvalidImage));
     };
-    let row = db::sync::PhotoRow {
+    let row = db::photos::PhotoRow {
         id: id.clone(),
         visit_id: visit.id.clone(),
         finding_id: data.finding_id.map(|f| f.to_string()),
@@ -557,7 +557,7 @@ async fn photo_attach(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppErro
         created_at: db::now_text(),
         version: 1,
     };
-    db::sync::insert_photo(tx, &row).await?;
+    db::photos::insert_photo(tx, &row).await?;
     ctx.finish(tx, &visit, EntityKind::Photo, None, 1).await
 }
 
@@ -573,7 +573,7 @@ async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppE
         EntityKind::SyncProblem
     ));
     let refused_id = ctx.entity_id();
-    let Some(refused) = db::sync::recorded_mutation(tx, &refused_id).await? else {
+    let Some(refused) = db::mutations::recorded_mutation(tx, &refused_id).await? else {
         return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
     };
     // Another agency's mutation, or one the server applied, is not a problem to settle here.
@@ -590,7 +590,7 @@ async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppE
         return Ok(Outcome::Rejected(ErrorCode::AuthForbidden));
     }
     let now = db::now_text();
-    let settled = db::sync::resolve_problem(
+    let settled = db::mutations::resolve_problem(
         tx,
         &refused_id,
         data.resolution.as_str(),
@@ -631,14 +631,14 @@ async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, App
 
     let data: ViolationAssess = step!(ctx.data());
     let id = ctx.entity_id();
-    let Some(finding) = db::sync::finding(&mut **tx, &id).await? else {
+    let Some(finding) = db::findings::finding(&mut **tx, &id).await? else {
         return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
     };
     let visit = step!(ctx.writable_visit(tx, &finding.visit_id).await?);
     if finding.is_violation == 0 {
         return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
     }
-    let Some(inspection) = db::sync::inspection_of_visit(tx, &visit.id).await? else {
+    let Some(inspection) = db::inspections::inspection_of_visit(tx, &visit.id).await? else {
         return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
     };
     let matrix = match crate::agency_config::matrix_for(
@@ -672,7 +672,7 @@ async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, App
         suggested.clone()
     };
 
-    let current = db::sync::violation_version(tx, &id).await?;
+    let current = db::violations::violation_version(tx, &id).await?;
     step!(base_check(
         ctx,
         Write::Upsert,
@@ -686,7 +686,7 @@ async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, App
         inspection.template_version,
     ) {
         (Some(template_id), Some(template_version)) => {
-            db::sync::template_body(tx, &visit.agency_id, template_id, template_version)
+            db::checklists::version(&mut **tx, &visit.agency_id, template_id, template_version)
                 .await?
                 .and_then(|body| serde_json::from_str::<ChecklistTemplate>(&body).ok())
                 .and_then(|t| t.item(&finding.item_id).cloned())
@@ -706,9 +706,9 @@ async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, App
         .map(|i| i.as_str())
         .unwrap_or("inform");
     let old_version = current;
-    db::sync::write_violation(
+    db::violations::write_violation(
         tx,
-        &db::sync::ViolationWrite {
+        &db::violations::ViolationWrite {
             id: &id,
             inspection_id: &inspection.id,
             site_id: &visit.site_id,

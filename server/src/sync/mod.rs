@@ -6,6 +6,7 @@
 //! (device, seq) and the unique mutation id, committed atomically with the change itself.
 
 mod apply;
+pub mod pull;
 pub mod views;
 
 use sqlx::{Any, Transaction};
@@ -18,7 +19,7 @@ use shared::sync::{
 use shared::{ErrorBody, ErrorCode};
 
 use crate::auth::AuthUser;
-use crate::db::{self, sync::MutationRecord};
+use crate::db::{self, mutations::MutationRecord};
 use crate::error::{AppError, AppResult};
 use crate::AppState;
 
@@ -73,7 +74,7 @@ impl Outcome {
 }
 
 /// The stored answer of an earlier mutation, replayed as `duplicate`.
-fn replayed(id: Uuid, stored: &db::sync::StoredMutation) -> anyhow::Result<MutationResult> {
+fn replayed(id: Uuid, stored: &db::mutations::StoredMutation) -> anyhow::Result<MutationResult> {
     let original: MutationResult = serde_json::from_str(&stored.result)?;
     Ok(MutationResult {
         id,
@@ -100,8 +101,8 @@ pub async fn push(
     mutations.sort_by_key(|m| m.seq);
 
     let mut tx = state.db.pool.begin().await?;
-    db::sync::ensure_device(&mut tx, &device_id, &user_id).await?;
-    let (owner, mut last_seq) = db::sync::lock_device(&mut tx, &device_id, &now).await?;
+    db::devices::ensure_device(&mut tx, &device_id, &user_id).await?;
+    let (owner, mut last_seq) = db::devices::lock_device(&mut tx, &device_id, &now).await?;
     if owner != user_id {
         // A device id belongs to the account that first used it; another account may not write
         // through it (nor learn its outcomes).
@@ -121,10 +122,11 @@ pub async fn push(
             // different mutation under a used seq (a device that lost its counter) is refused, never
             // answered `duplicate`, which the device would take as delivered.
             let id = mutation.id.to_string();
-            let stored = match db::sync::outcome_by_seq(&mut tx, &device_id, mutation.seq).await? {
-                Some(stored) if stored.mutation_id == id => Some(stored),
-                _ => db::sync::outcome_by_id(&mut tx, &id, &user_id).await?,
-            };
+            let stored =
+                match db::mutations::outcome_by_seq(&mut tx, &device_id, mutation.seq).await? {
+                    Some(stored) if stored.mutation_id == id => Some(stored),
+                    _ => db::mutations::outcome_by_id(&mut tx, &id, &user_id).await?,
+                };
             let result = match stored {
                 Some(stored) => replayed(mutation.id, &stored)?,
                 None => Outcome::Rejected(ErrorCode::SyncInvalidData).result(mutation.id),
@@ -140,16 +142,16 @@ pub async fn push(
         // The same mutation sent again under a new seq (e.g. after the device lost its counter):
         // never apply twice, answer with the first outcome and move the device past this seq.
         let id = mutation.id.to_string();
-        match db::sync::seen_before(&mut tx, &id, &user_id).await? {
-            db::sync::SeenBefore::New => {}
-            db::sync::SeenBefore::Own(stored) => {
+        match db::mutations::seen_before(&mut tx, &id, &user_id).await? {
+            db::mutations::SeenBefore::New => {}
+            db::mutations::SeenBefore::Own(stored) => {
                 results.push(replayed(mutation.id, &stored)?);
                 last_seq = mutation.seq;
                 continue;
             }
             // Someone else's mutation id: refuse without saying whose or what came of it
             // (recording it would violate the id's uniqueness).
-            db::sync::SeenBefore::Foreign => {
+            db::mutations::SeenBefore::Foreign => {
                 results.push(Outcome::Rejected(ErrorCode::SyncInvalidData).result(mutation.id));
                 last_seq = mutation.seq;
                 continue;
@@ -181,7 +183,7 @@ pub async fn push(
     let oldest = pending
         .oldest_at
         .map(|t| db::time_text(t.with_timezone(&chrono::Utc)));
-    db::sync::finish_device(
+    db::devices::finish_device(
         &mut tx,
         &device_id,
         last_seq,
@@ -211,7 +213,7 @@ async fn record(
     let mutation_id = mutation.id.to_string();
     let entity_id = mutation.entity_id.to_string();
     let result_json = serde_json::to_string(result).map_err(anyhow::Error::from)?;
-    db::sync::record_mutation(
+    db::mutations::record_mutation(
         tx,
         &MutationRecord {
             device_id,
@@ -236,9 +238,9 @@ async fn record(
     {
         let id = Uuid::new_v4().to_string();
         let data = serde_json::json!({"type": mutation.kind, "data": mutation.data}).to_string();
-        db::sync::record_conflict(
+        db::mutations::record_conflict(
             tx,
-            &db::sync::ConflictRecord {
+            &db::mutations::ConflictRecord {
                 id: &id,
                 mutation_id: &mutation_id,
                 device_id,

@@ -9,7 +9,7 @@ use shared::checklist::Answer;
 use shared::lhso::Intervention;
 use shared::sync::{FeedFinding, FeedNote, FeedPhoto, FeedViolation, Position};
 
-use crate::db::sync::{FindingRow, NoteRow, PhotoRow, ViolationRow};
+use crate::db::{findings::FindingRow, notes::NoteRow, photos::PhotoRow, violations::ViolationRow};
 
 fn uuid(text: &str) -> anyhow::Result<Uuid> {
     Uuid::parse_str(text).with_context(|| format!("stored id {text:?}"))
@@ -87,46 +87,4 @@ pub fn violation(v: &ViolationRow) -> anyhow::Result<FeedViolation> {
             .with_context(|| format!("violation {}: remedy deadline", v.id))?,
         version: v.version,
     })
-}
-
-/// The current state of a changed entity for the feed, `None` when it is gone (or a kind the feed
-/// carries without data).
-pub async fn feed_data(
-    pool: &sqlx::AnyPool,
-    entity: &shared::sync::EntityKind,
-    id: &str,
-) -> anyhow::Result<Option<serde_json::Value>> {
-    use shared::sync::EntityKind as E;
-    let value = match entity {
-        E::VisitNote => crate::db::sync::note(pool, id)
-            .await?
-            .map(|n| to_value(note(&n)?))
-            .transpose()?,
-        E::Finding => crate::db::sync::finding(pool, id)
-            .await?
-            .map(|f| to_value(finding(&f)?))
-            .transpose()?,
-        E::Photo => crate::db::sync::photo(pool, id)
-            .await?
-            .map(|p| to_value(photo(&p)?))
-            .transpose()?,
-        E::Violation => crate::db::sync::violation(pool, id)
-            .await?
-            .map(|v| to_value(violation(&v)?))
-            .transpose()?,
-        // The visit with its pinned checklist and times, which a second device reads from here.
-        E::Visit => match crate::db::visits::by_id(pool, id).await? {
-            Some(v) => Some(to_value(shared::visit::FeedVisit {
-                visit: crate::api::visits::visit(&v)?,
-                progress: crate::api::visits::progress(pool, &v.id).await?,
-            })?),
-            None => None,
-        },
-        E::SyncProblem | E::Other(_) => None,
-    };
-    Ok(value)
-}
-
-fn to_value<T: serde::Serialize>(value: T) -> anyhow::Result<serde_json::Value> {
-    Ok(serde_json::to_value(value)?)
 }

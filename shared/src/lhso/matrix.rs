@@ -23,20 +23,11 @@ pub const MAX_REMEDY_DAYS: u32 = 3650;
 
 const DEFAULT_MATRIX_JSON: &str = include_str!("default_matrix.json");
 
-/// Which axis of the matrix a question or threshold belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Axis {
-    Consequence,
-    Behaviour,
-}
-
-impl Axis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Axis::Consequence => "consequence",
-            Axis::Behaviour => "behaviour",
-        }
+crate::wire_enum! {
+    /// Which axis of the matrix a question or threshold belongs to.
+    pub enum Axis {
+        Consequence = "consequence",
+        Behaviour = "behaviour",
     }
 }
 

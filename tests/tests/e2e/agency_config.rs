@@ -327,3 +327,41 @@ on_both_databases! {
         assert!(checked > 0);
     }
 }
+
+on_both_databases! {
+    async fn each_named_unique_constraint_is_told_apart_on_both_databases(backend: Backend) {
+        use server::db::{AGENCY_CONFIGS_ONE_ACTIVE, AGENCY_CONFIGS_PKEY, PROGRAMME_LINES_KEY};
+        let server = TestServer::with_demo(backend).await;
+        let pool = &server.state.db.pool;
+        let agency: String = sqlx::query_scalar("SELECT id FROM agencies ORDER BY id LIMIT 1").fetch_one(pool).await.unwrap();
+        sqlx::query("DELETE FROM agency_configs").execute(pool).await.unwrap();
+        let insert = |version: &'static str, active: i64| {
+            sqlx::query(
+                "INSERT INTO agency_configs (agency_id, kind, version, body, active, created_at) \
+                 VALUES ($1, 'risk_model', $2, '{}', $3, '2026-01-01T00:00:00Z')",
+            )
+            .bind(agency.clone())
+            .bind(version)
+            .bind(active)
+        };
+        insert("a", 1).execute(pool).await.unwrap();
+        let same_version = insert("a", 0).execute(pool).await.unwrap_err();
+        let second_active = insert("b", 1).execute(pool).await.unwrap_err();
+        assert!(AGENCY_CONFIGS_PKEY.violated_by(&same_version), "{same_version}");
+        assert!(!AGENCY_CONFIGS_ONE_ACTIVE.violated_by(&same_version));
+        assert!(AGENCY_CONFIGS_ONE_ACTIVE.violated_by(&second_active), "{second_active}");
+        assert!(!AGENCY_CONFIGS_PKEY.violated_by(&second_active));
+        assert!(!PROGRAMME_LINES_KEY.violated_by(&second_active));
+        // The programme key, with a copy of an existing line under a new id.
+        let copy = sqlx::query(
+            "INSERT INTO programme_lines (id, agency_id, year, product, authority_id, task_group, planned_count, planned_hours, version) \
+             SELECT 'copy', agency_id, year, product, authority_id, task_group, planned_count, planned_hours, version \
+             FROM programme_lines ORDER BY id LIMIT 1",
+        )
+        .execute(pool)
+        .await
+        .unwrap_err();
+        assert!(PROGRAMME_LINES_KEY.violated_by(&copy), "{copy}");
+        assert!(!AGENCY_CONFIGS_PKEY.violated_by(&copy));
+    }
+}

@@ -1220,9 +1220,9 @@ async fn kind_world(server: &TestServer, world: &World) -> KindWorld {
     }
     // The foreign tenant's violating finding, written straight into its visit.
     let mut tx = pool.begin().await.unwrap();
-    server::db::sync::insert_finding(
+    server::db::findings::insert_finding(
         &mut tx,
-        &server::db::sync::FindingRow {
+        &server::db::findings::FindingRow {
             id: violation[2].clone(),
             visit_id: foreign_visit,
             item_id: violated.clone(),

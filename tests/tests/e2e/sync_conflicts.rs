@@ -18,9 +18,9 @@ async fn user_column(server: &TestServer, column: &str, username: &str) -> Strin
 }
 
 /// The conflicts and rejections a team lead of the agency is shown (`GET /sync/problems`).
-async fn problems(server: &TestServer, username: &str) -> Vec<server::db::sync::ConflictRow> {
+async fn problems(server: &TestServer, username: &str) -> Vec<server::db::mutations::ConflictRow> {
     let agency = user_column(server, "agency_id", username).await;
-    server::db::sync::open_problems(&server.state.db.pool, &agency, None)
+    server::db::mutations::open_problems(&server.state.db.pool, &agency, None)
         .await
         .expect("problems")
 }
@@ -151,7 +151,7 @@ on_both_databases! {
         tablet.queue("visit_note.add", Uuid::new_v4(), None, json!({"visit_id": visit_id, "text": "  "}));
         let rejected = only(&tablet.flush(10).await).clone();
         assert_eq!(rejected.status, MutationStatus::Rejected);
-        let open = |list: &[server::db::sync::ConflictRow], id: Uuid| list.iter().any(|p| p.mutation_id == id.to_string());
+        let open = |list: &[server::db::mutations::ConflictRow], id: Uuid| list.iter().any(|p| p.mutation_id == id.to_string());
         let shown = problems(&server, "inspecteur1").await;
         assert!(open(&shown, conflict) && open(&shown, rejected.id));
 
