@@ -1,9 +1,30 @@
-//! What team leads see of their team's sync (`GET /team/devices`, `GET /sync/problems`).
+//! What team leads see of their team: the day (`GET /team/visits`) and the sync
+//! (`GET /team/devices`, `GET /sync/problems`).
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::sync::{EntityKind, MutationKind};
+use crate::visit::Visit;
+
+/// One inspector's day as a team lead sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectorDay {
+    pub inspector_id: Uuid,
+    pub name: String,
+    pub planned: usize,
+    pub in_progress: usize,
+    pub done: usize,
+    pub returned: usize,
+    pub visits: Vec<Visit>,
+}
+
+/// `GET /api/v1/team/visits?date=YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamDay {
+    pub date: chrono::NaiveDate,
+    pub inspectors: Vec<InspectorDay>,
+}
 
 /// A device with the unsent work it last reported on a push. Times are RFC 3339.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

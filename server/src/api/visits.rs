@@ -13,6 +13,7 @@ use uuid::Uuid;
 use shared::coords::OnSite;
 use shared::planner::VisitKind;
 use shared::risk::VisitSize;
+use shared::team::{InspectorDay, TeamDay};
 use shared::visit::{
     DayVisits, InspectionResult, PastInspection, PastViolation, Visit, VisitDetail, VisitProgress,
     VisitSite, VisitStatus,
@@ -66,18 +67,6 @@ pub async fn my_visits(
     Ok(Json(DayVisits { date, visits }))
 }
 
-/// One inspector's day as a team lead sees it.
-#[derive(Debug, serde::Serialize)]
-pub struct InspectorDay {
-    pub inspector_id: Uuid,
-    pub name: String,
-    pub planned: usize,
-    pub in_progress: usize,
-    pub done: usize,
-    pub returned: usize,
-    pub visits: Vec<Visit>,
-}
-
 /// `GET /api/v1/team/visits?date=YYYY-MM-DD`: every inspector's visits of that day with progress
 /// counts, for team leads, management and admins; an authority's viewer sees the visits at its own
 /// sites only. Inspectors have `/me/visits`.
@@ -85,7 +74,7 @@ pub async fn team_visits(
     State(state): State<AppState>,
     user: AuthUser,
     query: Result<Query<DateQuery>, QueryRejection>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<TeamDay>> {
     let authority = office_reader(&user)?.map(|a| a.to_string());
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
     let date = match query.date.as_deref() {
@@ -121,9 +110,10 @@ pub async fn team_visits(
             visits,
         });
     }
-    Ok(Json(
-        serde_json::json!({ "date": date, "inspectors": days }),
-    ))
+    Ok(Json(TeamDay {
+        date,
+        inspectors: days,
+    }))
 }
 
 /// `GET /api/v1/visits/{id}`: the visit with its notes, findings, photos and the site's history.

@@ -1,6 +1,8 @@
 //! The mutation log of the sync protocol (`sync_mutations`, primary key device+seq, unique
 //! mutation id), its conflicts, and the problems a person settles.
 
+use shared::sync::MutationStatus;
+use shared::team::ProblemKind;
 use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
@@ -169,20 +171,23 @@ pub async fn open_problems(
     user_id: Option<&str>,
 ) -> sqlx::Result<Vec<ConflictRow>> {
     sqlx::query_as(
-        "SELECT 'conflict' AS problem, c.id, c.mutation_id, c.device_id, c.user_id, u.display_name AS user_name, m.kind, c.entity, \
+        "SELECT CAST($3 AS TEXT) AS problem, c.id, c.mutation_id, c.device_id, c.user_id, u.display_name AS user_name, m.kind, c.entity, \
          c.entity_id, c.base_version, c.current_version, c.data, c.created_at \
          FROM sync_conflicts c JOIN users u ON u.id = c.user_id JOIN sync_mutations m ON m.mutation_id = c.mutation_id \
          WHERE u.agency_id = $1 AND c.resolved_at IS NULL AND ($2 IS NULL OR c.user_id = $2) \
          UNION ALL \
-         SELECT 'rejected' AS problem, m.mutation_id AS id, m.mutation_id, m.device_id, m.user_id, \
+         SELECT CAST($4 AS TEXT) AS problem, m.mutation_id AS id, m.mutation_id, m.device_id, m.user_id, \
          u.display_name AS user_name, m.kind, '' AS entity, m.entity_id, m.base_version, NULL AS current_version, m.result AS data, m.received_at AS created_at \
          FROM sync_mutations m JOIN users u ON u.id = m.user_id \
-         WHERE u.agency_id = $1 AND m.status = 'rejected' AND ($2 IS NULL OR m.user_id = $2) \
+         WHERE u.agency_id = $1 AND m.status = $5 AND ($2 IS NULL OR m.user_id = $2) \
          AND NOT EXISTS (SELECT 1 FROM sync_problem_resolutions r WHERE r.mutation_id = m.mutation_id) \
          ORDER BY created_at DESC LIMIT 500",
     )
     .bind(agency_id)
     .bind(user_id)
+    .bind(ProblemKind::Conflict.as_str())
+    .bind(ProblemKind::Rejected.as_str())
+    .bind(MutationStatus::Rejected.as_str())
     .fetch_all(pool)
     .await
 }

@@ -1,6 +1,7 @@
 //! What the day planner reads (sites, inspection history, inspectors, existing plans) and writes
 //! (visits and the days it planned).
 
+use shared::visit::VisitStatus;
 use sqlx::{Any, AnyPool, FromRow, Transaction};
 
 /// A site with the columns the risk model and the route need.
@@ -114,10 +115,11 @@ pub async fn sites_with_open_visits(
 ) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
         "SELECT DISTINCT site_id FROM visits \
-         WHERE agency_id = $1 AND (planned_date >= $2 OR status <> 'done')",
+         WHERE agency_id = $1 AND (planned_date >= $2 OR status <> $3)",
     )
     .bind(agency_id)
     .bind(from)
+    .bind(VisitStatus::Done.as_str())
     .fetch_all(pool)
     .await
 }
@@ -175,7 +177,7 @@ pub async fn insert_visit(
     sqlx::query(
         "INSERT INTO visits (id, agency_id, site_id, inspector_id, planned_date, kind, size, \
          route_order, status, priority_json, score, created_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'planned', $9, $10, $11, 1)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $12, $9, $10, $11, 1)",
     )
     .bind(&v.id)
     .bind(&v.agency_id)
@@ -188,6 +190,7 @@ pub async fn insert_visit(
     .bind(&v.priority_json)
     .bind(v.score)
     .bind(created_at)
+    .bind(VisitStatus::Planned.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())

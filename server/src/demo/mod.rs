@@ -12,6 +12,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use shared::planner::VisitKind;
+use shared::visit::InspectionResult;
+
 use crate::auth::hash_password;
 use crate::db::seed::{
     self, AgencyRecord, AuthorityRecord, InspectionRecord, SiteRecord, UserRecord, ViolationRecord,
@@ -623,16 +626,17 @@ fn history(
             id: inspection_id,
             site_id: site_id.to_owned(),
             inspector_id: Some(inspector.clone()),
-            kind: "planned".into(),
+            kind: VisitKind::Planned.as_str().into(),
             inspected_on: date.to_string(),
             started_at: db::time_text(started),
             finished_at: db::time_text(finished),
             hours_spent: hours,
             result: if themes_now.is_empty() {
-                "compliant"
+                InspectionResult::Compliant
             } else {
-                "violations"
+                InspectionResult::Violations
             }
+            .as_str()
             .into(),
         });
         // A re-inspection after the remedy deadline, when that has passed.
@@ -643,14 +647,14 @@ fn history(
                     id: uuid(rng),
                     site_id: site_id.to_owned(),
                     inspector_id: Some(inspector),
-                    kind: "reinspection".into(),
+                    kind: VisitKind::Reinspection.as_str().into(),
                     inspected_on: on.to_string(),
                     started_at: db::time_text(on.and_time(start_time).and_utc()),
                     finished_at: db::time_text(
                         on.and_time(start_time).and_utc() + Duration::minutes(45),
                     ),
                     hours_spent: 1.0,
-                    result: "compliant".into(),
+                    result: InspectionResult::Compliant.as_str().into(),
                 });
             }
         }
