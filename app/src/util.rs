@@ -121,7 +121,7 @@ pub async fn position(timeout_ms: i32) -> Option<Position> {
     })
 }
 
-/// Dutch number formatting: decimal comma.
-pub fn number_nl(value: f64, decimals: usize) -> String {
-    format!("{value:.decimals$}").replace('.', ",")
+/// Dutch number formatting: decimal comma (`shared::nl`, the rule office and reports use too).
+pub fn number_nl(value: f64, decimals: u32) -> String {
+    shared::nl::decimal(value, decimals)
 }

@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod coords;
 pub mod error;
 pub mod lhso;
+pub mod nl;
 pub mod planner;
 pub mod risk;
 pub mod sync;
