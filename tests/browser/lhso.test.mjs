@@ -279,7 +279,11 @@ describe('LHSO scoring on the device', () => {
       const detail = await (await fetch(`${server.url}/api/v1/sites/${target.visit.site.id}`, {
         headers: { Authorization: `Bearer ${session.token}` },
       })).json();
-      const finding = (await readStore(page, 'findings')).find((f) => f.item_id === item.id);
+      // This visit's finding: the feed also brings the first test's findings of the same inspector,
+      // possibly for the same checklist item.
+      const finding = (await readStore(page, 'findings'))
+        .find((f) => f.item_id === item.id && f.visit_id === target.visit.id);
+      assert.ok(finding, 'the finding of this visit is on the device');
       const onServer = detail.inspections.flatMap((i) => i.violations).find((v) => v.id === finding.id);
       assert.equal(onServer?.matrix_version, 'od-achterhoek-2026-1');
       assert.equal(onServer.cell, 'B3');
