@@ -11,10 +11,10 @@ use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use app::components::header::Header;
-use app::door::{self, landing_path, GoTo};
-use app::pages::not_found::NotFound;
+use app::door;
+use app::pages::{home::Home, not_found::NotFound};
 use app::session::{self, use_session};
-use app::{strings, sync};
+use app::sync;
 use shared::Role;
 
 use landing::RoleLanding;
@@ -37,7 +37,7 @@ fn Office() -> impl IntoView {
             <Header/>
             <main class="page office">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/kantoor") view=OfficeHome/>
+                    <Route path=path!("/kantoor") view=Home/>
                     <Route path=path!("/kantoor/team") view=TeamPage/>
                     <Route path=path!("/kantoor/monitoring") view=|| view! { <RoleLanding role=Role::Manager/> }/>
                     <Route path=path!("/kantoor/gemeente") view=|| view! { <RoleLanding role=Role::AuthorityViewer/> }/>
@@ -45,20 +45,5 @@ fn Office() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
-    }
-}
-
-/// `/kantoor`: the user's own start page, or the login (in the field app).
-#[component]
-fn OfficeHome() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if !session.loaded.get() {
-            return view! { <p class="muted">{strings::LOADING}</p> }.into_any();
-        }
-        match session.user() {
-            Some(user) => view! { <GoTo path=landing_path(user.role)/> }.into_any(),
-            None => view! { <GoTo path="/inloggen"/> }.into_any(),
-        }
     }
 }

@@ -75,6 +75,9 @@ describe('two front doors', () => {
       // The office keeps the session: a reload of an office page stays in the office.
       await page.reload();
       await page.getByTestId('team-sync').waitFor();
+      // The office's own home sends the team lead to their start page.
+      await page.goto('/kantoor');
+      await page.waitForURL('**/kantoor/team');
       // A team lead asking for a field page is sent back to their own start page.
       await page.goto('/vandaag');
       await page.waitForURL('**/kantoor/team');

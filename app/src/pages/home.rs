@@ -1,4 +1,5 @@
-//! `/`: sends the user to their role's start page, or to the login page.
+//! `/` (and the office door's `/kantoor`): sends the user to their role's start page, behind
+//! their own door, or to the login page.
 
 use leptos::prelude::*;
 
