@@ -225,6 +225,14 @@ pub async fn save_assessment(
         chosen_cell: record.choice.chosen.to_string(),
         deviation_reason: record.choice.reason.clone(),
         inspection_date: record.inspection_date,
+        intervention: record
+            .intervention
+            .as_ref()
+            .map(|i| i.intervention.as_str().to_owned()),
+        intervention_reason: record.intervention.as_ref().and_then(|i| i.reason.clone()),
+        remedy_deadline: record.remedy_deadline,
+        boa_consulted: record.boa_consulted,
+        repeat_offence_reason: record.repeat_offence_reason.clone(),
     };
     let action = Action {
         kind: MutationKind::ViolationAssess,
@@ -248,4 +256,42 @@ pub async fn save_assessment(
 /// The shared note rule (1..=4000 characters, trimmed), as the server applies it.
 pub fn valid_note(text: &str) -> bool {
     shared::sync::valid_note_text(text)
+}
+
+/// The re-inspection's verdict on an open enforcement case of the visited site, with the
+/// visit's general photos as evidence (`enforcement_case.reinspect`).
+pub async fn record_verdict(case_id: Uuid, visit_id: Uuid, remedied: bool) -> Result<(), AppError> {
+    let photo_ids: Vec<Uuid> = store::photos_of(visit_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.finding_id.is_none())
+        .map(|p| p.id)
+        .collect();
+    let data = shared::sync::CaseReinspect {
+        visit_id,
+        remedied,
+        photo_ids,
+        note: None,
+    };
+    let action = Action {
+        kind: MutationKind::CaseReinspect,
+        entity: EntityStore::Case,
+        entity_id: case_id,
+        visit_id,
+        data: json(&data),
+    };
+    let on = util::today();
+    store::record(action, move |stored: Option<store::LocalCase>| {
+        let mut c = stored.ok_or_else(missing)?;
+        let unsent_before = c.unsent;
+        c.verdict = Some(store::Verdict {
+            visit_id,
+            remedied,
+            on,
+        });
+        c.unsent += 1;
+        Ok((c.clone(), Some(c.version), unsent_before))
+    })
+    .await
+    .map(|_| ())
 }

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use shared::lhso::{
-    assess, choose_cell, remedy_deadline, Assessment, AssessmentInput, CellChoice, LhsoCell,
-    LhsoError, MatrixConfig,
+    assess, choose_cell, choose_intervention, choose_remedy_deadline, Assessment, AssessmentInput,
+    CellChoice, Intervention, InterventionChoice, LhsoCell, LhsoError, MatrixConfig,
 };
 
 /// The matrix shipped with Schouw (`lhso-default-2022`). The same file `shared` embeds; read here
@@ -66,8 +66,61 @@ pub struct LhsoRecord {
     pub advice: Assessment,
     pub inspection_date: NaiveDate,
     pub remedy_deadline: Option<NaiveDate>,
+    /// The intervention the inspector chose (absent in records of an older app).
+    #[serde(default)]
+    pub intervention: Option<InterventionChoice>,
+    /// Whether a BOA was consulted (asked when the cell advises it).
+    #[serde(default)]
+    pub boa_consulted: Option<bool>,
+    /// Why a repeat offence the site's history suggested was cleared.
+    #[serde(default)]
+    pub repeat_offence_reason: Option<String>,
     /// Device time of saving (RFC 3339).
     pub at: String,
+}
+
+/// What the inspector settled on in the panel besides the answers.
+pub struct Choices<'a> {
+    pub chosen: LhsoCell,
+    pub reason: &'a str,
+    /// `None`: the first intervention the chosen cell proposes.
+    pub intervention: Option<Intervention>,
+    pub intervention_reason: &'a str,
+    /// `None`: the matrix's deadline for the chosen cell.
+    pub deadline: Option<NaiveDate>,
+    pub boa_consulted: Option<bool>,
+    /// The site's history suggested a repeat offence.
+    pub repeat_suggested: bool,
+    pub repeat_reason: &'a str,
+}
+
+/// Why the panel cannot be saved yet (beyond the engine's own refusals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettleError {
+    Lhso(LhsoError),
+    /// A repeat offence the history suggests was cleared without a reason.
+    RepeatClearedWithoutReason,
+}
+
+impl From<LhsoError> for SettleError {
+    fn from(e: LhsoError) -> Self {
+        SettleError::Lhso(e)
+    }
+}
+
+/// The advice of the cell the inspector is choosing: the suggestion itself, or the chosen
+/// cell's own advice while deviating (shown at once, before saving).
+pub fn advice_for(
+    matrix: &MatrixConfig,
+    suggested: &Assessment,
+    chosen: Option<LhsoCell>,
+) -> Assessment {
+    match chosen.filter(|c| *c != suggested.cell) {
+        Some(cell) => {
+            assess(matrix, &AssessmentInput::direct(cell)).unwrap_or_else(|_| suggested.clone())
+        }
+        None => suggested.clone(),
+    }
 }
 
 /// The engine's suggestion for complete answers.
@@ -80,31 +133,52 @@ pub fn suggest(
     assess(matrix, &input)
 }
 
-/// Settles on `chosen`: refused (`DeviationWithoutReason`) when it differs from the suggestion and
-/// no written reason is given.
+/// Settles the assessment: refused when the cell deviates without a reason, when an
+/// intervention the cell does not propose has no reason, when the deadline lies before the
+/// inspection, or when a suggested repeat offence is cleared without a reason.
 pub fn settle(
     matrix: &MatrixConfig,
     answers: BTreeMap<String, String>,
     repeat_offence: bool,
-    chosen: LhsoCell,
-    reason: &str,
+    choices: &Choices<'_>,
     today: NaiveDate,
-) -> Result<LhsoRecord, LhsoError> {
+) -> Result<LhsoRecord, SettleError> {
+    let repeat_reason = Some(choices.repeat_reason.trim()).filter(|r| !r.is_empty());
+    if choices.repeat_suggested && !repeat_offence && repeat_reason.is_none() {
+        return Err(SettleError::RepeatClearedWithoutReason);
+    }
     let suggested = suggest(matrix, &answers, repeat_offence)?;
-    let choice = choose_cell(suggested.cell, chosen, Some(reason))?;
-    let advice = if choice.deviated {
-        assess(matrix, &AssessmentInput::direct(chosen))?
-    } else {
-        suggested.clone()
-    };
+    let choice = choose_cell(suggested.cell, choices.chosen, Some(choices.reason))?;
+    let advice = advice_for(matrix, &suggested, Some(choice.chosen));
+    let code = choices
+        .intervention
+        .or_else(|| advice.interventions.first().copied())
+        .unwrap_or(Intervention::Inform);
+    let intervention = choose_intervention(
+        &advice.interventions,
+        code.as_str(),
+        Some(choices.intervention_reason),
+    )?;
+    let remedy_deadline = choose_remedy_deadline(today, advice.remedy_days, choices.deadline)?;
     Ok(LhsoRecord {
         answers,
         repeat_offence,
-        remedy_deadline: remedy_deadline(today, advice.remedy_days),
+        remedy_deadline,
         suggested,
         choice,
-        advice,
+        advice: advice.clone(),
         inspection_date: today,
+        intervention: Some(intervention),
+        boa_consulted: if advice.boa_consultation {
+            choices.boa_consulted
+        } else {
+            None
+        },
+        repeat_offence_reason: if choices.repeat_suggested && !repeat_offence {
+            repeat_reason.map(str::to_owned)
+        } else {
+            None
+        },
         at: crate::util::now_rfc3339(),
     })
 }

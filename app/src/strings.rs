@@ -124,6 +124,7 @@ pub fn mutation_label(kind: &MutationKind) -> &'static str {
         MutationKind::PhotoAttach => "Foto",
         MutationKind::ViolationAssess => "LHSO-inschaling",
         MutationKind::ProblemResolve => "Afhandeling probleem",
+        MutationKind::CaseReinspect => "Hercontrole",
         MutationKind::Other(_) => "Wijziging",
     }
 }
@@ -149,6 +150,29 @@ pub const POSITION_UNKNOWN: &str = "Positie niet vastgelegd";
 pub const CHECKLIST: &str = "Checklist";
 pub const NO_TEMPLATE: &str = "Voor deze branche staat geen checklist op dit apparaat.";
 pub const CHECKLIST_AFTER_START: &str = "Start het bezoek om de checklist in te vullen.";
+pub const CHECKLIST_DONE: &str =
+    "Het bezoek is afgerond; de checklist kan niet meer worden gewijzigd.";
+
+/// The finish confirmation, listing the checklist items that have no answer yet.
+pub fn finish_confirm(unanswered: &[&str]) -> String {
+    if unanswered.is_empty() {
+        return FINISH_CONFIRM.to_owned();
+    }
+    let shown: Vec<String> = unanswered
+        .iter()
+        .take(8)
+        .map(|t| format!("• {t}"))
+        .collect();
+    let more = unanswered.len().saturating_sub(shown.len());
+    format!(
+        "{} {} van de checklist {} nog niet beantwoord:\n{}{}\n\nToch afronden? Daarna kunt u de checklist en notities niet meer wijzigen.",
+        unanswered.len(),
+        if unanswered.len() == 1 { "vraag" } else { "vragen" },
+        if unanswered.len() == 1 { "is" } else { "zijn" },
+        shown.join("\n"),
+        if more > 0 { format!("\n… en nog {more}") } else { String::new() },
+    )
+}
 pub const YES: &str = "Ja";
 pub const NO: &str = "Nee";
 pub const NOT_APPLICABLE: &str = "N.v.t.";
@@ -220,6 +244,26 @@ pub const LHSO_DEVIATION: &str = "Afwijking van de voorgestelde cel";
 pub const LHSO_PENDING: &str = "wacht op verzending";
 pub const LHSO_SENT: &str = "ontvangen door de server";
 pub const LHSO_UNAVAILABLE: &str = "De LHSO-matrix is op dit apparaat niet beschikbaar.";
+pub const LHSO_CHOOSE_INTERVENTION: &str = "Interventie";
+pub const LHSO_OTHER_INTERVENTION: &str = "Andere interventie (met reden)";
+pub const LHSO_NO_OTHER: &str = "— geen andere —";
+pub const LHSO_INTERVENTION_REASON: &str = "Reden voor deze interventie";
+pub const LHSO_INTERVENTION_REASON_NEEDED: &str =
+    "Deze interventie hoort niet bij de cel: geef een reden op.";
+pub const LHSO_CHOSEN_INTERVENTION: &str = "Gekozen interventie";
+pub const LHSO_BOA_CONSULTED: &str = "BOA of politie/OM geraadpleegd";
+pub const LHSO_BOA_NOT_CONSULTED: &str = "BOA of politie/OM (nog) niet geraadpleegd";
+pub const LHSO_DEADLINE_FIELD: &str = "Hersteltermijn (datum)";
+pub const LHSO_DEADLINE_INVALID: &str =
+    "De hersteltermijn kan niet vóór vandaag liggen. Kies een latere datum.";
+pub const LHSO_REPEAT_REASON: &str = "Reden waarom dit geen herhaalde overtreding is";
+pub const LHSO_REPEAT_REASON_NEEDED: &str =
+    "De geschiedenis wijst op een herhaalde overtreding: geef een reden als u dit uitzet.";
+
+/// The repeat-offence hint from the site's history.
+pub fn lhso_earlier(date: chrono::NaiveDate, description: &str) -> String {
+    format!("Eerder geconstateerd op {}: {description}", date_nl(date))
+}
 
 /// Which matrix gave the advice: a default is always labelled as such.
 pub fn lhso_matrix_label(version: &str, is_default: bool) -> String {
@@ -263,6 +307,73 @@ pub fn on_site(verdict: OnSite, metres: Option<f64>) -> String {
         OnSite::Near => format!("Op locatie (op {distance})"),
         OnSite::Far => format!("Niet bij de locatie (op {distance})"),
         OnSite::Unknown => POSITION_UNKNOWN.to_owned(),
+    }
+}
+
+// Re-inspection of enforcement cases.
+pub const REINSPECTION: &str = "Hercontrole";
+pub const REINSPECTION_INTRO: &str =
+    "Controleer per openstaande zaak of de overtreding is hersteld. Een foto bij 'Foto's' wordt met het oordeel meegestuurd.";
+pub const FOUND_ON: &str = "Geconstateerd op";
+pub const REINSPECTION_DUE: &str = "hercontrole vanaf";
+pub const REMEDIED_BUTTON: &str = "Hersteld";
+pub const NOT_REMEDIED_BUTTON: &str = "Niet hersteld";
+pub const VERDICT_REMEDIED: &str = "Hersteld: de zaak wordt gesloten.";
+pub const VERDICT_NOT_REMEDIED: &str = "Niet hersteld.";
+pub const VERDICT_PENDING: &str = "wacht op verzending";
+pub const VERDICT_SENT: &str = "ontvangen door de server";
+pub const EVIDENCE_PHOTOS: &str = "foto's bij de constatering";
+
+/// Why "not remedied" cannot be given yet.
+pub fn not_before(deadline: chrono::NaiveDate) -> String {
+    format!(
+        "'Niet hersteld' kan pas vanaf {} (einde termijn).",
+        date_nl(deadline)
+    )
+}
+
+/// A case's state in Dutch.
+pub fn case_state_label(state: shared::enforcement::CaseState) -> &'static str {
+    use shared::enforcement::CaseState as S;
+    match state {
+        S::Open => "Geconstateerd, brief nog niet verstuurd",
+        S::LetterSent => "Brief met hersteltermijn verstuurd",
+        S::NotRemedied => "Niet hersteld",
+        S::IntentionSent => "Voornemen verstuurd",
+        S::ResponseReceived => "Zienswijze ontvangen",
+        S::Decision => "Besluit genomen (begunstigingstermijn)",
+        S::Forfeited => "Verbeurd",
+        S::Collected => "Ingevorderd",
+        S::Closed => "Gesloten",
+    }
+}
+
+/// The next step the office is expected to take, in Dutch, with its deadline.
+pub fn next_step_label(
+    step: shared::enforcement::Step,
+    deadline: Option<chrono::NaiveDate>,
+) -> String {
+    use shared::enforcement::{Sanction, Step};
+    let what = match step {
+        Step::LetterSent { .. } => "brief met hersteltermijn",
+        Step::IntentionSent {
+            sanction: Sanction::PenaltyOrder,
+            ..
+        } => "voornemen last onder dwangsom",
+        Step::IntentionSent {
+            sanction: Sanction::EnforcementOrder,
+            ..
+        } => "voornemen last onder bestuursdwang",
+        Step::DecisionTaken { .. } => "besluit met begunstigingstermijn",
+        Step::Collected { .. } => "invordering",
+        _ => "volgende stap",
+    };
+    match deadline {
+        Some(d) => format!(
+            "Voorgestelde vervolgstap: {what}, termijn tot {}.",
+            date_nl(d)
+        ),
+        None => format!("Voorgestelde vervolgstap: {what}."),
     }
 }
 

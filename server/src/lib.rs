@@ -11,6 +11,7 @@ pub mod blobs;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod enforcement;
 pub mod error;
 pub mod import;
 pub mod planning;

@@ -142,6 +142,11 @@ async fn run() -> anyhow::Result<()> {
                     server::planning::ensure_planned(&state.db, today, demo::PLAN_WORKDAYS).await?;
                 println!("{planned}");
             }
+            // The planner keeps the coming days planned and today's due re-inspections on it.
+            tokio::spawn(server::planning::keep_planned(
+                state.db.clone(),
+                demo::PLAN_WORKDAYS,
+            ));
             let listener = tokio::net::TcpListener::bind(config.addr).await?;
             let addr = listener.local_addr()?;
             // Tests and scripts read this line to find a port chosen by the OS.

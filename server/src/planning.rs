@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use shared::coords::Wgs84;
@@ -20,7 +20,7 @@ use shared::risk::{
 };
 
 use crate::db::planning::{
-    self as q, InspectionRow, InspectorRow, NewVisit, SiteRiskRow, ViolationRow,
+    self as q, InspectionRow, InspectorRow, NewVisit, OpenCaseRow, SiteRiskRow, ViolationRow,
 };
 use crate::db::{self, Db};
 
@@ -154,18 +154,7 @@ async fn plan_agency(
     if days.is_empty() {
         return Ok(PlanningSummary::default());
     }
-    let data = AgencyData {
-        agency_id: agency_id.to_owned(),
-        model: crate::agency_config::active_risk_model(pool, agency_id).await?,
-        sites: q::sites(pool, agency_id).await?,
-        inspections: q::inspections(pool, agency_id).await?,
-        violations: q::violations(pool, agency_id).await?,
-        inspectors: q::inspectors(pool, agency_id).await?,
-        already_planned: q::sites_with_open_visits(pool, agency_id, &today.to_string())
-            .await?
-            .into_iter()
-            .collect(),
-    };
+    let data = load(db, agency_id, today).await?;
     let load_ms = started.elapsed().as_millis();
 
     // Ranking thousands of sites and routing every day is CPU work: keep it off the async runtime.
@@ -226,6 +215,161 @@ async fn plan_agency(
     Ok(summary)
 }
 
+/// Keeps the plan current while the server runs: every hour it plans the working days of the
+/// horizon that have no plan yet and puts the re-inspections due today on today's plan, so a
+/// re-inspection appears on the inspector's list on the day it is due without anyone asking.
+pub async fn keep_planned(db: Db, workdays: usize) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        every_hour.tick().await;
+        let today = chrono::Local::now().date_naive();
+        if let Err(e) = plan_now(&db, today, workdays).await {
+            tracing::warn!(error = %e, "planning run failed; trying again in an hour");
+        }
+    }
+}
+
+async fn plan_now(db: &Db, today: NaiveDate, workdays: usize) -> anyhow::Result<()> {
+    let summary = ensure_planned(db, today, workdays).await?;
+    if !summary.days.is_empty() {
+        tracing::info!("{summary}");
+    }
+    for agency_id in q::agency_ids(&db.pool).await? {
+        let added = add_due_reinspections(db, &agency_id, today).await?;
+        if added > 0 {
+            tracing::info!(
+                agency = agency_id,
+                added,
+                "due re-inspections put on today's plan"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Everything planning needs of one agency, as of `today`.
+async fn load(db: &Db, agency_id: &str, today: NaiveDate) -> anyhow::Result<AgencyData> {
+    let pool = &db.pool;
+    Ok(AgencyData {
+        agency_id: agency_id.to_owned(),
+        model: crate::agency_config::active_risk_model(pool, agency_id).await?,
+        sites: q::sites(pool, agency_id).await?,
+        inspections: q::inspections(pool, agency_id).await?,
+        violations: q::violations(pool, agency_id).await?,
+        cases: q::open_cases(pool, agency_id).await?,
+        inspectors: q::inspectors(pool, agency_id).await?,
+        already_planned: q::sites_with_open_visits(pool, agency_id, &today.to_string())
+            .await?
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// Plans `date` for the agency's team (`POST /team/plan`): a day without a plan is planned in
+/// full; on a planned day every visit stays as it is (started or done ones, and planned ones a
+/// tablet may already be working on offline), and each re-inspection due by then that is on no
+/// list yet is added before the other visits of its inspector. Returns how many visits were added.
+pub async fn plan_team_day(db: &Db, agency_id: &str, date: NaiveDate) -> anyhow::Result<usize> {
+    if !shared::calendar::is_workday(date) {
+        return Ok(0);
+    }
+    let planned = plan_agency(db, agency_id, date, 1).await?;
+    let added = add_due_reinspections(db, agency_id, date).await?;
+    Ok(planned.visits + added)
+}
+
+/// Puts every re-inspection due on or before `date` that is on no list yet on `date`'s plan, first
+/// in its inspector's day: the finder's when they are active, else the team member with the
+/// fewest visits that day. Nothing happens on a day that is not a working day.
+pub async fn add_due_reinspections(
+    db: &Db,
+    agency_id: &str,
+    date: NaiveDate,
+) -> anyhow::Result<usize> {
+    if !shared::calendar::is_workday(date) {
+        return Ok(0);
+    }
+    let data = load(db, agency_id, date).await?;
+    let inspectors: HashSet<Uuid> = data
+        .inspectors
+        .iter()
+        .filter_map(|i| Uuid::parse_str(&i.id).ok())
+        .collect();
+    let already: HashSet<Uuid> = data
+        .already_planned
+        .iter()
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .collect();
+    let due: Vec<DueReinspection> = due_reinspections(&data.cases, date, &inspectors)?
+        .into_iter()
+        .filter(|r| !already.contains(&r.site_id))
+        .collect();
+    if due.is_empty() || inspectors.is_empty() {
+        return Ok(0);
+    }
+    let ranked = risk::rank_sites(&data.model, &profiles(&data)?, date);
+    let by_site: HashMap<Uuid, &SiteAssessment> = ranked.iter().map(|a| (a.site_id, a)).collect();
+    let mut tx = db.pool.begin().await?;
+    let day = date.to_string();
+    let mut load: BTreeMap<String, i64> = inspectors.iter().map(|i| (i.to_string(), 0)).collect();
+    for (inspector, count) in q::visit_counts(&mut tx, agency_id, &day).await? {
+        if let Some(c) = load.get_mut(&inspector) {
+            *c = count;
+        }
+    }
+    let now = db::now_text();
+    let mut added = 0;
+    for r in &due {
+        let Some(assessment) = by_site.get(&r.site_id) else {
+            continue;
+        };
+        let inspector = match r.inspector_id {
+            Some(id) => id.to_string(),
+            None => load
+                .iter()
+                .min_by_key(|(id, count)| (**count, (*id).clone()))
+                .map(|(id, _)| id.clone())
+                .ok_or_else(|| anyhow::anyhow!("no inspectors"))?,
+        };
+        q::make_room_first(&mut tx, &inspector, &day).await?;
+        q::insert_visit(
+            &mut tx,
+            &NewVisit {
+                id: new_id(),
+                agency_id: agency_id.to_owned(),
+                site_id: r.site_id.to_string(),
+                inspector_id: inspector.clone(),
+                planned_date: day.clone(),
+                kind: planner::VisitKind::Reinspection.as_str(),
+                size: r.size.as_str(),
+                route_order: 1,
+                priority_json: serde_json::to_string(&assessment.priority)?,
+                score: assessment.priority.score,
+            },
+            &now,
+        )
+        .await?;
+        *load.entry(inspector).or_default() += 1;
+        added += 1;
+    }
+    crate::audit::record(
+        &mut tx,
+        &crate::audit::AuditEntry {
+            actor_id: None,
+            device_id: None,
+            action: "planning.reinspections",
+            entity: "planned_day",
+            entity_id: &day,
+            old_version: None,
+            new_version: None,
+            details: serde_json::json!({"agency_id": agency_id, "added": added}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
 /// Everything read from the database for one agency's planning run.
 pub struct AgencyData {
     pub agency_id: String,
@@ -235,6 +379,8 @@ pub struct AgencyData {
     pub sites: Vec<SiteRiskRow>,
     pub inspections: Vec<InspectionRow>,
     pub violations: Vec<ViolationRow>,
+    /// Open enforcement cases: they set `open_enforcement_case` and bring re-inspections.
+    pub cases: Vec<OpenCaseRow>,
     pub inspectors: Vec<InspectorRow>,
     /// Sites with a visit from today on or an earlier one not done yet.
     pub already_planned: HashSet<String>,
@@ -293,15 +439,14 @@ pub fn compute(
         .collect();
     let inspectors = inspectors(&data.inspectors)?;
     let inspector_ids: HashSet<Uuid> = inspectors.iter().map(|i| i.inspector_id).collect();
-    let reinspections: Vec<DueReinspection> =
-        due_reinspections(&data.violations, last, &inspector_ids)?
-            .into_iter()
-            .filter(|r| !already.contains(&r.site_id))
-            .filter_map(|mut r| {
-                r.position = *positions.get(&r.site_id)?;
-                Some(r)
-            })
-            .collect();
+    let reinspections: Vec<DueReinspection> = due_reinspections(&data.cases, last, &inspector_ids)?
+        .into_iter()
+        .filter(|r| !already.contains(&r.site_id))
+        .filter_map(|mut r| {
+            r.position = *positions.get(&r.site_id)?;
+            Some(r)
+        })
+        .collect();
     let (hi, lo) = Uuid::parse_str(&data.agency_id)
         .map(|id| id.as_u64_pair())
         .unwrap_or_default();
@@ -391,15 +536,10 @@ fn date(text: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| anyhow::anyhow!("bad date {text}: {e}"))
 }
 
-/// An open enforcement case: a violation with a remedy deadline that was not remedied.
-fn is_open(v: &ViolationRow) -> bool {
-    v.remedy_deadline.is_some() && v.remedied_on.is_none()
-}
-
 /// The risk profile of every site, from its JSON columns and its inspection history.
 pub fn profiles(data: &AgencyData) -> anyhow::Result<Vec<SiteRiskProfile>> {
     let mut violations_of: HashMap<&str, Vec<ViolationRecord>> = HashMap::new();
-    let mut open_case: HashSet<&str> = HashSet::new();
+    let open_case: HashSet<&str> = data.cases.iter().map(|c| c.site_id.as_str()).collect();
     for v in &data.violations {
         let cell: LhsoCell = v
             .cell
@@ -412,9 +552,6 @@ pub fn profiles(data: &AgencyData) -> anyhow::Result<Vec<SiteRiskProfile>> {
                 cell,
                 repeat: v.repeat_offence != 0,
             });
-        if is_open(v) {
-            open_case.insert(v.site_id.as_str());
-        }
     }
     let mut history_of: HashMap<&str, Vec<InspectionSummary>> = HashMap::new();
     for i in &data.inspections {
@@ -466,28 +603,26 @@ pub fn modifiers(attributes: &str, surroundings: &str) -> anyhow::Result<Modifie
     })
 }
 
-/// One re-inspection per site with an unremedied violation whose remedy deadline has passed or
-/// passes within the horizon. It is due the day after the deadline (the offender may use the whole
-/// term), goes to the inspector who found the violation when they still inspect, and a site with
-/// several open violations gets one visit, due at the earliest deadline.
+/// One re-inspection per site with an open enforcement case whose re-inspection falls due on or
+/// before the horizon's last day (`CaseFile::reinspection_due`: the deadline, or the first working
+/// day after it). It goes to the inspector who found the violation when they still inspect, and a
+/// site with several open cases gets one visit, due at the earliest.
 pub fn due_reinspections(
-    violations: &[ViolationRow],
+    cases: &[OpenCaseRow],
     last_day: NaiveDate,
     inspectors: &HashSet<Uuid>,
 ) -> anyhow::Result<Vec<DueReinspection>> {
     let mut by_site: BTreeMap<Uuid, DueReinspection> = BTreeMap::new();
-    for v in violations.iter().filter(|v| is_open(v)) {
-        let Some(deadline) = v.remedy_deadline.as_deref() else {
+    for c in cases {
+        let Some(due) = c.reinspection_due.as_deref() else {
             continue;
         };
-        let due = date(deadline)?
-            .checked_add_days(Days::new(1))
-            .ok_or_else(|| anyhow::anyhow!("deadline {deadline} out of range"))?;
+        let due = date(due)?;
         if due > last_day {
             continue;
         }
-        let site_id = Uuid::parse_str(&v.site_id)?;
-        let inspector_id = v
+        let site_id = Uuid::parse_str(&c.site_id)?;
+        let inspector_id = c
             .inspector_id
             .as_deref()
             .and_then(|id| Uuid::parse_str(id).ok())
@@ -516,14 +651,19 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn violation(site: u128, deadline: Option<&str>, remedied: Option<&str>) -> ViolationRow {
+    fn violation(site: u128) -> ViolationRow {
         ViolationRow {
             inspection_id: Uuid::from_u128(site + 1000).to_string(),
             site_id: Uuid::from_u128(site).to_string(),
             cell: "B2".into(),
             repeat_offence: 0,
-            remedy_deadline: deadline.map(str::to_owned),
-            remedied_on: remedied.map(str::to_owned),
+        }
+    }
+
+    fn case(site: u128, due: Option<&str>) -> OpenCaseRow {
+        OpenCaseRow {
+            site_id: Uuid::from_u128(site).to_string(),
+            reinspection_due: due.map(str::to_owned),
             inspector_id: Some(Uuid::from_u128(7).to_string()),
         }
     }
@@ -540,15 +680,15 @@ mod tests {
     }
 
     #[test]
-    fn only_unremedied_violations_whose_deadline_passes_in_the_horizon_are_due() {
+    fn only_open_cases_whose_reinspection_falls_due_in_the_horizon_are_due() {
         let inspectors = HashSet::from([Uuid::from_u128(7)]);
         let due = due_reinspections(
             &[
-                violation(1, Some("2026-11-20"), None),
-                violation(2, Some("2026-11-20"), Some("2026-11-18")),
-                violation(3, None, None),
-                violation(4, Some("2026-12-11"), None),
-                violation(5, Some("2026-12-12"), None),
+                case(1, Some("2026-11-20")),
+                // Waiting for the office (an intention): no visit is due.
+                case(3, None),
+                case(4, Some("2026-12-11")),
+                case(5, Some("2026-12-14")),
             ],
             day("2026-12-12"),
             &inspectors,
@@ -558,8 +698,8 @@ mod tests {
         assert_eq!(
             sites,
             [
-                (Uuid::from_u128(1), day("2026-11-21")),
-                (Uuid::from_u128(4), day("2026-12-12")),
+                (Uuid::from_u128(1), day("2026-11-20")),
+                (Uuid::from_u128(4), day("2026-12-11")),
             ]
         );
         assert!(due
@@ -568,18 +708,15 @@ mod tests {
     }
 
     #[test]
-    fn a_site_with_several_open_violations_gets_one_reinspection_at_the_earliest_deadline() {
+    fn a_site_with_several_open_cases_gets_one_reinspection_at_the_earliest() {
         let due = due_reinspections(
-            &[
-                violation(1, Some("2026-11-25"), None),
-                violation(1, Some("2026-11-20"), None),
-            ],
+            &[case(1, Some("2026-11-25")), case(1, Some("2026-11-20"))],
             day("2026-12-31"),
             &HashSet::new(),
         )
         .unwrap();
         assert_eq!(due.len(), 1);
-        assert_eq!(due[0].due, day("2026-11-21"));
+        assert_eq!(due[0].due, day("2026-11-20"));
         // The finder no longer inspects: anyone may go.
         assert_eq!(due[0].inspector_id, None);
     }
@@ -617,7 +754,8 @@ mod tests {
                 site_id: Uuid::from_u128(1).to_string(),
                 inspected_on: "2026-11-10".into(),
             }],
-            violations: vec![violation(1, Some("2026-11-20"), None)],
+            violations: vec![violation(1)],
+            cases: vec![case(1, Some("2026-11-20"))],
             inspectors: vec![
                 InspectorRow {
                     id: Uuid::from_u128(7).to_string(),

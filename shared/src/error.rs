@@ -36,6 +36,9 @@ crate::wire_enum! {
         ImportRejected = "import.rejected",
         ConfigInvalidLhsoMatrix = "config.invalid_lhso_matrix",
         ConfigInvalidRiskModel = "config.invalid_risk_model",
+        EnforcementInvalidTransition = "enforcement.invalid_transition",
+        EnforcementDeadlineNotPassed = "enforcement.deadline_not_passed",
+        EnforcementInvalidStep = "enforcement.invalid_step",
     }
 }
 
@@ -60,6 +63,10 @@ impl ErrorCode {
             | ErrorCode::ConfigInvalidLhsoMatrix
             | ErrorCode::ConfigInvalidRiskModel => 400,
             ErrorCode::RecordDuplicate | ErrorCode::RecordVersionConflict => 409,
+            ErrorCode::EnforcementInvalidTransition | ErrorCode::EnforcementDeadlineNotPassed => {
+                409
+            }
+            ErrorCode::EnforcementInvalidStep => 400,
             ErrorCode::AuthRequired | ErrorCode::AuthInvalidCredentials => 401,
             ErrorCode::AuthForbidden => 403,
             ErrorCode::NotFound => 404,
@@ -112,6 +119,15 @@ impl ErrorCode {
             }
             ErrorCode::ConfigInvalidLhsoMatrix => {
                 "De LHSO-matrix is ongeldig: controleer versie, cellen, interventies (nooit lichter bij zwaardere cellen), vragen en drempels. Er is niets gewijzigd."
+            }
+            ErrorCode::EnforcementInvalidTransition => {
+                "Deze stap past niet bij de huidige stand van de handhavingszaak. Er is niets gewijzigd."
+            }
+            ErrorCode::EnforcementDeadlineNotPassed => {
+                "De termijn is nog niet verstreken: deze stap kan pas na afloop van de termijn. Er is niets gewijzigd."
+            }
+            ErrorCode::EnforcementInvalidStep => {
+                "De stap is ongeldig: controleer datum (niet vóór vandaag, hooguit een jaar vooruit) en bedrag (meer dan 0). Er is niets gewijzigd."
             }
             ErrorCode::ConfigInvalidRiskModel => {
                 "Het risicomodel is ongeldig: controleer versie en parameters. Er is niets gewijzigd."

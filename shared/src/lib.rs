@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod checklist;
 pub mod coords;
+pub mod enforcement;
 pub mod error;
 pub mod lhso;
 pub mod nl;

@@ -110,10 +110,13 @@ pub struct PastViolation {
     pub theme: String,
     pub description: String,
     pub rule_ref: String,
-    pub intervention: String,
+    pub intervention: crate::lhso::Intervention,
     pub repeat_offence: bool,
     pub remedy_deadline: Option<NaiveDate>,
     pub remedied_on: Option<NaiveDate>,
+    /// The checklist item it was found on (null for history from before Schouw).
+    #[serde(default)]
+    pub item_id: Option<String>,
 }
 
 /// An earlier inspection of the site, newest first in [`VisitDetail::history`].
@@ -155,6 +158,9 @@ pub struct VisitDetail {
     pub findings: Vec<FeedFinding>,
     pub photos: Vec<FeedPhoto>,
     pub history: Vec<PastInspection>,
+    /// The site's open enforcement cases: what a re-inspection checks.
+    #[serde(default)]
+    pub enforcement: Vec<crate::enforcement::EnforcementCase>,
 }
 
 /// A visit as the pull feed carries it (`visit`): the visit and its progress, so a second device

@@ -275,3 +275,81 @@ pub async fn insert_line(
     .expect("programme line");
     id
 }
+
+/// A violation found at `site_id` on `found_on` (cell B2, an inspection of its own) with an
+/// enforcement case in the state `file` says; returns the case's id.
+pub async fn insert_case(
+    tx: &mut Tx<'_>,
+    agency_id: &str,
+    authority_id: &str,
+    site_id: &str,
+    inspector_id: &str,
+    found_on: chrono::NaiveDate,
+    file: &shared::enforcement::CaseFile,
+) -> String {
+    let (inspection, violation, case) = (new_id(), new_id(), new_id());
+    seed::inspection(
+        tx,
+        &seed::InspectionRecord {
+            id: inspection.clone(),
+            site_id: site_id.to_owned(),
+            inspector_id: Some(inspector_id.to_owned()),
+            kind: "planned".into(),
+            inspected_on: found_on.to_string(),
+            started_at: format!("{found_on}T09:00:00Z"),
+            finished_at: format!("{found_on}T10:00:00Z"),
+            hours_spent: 1.0,
+            result: "violations".into(),
+        },
+    )
+    .await
+    .expect("inspection");
+    seed::violation(
+        tx,
+        &seed::ViolationRecord {
+            id: violation.clone(),
+            inspection_id: inspection,
+            site_id: site_id.to_owned(),
+            theme: "waste".into(),
+            description: "Afvalolie niet in een lekbak opgeslagen".into(),
+            rule_ref: "Bal 4.301".into(),
+            consequence: 2,
+            behaviour: "B".into(),
+            cell: "B2".into(),
+            suggested_cell: "B2".into(),
+            deviation_reason: None,
+            matrix_version: "lhso-default-2022".into(),
+            repeat_offence: false,
+            intervention: "warn".into(),
+            remedy_deadline: file.remedy_deadline.map(|d| d.to_string()),
+            remedied_on: None,
+        },
+        false,
+    )
+    .await
+    .expect("violation");
+    let file_json = serde_json::to_string(file).expect("file");
+    let due = file.reinspection_due().map(|d| d.to_string());
+    db::enforcement::insert(
+        tx,
+        &db::enforcement::CaseWrite {
+            id: &case,
+            agency_id,
+            authority_id,
+            site_id,
+            violation_id: &violation,
+            inspector_id: Some(inspector_id),
+            found_on: &found_on.to_string(),
+            cell: "B2",
+            intervention: "warn",
+            state: file.state.as_str(),
+            file: &file_json,
+            reinspection_due: due.as_deref(),
+            is_open: file.is_open(),
+            updated_at: "2026-11-30T08:00:00Z",
+        },
+    )
+    .await
+    .expect("case");
+    case
+}

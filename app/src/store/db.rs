@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 
 const DB_NAME: &str = "schouw";
 /// 1: session only. 2: working set, local work, outbox, problems. 3: photos and their blobs.
-const DB_VERSION: u32 = 3;
+const DB_VERSION: u32 = 4;
 
 pub const SESSION: &str = "session";
 pub const META: &str = "meta";
@@ -29,6 +29,8 @@ pub const NOTES: &str = "notes";
 pub const FINDINGS: &str = "findings";
 pub const OUTBOX: &str = "outbox";
 pub const PROBLEMS: &str = "problems";
+/// Open enforcement cases of the working set's sites, with the re-inspection's verdict.
+pub const CASES: &str = "cases";
 /// Photo records (`LocalPhoto`), keyed by photo id.
 pub const PHOTOS: &str = "photos";
 /// The photos' JPEG bytes as browser `Blob`s, keyed by their SHA-256 (content-addressed: the same
@@ -84,6 +86,7 @@ pub(super) async fn db() -> StoreResult<Rc<Rexie>> {
             .add_object_store(ObjectStore::new(PROBLEMS))
             .add_object_store(ObjectStore::new(PHOTOS))
             .add_object_store(ObjectStore::new(PHOTO_BLOBS))
+            .add_object_store(ObjectStore::new(CASES))
             .build()
             .await?,
     );

@@ -81,6 +81,15 @@ pub async fn photo_blob(sha256: &str) -> StoreResult<Option<web_sys::Blob>> {
     Ok(value.and_then(|v| v.dyn_into::<web_sys::Blob>().ok()))
 }
 
+/// The enforcement cases of a site on this device (open ones, and those closed by a verdict
+/// given here), oldest first.
+pub async fn cases_of_site(site_id: Uuid) -> StoreResult<Vec<LocalCase>> {
+    let mut cases: Vec<LocalCase> = all(CASES).await?;
+    cases.retain(|c| c.site_id == site_id);
+    cases.sort_by_key(|c| (c.found_on, c.id));
+    Ok(cases)
+}
+
 pub async fn findings_of(visit_id: Uuid) -> StoreResult<Vec<LocalFinding>> {
     let mut findings: Vec<LocalFinding> = all(FINDINGS).await?;
     findings.retain(|f| f.visit_id == visit_id);

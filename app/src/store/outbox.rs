@@ -24,6 +24,8 @@ pub enum EntityStore {
     Problem,
     /// A finding's LHSO assessment (`violation.assess`), kept on the finding's record.
     Assessment,
+    /// The re-inspection's verdict on an enforcement case (`enforcement_case.reinspect`).
+    Case,
 }
 
 impl EntityStore {
@@ -41,6 +43,7 @@ impl EntityStore {
             EntityKind::Photo => EntityStore::Photo,
             EntityKind::SyncProblem => EntityStore::Problem,
             EntityKind::Violation => EntityStore::Assessment,
+            EntityKind::EnforcementCase => EntityStore::Case,
             EntityKind::Other(_) => return None,
         })
     }
@@ -52,6 +55,7 @@ impl EntityStore {
             EntityStore::Finding | EntityStore::Assessment => FINDINGS,
             EntityStore::Photo => PHOTOS,
             EntityStore::Problem => PROBLEMS,
+            EntityStore::Case => CASES,
         }
     }
 }
@@ -174,7 +178,11 @@ async fn record_in(tx: &WriteTx, action: Action, change: RawChange) -> StoreResu
     tx.put_raw(action.entity.store(), &entity_key, &record)?;
     if matches!(
         action.entity,
-        EntityStore::Note | EntityStore::Finding | EntityStore::Photo | EntityStore::Assessment
+        EntityStore::Note
+            | EntityStore::Finding
+            | EntityStore::Photo
+            | EntityStore::Assessment
+            | EntityStore::Case
     ) {
         let visit_key = key(&action.visit_id);
         let mut visit: LocalVisit = tx

@@ -128,8 +128,43 @@ impl LocalPhoto {
     }
 }
 
-/// What the device keeps of `GET /visits/{id}` besides the visit: the site's history.
+/// What the device keeps of `GET /visits/{id}` besides the visit: the site's history (the open
+/// cases of the site go to their own store, `CASES`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VisitHistory {
     pub history: Vec<PastInspection>,
+    #[serde(default, skip_serializing)]
+    pub enforcement: Vec<LocalCase>,
+}
+
+/// An open enforcement case of a site in the working set: the fields of the server's
+/// `EnforcementCase` a re-inspection needs, and the verdict recorded on this device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LocalCase {
+    pub id: Uuid,
+    pub violation_id: Uuid,
+    pub site_id: Uuid,
+    pub found_on: chrono::NaiveDate,
+    pub cell: String,
+    pub intervention: shared::lhso::Intervention,
+    pub open: bool,
+    pub reinspection_due: Option<chrono::NaiveDate>,
+    pub description: String,
+    pub rule_ref: String,
+    #[serde(default)]
+    pub photo_ids: Vec<Uuid>,
+    pub file: shared::enforcement::CaseFile,
+    pub version: i64,
+    /// The verdict given here (remedied or not), on which visit, and whether it is unsent.
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
+    #[serde(default)]
+    pub unsent: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Verdict {
+    pub visit_id: Uuid,
+    pub remedied: bool,
+    pub on: chrono::NaiveDate,
 }

@@ -11,7 +11,7 @@ use shared::visit::{FeedVisit, Visit};
 use crate::api;
 use crate::error::{AppError, AppResult};
 use crate::store::{
-    self, key, LocalFinding, LocalNote, LocalPhoto, LocalVisit, PhotoState, WriteTx,
+    self, key, LocalCase, LocalFinding, LocalNote, LocalPhoto, LocalVisit, PhotoState, WriteTx,
 };
 
 pub(super) async fn pull(token: &str) -> AppResult<()> {
@@ -79,6 +79,7 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), AppErr
             store::NOTES,
             store::FINDINGS,
             store::PHOTOS,
+            store::CASES,
         ],
         false,
     )
@@ -187,6 +188,26 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), AppErr
                         photo.state = PhotoState::Confirmed;
                         tx.put(store::PHOTOS, &id, &photo)?;
                     }
+                }
+            }
+            // A case's new state (an office step, another device's verdict); a verdict still
+            // unsent here stays as given. A closed case leaves the device, unless this device
+            // gave its verdict (the visit keeps showing it).
+            EntityKind::EnforcementCase => {
+                let local: Option<LocalCase> = tx.get(store::CASES, &id).await?;
+                if local.as_ref().is_some_and(|c| c.unsent > 0) {
+                    continue;
+                }
+                let given_here = local.as_ref().is_some_and(|c| c.verdict.is_some());
+                match change.parse::<LocalCase>() {
+                    Some(case) if !removed && (case.open || given_here) => {
+                        let case = LocalCase {
+                            verdict: local.and_then(|c| c.verdict),
+                            ..case
+                        };
+                        tx.put(store::CASES, &id, &case)?;
+                    }
+                    _ => tx.delete(store::CASES, &id)?,
                 }
             }
             // The device keeps its own assessments (sent as `violation.assess`); kinds this app

@@ -15,8 +15,8 @@ use super::{Phase, Sync};
 use crate::api;
 use crate::error::{AppError, AppResult};
 use crate::store::{
-    self, key, EntityStore, LocalFinding, LocalNote, LocalPhoto, LocalVisit, OutboxEntry,
-    PhotoState, Problem, WriteTx,
+    self, key, EntityStore, LocalCase, LocalFinding, LocalNote, LocalPhoto, LocalVisit,
+    OutboxEntry, PhotoState, Problem, WriteTx,
 };
 use crate::{strings, util};
 
@@ -111,6 +111,9 @@ async fn known_version(entity: EntityStore, id: Uuid) -> Result<Option<i64>, App
         EntityStore::Assessment => store::get::<LocalFinding>(store::FINDINGS, &key(&id))
             .await?
             .and_then(|f| f.lhso_version),
+        EntityStore::Case => store::get::<LocalCase>(store::CASES, &key(&id))
+            .await?
+            .map(|c| c.version),
         // `photo.attach` creates and `sync_problem.resolve` settles: no base version.
         EntityStore::Photo | EntityStore::Problem => None,
     })
@@ -264,6 +267,15 @@ async fn acknowledge(
             } else if let Some(mut p) = tx.get::<Problem>(store_name, &id).await? {
                 p.resolution = None;
                 tx.put(store_name, &id, &p)?;
+            }
+        }
+        EntityStore::Case => {
+            if let Some(mut c) = tx.get::<LocalCase>(store_name, &id).await? {
+                c.unsent = c.unsent.saturating_sub(1);
+                if let (true, Some(version)) = (applied, version) {
+                    c.version = version;
+                }
+                tx.put(store_name, &id, &c)?;
             }
         }
         EntityStore::Photo => {

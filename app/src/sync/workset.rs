@@ -80,8 +80,24 @@ pub(super) async fn refresh_working_set(token: &str) -> AppResult<()> {
     for id in ids {
         let detail: store::VisitHistory =
             api::get(&format!("/api/v1/visits/{id}"), Some(token)).await?;
-        let tx = WriteTx::begin(&[store::DETAILS], false).await?;
+        let tx = WriteTx::begin(&[store::DETAILS, store::CASES], false).await?;
         tx.put(store::DETAILS, &key(&id), &detail)?;
+        // The site's open cases, for the re-inspection; a verdict given here is kept.
+        for case in &detail.enforcement {
+            let case_key = key(&case.id);
+            let local: Option<store::LocalCase> = tx.get(store::CASES, &case_key).await?;
+            if local
+                .as_ref()
+                .is_some_and(|c| c.unsent > 0 || c.version > case.version)
+            {
+                continue;
+            }
+            let case = store::LocalCase {
+                verdict: local.and_then(|c| c.verdict),
+                ..case.clone()
+            };
+            tx.put(store::CASES, &case_key, &case)?;
+        }
         tx.commit().await?;
     }
     Ok(())

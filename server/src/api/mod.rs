@@ -8,6 +8,7 @@ mod auth;
 mod blobs;
 mod checklists;
 mod config;
+mod enforcement;
 mod lhso;
 mod openapi;
 mod params;
@@ -76,6 +77,10 @@ fn api() -> Api {
     .get("/me/visits", visits::my_visits)
     .get("/visits/{id}", visits::visit_detail)
     .get("/team/visits", visits::team_visits)
+    .post("/team/plan", visits::plan_day)
+    .get("/enforcement/cases", enforcement::list)
+    .get("/enforcement/cases/{id}", enforcement::detail)
+    .post("/enforcement/cases/{id}/steps", enforcement::step)
     .post("/lhso/assess", lhso::assess)
     .get("/lhso/matrix", lhso::matrix)
     .put("/admin/lhso/matrix", config::put_lhso_matrix)

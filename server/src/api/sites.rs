@@ -265,6 +265,12 @@ pub async fn detail(
         "authority_id": site.authority_id,
         "version": site.version,
         "inspections": history,
+        "enforcement": crate::enforcement::views(
+            &state.db.pool,
+            db::enforcement::of_site(&state.db.pool, &site.id).await?,
+            chrono::Utc::now().date_naive(),
+        )
+        .await?,
     })))
 }
 

@@ -75,12 +75,41 @@ pub async fn team_visits(
     user: AuthUser,
     query: Result<Query<DateQuery>, QueryRejection>,
 ) -> AppResult<Json<TeamDay>> {
-    let authority = office_reader(&user)?.map(|a| a.to_string());
+    office_reader(&user)?;
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
     let date = match query.date.as_deref() {
         None => chrono::Local::now().date_naive(),
         Some(text) => parse_date(text).ok_or(ErrorCode::RequestInvalid)?,
     };
+    Ok(Json(team_day(&state, &user, date).await?))
+}
+
+/// The body of `POST /api/v1/team/plan`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    date: NaiveDate,
+}
+
+/// `POST /api/v1/team/plan` (team lead, manager): plans the team's day again (API.md
+/// "Enforcement"): an unplanned day is planned, and every re-inspection due by then that is on
+/// no list yet goes first on its inspector's day; visits on the plan stay as they are. Answers
+/// like `GET /team/visits?date=`.
+pub async fn plan_day(
+    State(state): State<AppState>,
+    user: AuthUser,
+    crate::error::ApiJson(request): crate::error::ApiJson<PlanRequest>,
+) -> AppResult<Json<TeamDay>> {
+    require_role(&user, &[Role::TeamLead, Role::Manager])?;
+    let added = crate::planning::plan_team_day(&state.db, &user.agency_id, request.date).await?;
+    tracing::info!(agency = %user.agency_id, date = %request.date, added, "team day planned");
+    Ok(Json(team_day(&state, &user, request.date).await?))
+}
+
+/// Every inspector's visits on `date` (an authority viewer: only their authority's, and only
+/// inspectors with visits there).
+async fn team_day(state: &AppState, user: &AuthUser, date: NaiveDate) -> AppResult<TeamDay> {
+    let authority = office_reader(user)?.map(|a| a.to_string());
     let pool = &state.db.pool;
     let rows = db::visits::of_agency_on(
         pool,
@@ -110,10 +139,10 @@ pub async fn team_visits(
             visits,
         });
     }
-    Ok(Json(TeamDay {
+    Ok(TeamDay {
         date,
         inspectors: days,
-    }))
+    })
 }
 
 /// `GET /api/v1/visits/{id}`: the visit with its notes, findings, photos and the site's history.
@@ -128,7 +157,7 @@ pub async fn visit_detail(
         .filter(|row| may_read(&user, row))
         .ok_or(ErrorCode::NotFound)?;
     let (inspections, violations) =
-        db::visits::site_history(&state.db.pool, &row.site_id, HISTORY_LIMIT).await?;
+        db::visits::site_history(&state.db.pool, &row.site_id, &row.id, HISTORY_LIMIT).await?;
     let history = inspections
         .into_iter()
         .map(|i| {
@@ -141,8 +170,10 @@ pub async fn visit_detail(
                         theme: v.theme.clone(),
                         description: v.description.clone(),
                         rule_ref: v.rule_ref.clone(),
-                        intervention: v.intervention.clone(),
+                        intervention: shared::lhso::Intervention::parse(&v.intervention)
+                            .ok_or_else(|| anyhow::anyhow!("intervention {:?}", v.intervention))?,
                         repeat_offence: v.repeat_offence != 0,
+                        item_id: v.item_id.clone(),
                         remedy_deadline: v
                             .remedy_deadline
                             .as_deref()
@@ -183,7 +214,18 @@ pub async fn visit_detail(
             .map(views::photo)
             .collect::<anyhow::Result<_>>()?,
         history,
+        enforcement: open_cases_of_site(&state, &row.site_id).await?,
     }))
+}
+
+/// The site's open enforcement cases, for the re-inspection on the tablet.
+async fn open_cases_of_site(
+    state: &AppState,
+    site_id: &str,
+) -> AppResult<Vec<shared::enforcement::EnforcementCase>> {
+    let rows = db::enforcement::of_site(&state.db.pool, site_id).await?;
+    let open: Vec<_> = rows.into_iter().filter(|r| r.is_open != 0).collect();
+    crate::enforcement::views(&state.db.pool, open, chrono::Utc::now().date_naive()).await
 }
 
 /// The pinned checklist, the times and the on-site verdict of the visit's inspection (all `None`

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod checklists;
 pub mod configs;
 pub mod devices;
+pub mod enforcement;
 pub mod findings;
 pub mod inspections;
 pub mod mutations;

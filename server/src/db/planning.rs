@@ -30,8 +30,14 @@ pub struct ViolationRow {
     pub site_id: String,
     pub cell: String,
     pub repeat_offence: i64,
-    pub remedy_deadline: Option<String>,
-    pub remedied_on: Option<String>,
+}
+
+/// An open enforcement case: its site, when its re-inspection is due (if one is), and who found
+/// the violation.
+#[derive(Debug, Clone, FromRow)]
+pub struct OpenCaseRow {
+    pub site_id: String,
+    pub reinspection_due: Option<String>,
     pub inspector_id: Option<String>,
 }
 
@@ -85,10 +91,19 @@ pub async fn inspections(pool: &AnyPool, agency_id: &str) -> sqlx::Result<Vec<In
 
 pub async fn violations(pool: &AnyPool, agency_id: &str) -> sqlx::Result<Vec<ViolationRow>> {
     sqlx::query_as(
-        "SELECT v.inspection_id, v.site_id, v.cell, v.repeat_offence, v.remedy_deadline, \
-         v.remedied_on, i.inspector_id FROM violations v \
-         JOIN inspections i ON i.id = v.inspection_id \
+        "SELECT v.inspection_id, v.site_id, v.cell, v.repeat_offence FROM violations v \
          JOIN sites s ON s.id = v.site_id WHERE s.agency_id = $1",
+    )
+    .bind(agency_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The agency's open enforcement cases.
+pub async fn open_cases(pool: &AnyPool, agency_id: &str) -> sqlx::Result<Vec<OpenCaseRow>> {
+    sqlx::query_as(
+        "SELECT site_id, reinspection_due, inspector_id FROM enforcement_cases \
+         WHERE agency_id = $1 AND is_open = 1 ORDER BY site_id, reinspection_due",
     )
     .bind(agency_id)
     .fetch_all(pool)
@@ -193,5 +208,42 @@ pub async fn insert_visit(
     .bind(VisitStatus::Planned.as_str())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Visits per inspector on a date.
+pub async fn visit_counts(
+    tx: &mut Transaction<'_, Any>,
+    agency_id: &str,
+    date: &str,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT inspector_id, COUNT(*) FROM visits WHERE agency_id = $1 AND planned_date = $2 \
+         GROUP BY inspector_id",
+    )
+    .bind(agency_id)
+    .bind(date)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Moves an inspector's visits of a date one place down, so a visit can go first. Two steps
+/// through a range no day reaches, because the route-order index is checked row by row on
+/// PostgreSQL (and route orders stay positive).
+pub async fn make_room_first(
+    tx: &mut Transaction<'_, Any>,
+    inspector_id: &str,
+    date: &str,
+) -> sqlx::Result<()> {
+    for sql in [
+        "UPDATE visits SET route_order = route_order + 100000 WHERE inspector_id = $1 AND planned_date = $2",
+        "UPDATE visits SET route_order = route_order - 99999 WHERE inspector_id = $1 AND planned_date = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(inspector_id)
+            .bind(date)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }

@@ -140,12 +140,19 @@ pub async fn inspection(tx: &mut Tx<'_>, r: &InspectionRecord) -> sqlx::Result<(
     Ok(())
 }
 
-pub async fn violation(tx: &mut Tx<'_>, r: &ViolationRecord) -> sqlx::Result<()> {
+/// A violation of the demo history; `boa_consultation` is what the matrix advises for its cell,
+/// and about half of those consultations took place.
+pub async fn violation(
+    tx: &mut Tx<'_>,
+    r: &ViolationRecord,
+    boa_consultation: bool,
+) -> sqlx::Result<()> {
+    let consulted = boa_consultation.then(|| r.id.as_bytes()[0].is_multiple_of(2));
     sqlx::query(
         "INSERT INTO violations (id, inspection_id, site_id, theme, description, rule_ref, consequence, \
          behaviour, cell, suggested_cell, deviation_reason, matrix_version, repeat_offence, intervention, \
-         remedy_deadline, remedied_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         remedy_deadline, remedied_on, boa_consultation, boa_consulted) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(&r.id)
     .bind(&r.inspection_id)
@@ -163,6 +170,8 @@ pub async fn violation(tx: &mut Tx<'_>, r: &ViolationRecord) -> sqlx::Result<()>
     .bind(&r.intervention)
     .bind(r.remedy_deadline.as_deref())
     .bind(r.remedied_on.as_deref())
+    .bind(i64::from(boa_consultation))
+    .bind(consulted.map(i64::from))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -181,5 +190,104 @@ pub async fn user_start_location(
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// (case id, seq, step, state after, date, by, amount) of a demo case's step.
+type DemoStepRow<'a> = (
+    &'a str,
+    i64,
+    &'a str,
+    &'a str,
+    String,
+    Option<&'a str>,
+    Option<i64>,
+);
+
+/// The demo's enforcement cases and their steps, in multi-row inserts (thousands of rows: one
+/// statement each would make every demo load slow on PostgreSQL).
+pub async fn cases(
+    tx: &mut Tx<'_>,
+    cases: &[crate::demo::enforcement::DemoCase],
+) -> anyhow::Result<()> {
+    let now = crate::db::now_text();
+    for chunk in cases.chunks(50) {
+        let sql = format!(
+            "INSERT INTO enforcement_cases (id, agency_id, authority_id, site_id, violation_id, inspector_id, \
+             found_on, cell, intervention, state, file, reinspection_due, is_open, updated_at, version) VALUES {}",
+            crate::db::values_placeholders(chunk.len(), 15)
+        );
+        let mut q = sqlx::query(&sql);
+        for c in chunk {
+            q = q
+                .bind(&c.id)
+                .bind(&c.agency_id)
+                .bind(&c.authority_id)
+                .bind(&c.site_id)
+                .bind(&c.violation_id)
+                .bind(c.inspector_id.as_deref())
+                .bind(c.found_on.to_string())
+                .bind(&c.cell)
+                .bind(&c.intervention)
+                .bind(c.file.state.as_str())
+                .bind(serde_json::to_string(&c.file)?)
+                .bind(c.file.reinspection_due().map(|d| d.to_string()))
+                .bind(i64::from(c.file.is_open()))
+                .bind(&now)
+                .bind(1 + i64::try_from(c.steps.len())?);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    // Every case's history: `opened`, then its steps.
+    let rows: Vec<DemoStepRow<'_>> = cases
+        .iter()
+        .flat_map(|c| {
+            let opened = (
+                c.id.as_str(),
+                1,
+                "opened",
+                "open",
+                c.found_on.to_string(),
+                c.inspector_id.as_deref(),
+                None,
+            );
+            std::iter::once(opened).chain(c.steps.iter().zip(2..).map(
+                move |((step, state, on, amount), seq)| {
+                    // Re-inspections were the finder's; office steps the team lead's (not in the demo's users).
+                    let by = matches!(step, shared::enforcement::Step::Reinspected { .. })
+                        .then_some(c.inspector_id.as_deref())
+                        .flatten();
+                    (
+                        c.id.as_str(),
+                        seq,
+                        step.kind().as_str(),
+                        state.as_str(),
+                        on.to_string(),
+                        by,
+                        *amount,
+                    )
+                },
+            ))
+        })
+        .collect();
+    for chunk in rows.chunks(80) {
+        let sql = format!(
+            "INSERT INTO enforcement_steps (case_id, seq, step, state, on_date, by_user, at, amount_cents) VALUES {}",
+            crate::db::values_placeholders(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for (case_id, seq, step, state, on, by, amount) in chunk {
+            q = q
+                .bind(*case_id)
+                .bind(*seq)
+                .bind(*step)
+                .bind(*state)
+                .bind(on)
+                .bind(*by)
+                .bind(&now)
+                .bind(*amount);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }

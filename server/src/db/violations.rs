@@ -20,7 +20,12 @@ pub struct ViolationWrite<'a> {
     pub deviation_reason: Option<&'a str>,
     pub matrix_version: &'a str,
     pub repeat_offence: bool,
+    pub repeat_offence_reason: Option<&'a str>,
     pub intervention: &'a str,
+    pub intervention_chosen: bool,
+    pub intervention_reason: Option<&'a str>,
+    pub boa_consultation: bool,
+    pub boa_consulted: Option<bool>,
     pub remedy_deadline: Option<String>,
     pub version: i64,
 }
@@ -39,15 +44,17 @@ pub async fn write_violation(tx: &mut Tx<'_>, v: &ViolationWrite<'_>) -> sqlx::R
         sqlx::query(
             "INSERT INTO violations (id, inspection_id, site_id, theme, description, rule_ref, consequence, \
              behaviour, cell, suggested_cell, deviation_reason, matrix_version, repeat_offence, intervention, \
-             remedy_deadline, finding_id, visit_id, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $1, $16, $17)",
+             remedy_deadline, finding_id, visit_id, version, repeat_offence_reason, intervention_chosen, \
+             intervention_reason, boa_consultation, boa_consulted) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $1, $16, $17, $18, $19, $20, $21, $22)",
         )
     } else {
         sqlx::query(
             "UPDATE violations SET inspection_id = $2, site_id = $3, theme = $4, description = $5, rule_ref = $6, \
              consequence = $7, behaviour = $8, cell = $9, suggested_cell = $10, deviation_reason = $11, \
              matrix_version = $12, repeat_offence = $13, intervention = $14, remedy_deadline = $15, \
-             visit_id = $16, version = $17 WHERE id = $1",
+             visit_id = $16, version = $17, repeat_offence_reason = $18, intervention_chosen = $19, \
+             intervention_reason = $20, boa_consultation = $21, boa_consulted = $22 WHERE id = $1",
         )
     }
     .bind(v.id)
@@ -67,6 +74,11 @@ pub async fn write_violation(tx: &mut Tx<'_>, v: &ViolationWrite<'_>) -> sqlx::R
     .bind(v.remedy_deadline.as_deref())
     .bind(v.visit_id)
     .bind(v.version)
+    .bind(v.repeat_offence_reason)
+    .bind(i64::from(v.intervention_chosen))
+    .bind(v.intervention_reason)
+    .bind(i64::from(v.boa_consultation))
+    .bind(v.boa_consulted.map(i64::from))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -83,6 +95,10 @@ pub struct ViolationRow {
     pub matrix_version: String,
     pub repeat_offence: i64,
     pub intervention: String,
+    pub intervention_chosen: i64,
+    pub intervention_reason: Option<String>,
+    pub boa_consultation: i64,
+    pub boa_consulted: Option<i64>,
     pub remedy_deadline: Option<String>,
     pub version: i64,
 }
@@ -90,7 +106,8 @@ pub struct ViolationRow {
 /// The columns of a `ViolationRow`.
 const VIOLATION_COLUMNS: &str =
     "id, visit_id, cell, suggested_cell, deviation_reason, matrix_version, \
-    repeat_offence, intervention, remedy_deadline, version";
+    repeat_offence, intervention, intervention_chosen, intervention_reason, boa_consultation, \
+    boa_consulted, remedy_deadline, version";
 
 /// The violations with these ids (those that exist), for a page of the feed.
 pub async fn by_ids(pool: &AnyPool, ids: &[&str]) -> sqlx::Result<Vec<ViolationRow>> {

@@ -112,25 +112,30 @@ pub struct PastViolationRow {
     pub repeat_offence: i64,
     pub remedy_deadline: Option<String>,
     pub remedied_on: Option<String>,
+    pub item_id: Option<String>,
 }
 
-/// The most recent `limit` inspections of a site, newest first, and their violations.
+/// The most recent `limit` inspections of a site, newest first, and their violations; the
+/// inspection of `except_visit` (the visit being looked at) is not part of its own history.
 pub async fn site_history(
     pool: &AnyPool,
     site_id: &str,
+    except_visit: &str,
     limit: i64,
 ) -> sqlx::Result<(Vec<PastInspectionRow>, Vec<PastViolationRow>)> {
     let inspections: Vec<PastInspectionRow> = sqlx::query_as(
         "SELECT id, inspected_on, kind, result FROM inspections WHERE site_id = $1 \
-         ORDER BY inspected_on DESC, id LIMIT $2",
+         AND (visit_id IS NULL OR visit_id <> $3) ORDER BY inspected_on DESC, id LIMIT $2",
     )
     .bind(site_id)
     .bind(limit)
+    .bind(except_visit)
     .fetch_all(pool)
     .await?;
     let violations = sqlx::query_as(
-        "SELECT inspection_id, cell, theme, description, rule_ref, intervention, repeat_offence, \
-         remedy_deadline, remedied_on FROM violations WHERE site_id = $1 ORDER BY consequence DESC, behaviour DESC, id",
+        "SELECT v.inspection_id, v.cell, v.theme, v.description, v.rule_ref, v.intervention, v.repeat_offence, \
+         v.remedy_deadline, v.remedied_on, f.item_id FROM violations v LEFT JOIN findings f ON f.id = v.finding_id \
+         WHERE v.site_id = $1 ORDER BY v.consequence DESC, v.behaviour DESC, v.id",
     )
     .bind(site_id)
     .fetch_all(pool)

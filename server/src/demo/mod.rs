@@ -4,6 +4,7 @@
 //! Deterministic: the same seed and load date give the same region, so figures in demos, docs and
 //! bug reports can be reproduced. History is placed relative to the load date so it stays current.
 
+pub mod enforcement;
 pub mod reference;
 pub mod region;
 
@@ -302,6 +303,7 @@ pub struct Region {
     pub sites: Vec<SiteRecord>,
     pub inspections: Vec<InspectionRecord>,
     pub violations: Vec<ViolationRecord>,
+    pub cases: Vec<enforcement::DemoCase>,
 }
 
 fn uuid(rng: &mut ChaCha8Rng) -> String {
@@ -517,6 +519,15 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
             &mut violations,
         );
     }
+    let cases = enforcement::cases(
+        &mut rng,
+        today,
+        &agency_id,
+        &sites,
+        &inspections,
+        &mut violations,
+        &mut uuid,
+    );
     Ok(Region {
         agency_id,
         authorities,
@@ -525,6 +536,7 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
         sites,
         inspections,
         violations,
+        cases,
     })
 }
 
@@ -737,9 +749,15 @@ impl Region {
         for inspection in &self.inspections {
             seed::inspection(tx, inspection).await?;
         }
+        let matrix = shared::lhso::MatrixConfig::default_2022();
         for violation in &self.violations {
-            seed::violation(tx, violation).await?;
+            let boa = violation
+                .cell
+                .parse()
+                .is_ok_and(|cell| matrix.cell(cell).boa_consultation);
+            seed::violation(tx, violation, boa).await?;
         }
+        seed::cases(tx, &self.cases).await?;
         Ok(())
     }
 }

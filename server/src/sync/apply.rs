@@ -9,9 +9,9 @@ use uuid::Uuid;
 use shared::checklist::{evaluate, Answer, ChecklistTemplate};
 use shared::coords::{on_site, OnSite, Wgs84};
 use shared::sync::{
-    check_base, check_device_time, valid_note_text, BaseError, DeviceTime, EntityKind, FeedOp,
-    FindingUpsert, Mutation, MutationKind, MutationStatus, NoteAdd, NoteEdit, PhotoAttach,
-    Position, ProblemResolve, ViolationAssess, VisitFinish, VisitStart, Write,
+    check_base, check_device_time, valid_note_text, BaseError, CaseReinspect, DeviceTime,
+    EntityKind, FeedOp, FindingUpsert, Mutation, MutationKind, MutationStatus, NoteAdd, NoteEdit,
+    PhotoAttach, Position, ProblemResolve, ViolationAssess, VisitFinish, VisitStart, Write,
 };
 use shared::visit::{VisitEvent, VisitStatus};
 use shared::{ErrorCode, Role};
@@ -119,6 +119,7 @@ pub(crate) async fn apply(
         MutationKind::PhotoAttach => photo_attach(tx, &ctx).await,
         MutationKind::ProblemResolve => problem_resolve(tx, &ctx).await,
         MutationKind::ViolationAssess => violation_assess(tx, &ctx).await,
+        MutationKind::CaseReinspect => case_reinspect(tx, &ctx).await,
         MutationKind::Other(_) => Ok(Outcome::Rejected(ErrorCode::SyncUnknownKind)),
     }
 }
@@ -172,6 +173,40 @@ impl Ctx<'_> {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         deferred.changes.extend(change);
         deferred.audit.push(audit);
+    }
+
+    /// The feed entry and audit entry of a case write that came with this mutation. The case
+    /// reaches the devices of the visit's inspector, like the visit itself.
+    fn defer_case(
+        &self,
+        visit: &VisitState,
+        case: &crate::enforcement::Written,
+        action: Option<&str>,
+    ) {
+        self.defer(
+            Some(PendingChange {
+                agency_id: visit.agency_id.clone(),
+                authority_id: visit.authority_id.clone(),
+                inspector_id: visit.inspector_id.clone(),
+                entity: EntityKind::EnforcementCase,
+                entity_id: case.case_id.clone(),
+                version: case.version,
+            }),
+            PendingAudit {
+                actor_id: self.user_id(),
+                device_id: self.device_id.to_owned(),
+                action: action.unwrap_or("enforcement_case.open").to_owned(),
+                entity: EntityKind::EnforcementCase,
+                entity_id: case.case_id.clone(),
+                old_version: case.old_version,
+                new_version: Some(case.version),
+                details: serde_json::json!({
+                    "mutation_id": self.mutation.id,
+                    "state": case.state.as_str(),
+                    "device_at": self.mutation.at,
+                }),
+            },
+        );
     }
 
     async fn finish(
@@ -627,7 +662,10 @@ async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppE
 /// cell, reason, matrix version, intervention and remedy deadline on the violation (whose id is
 /// the finding's), where follow-up and the annual figures read them.
 async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
-    use shared::lhso::{assess, choose_cell, AssessmentInput, LhsoCell};
+    use shared::lhso::{
+        assess, choose_cell, choose_intervention, choose_remedy_deadline, AssessmentInput,
+        Intervention, LhsoCell,
+    };
 
     let data: ViolationAssess = step!(ctx.data());
     let id = ctx.entity_id();
@@ -700,11 +738,42 @@ async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, App
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
-    let intervention = advice
-        .interventions
-        .first()
-        .map(|i| i.as_str())
-        .unwrap_or("inform");
+    // The intervention the inspector chose; an older app sends none, and then the matrix's first
+    // is recorded as not chosen.
+    let (intervention, chosen_by_inspector, intervention_reason) =
+        match data.intervention.as_deref() {
+            Some(code) => match choose_intervention(
+                &advice.interventions,
+                code,
+                data.intervention_reason.as_deref(),
+            ) {
+                Ok(choice) => (choice.intervention, true, choice.reason),
+                Err(_) => return Ok(Outcome::Rejected(ErrorCode::LhsoInvalidInput)),
+            },
+            None => (
+                advice
+                    .interventions
+                    .first()
+                    .copied()
+                    .unwrap_or(Intervention::Inform),
+                false,
+                None,
+            ),
+        };
+    let Ok(remedy_deadline) = choose_remedy_deadline(
+        data.inspection_date,
+        advice.remedy_days,
+        data.remedy_deadline,
+    ) else {
+        return Ok(Outcome::Rejected(ErrorCode::LhsoInvalidInput));
+    };
+    if [&data.intervention_reason, &data.repeat_offence_reason]
+        .into_iter()
+        .flatten()
+        .any(|t| !t.trim().is_empty() && !valid_note_text(t))
+    {
+        return Ok(Outcome::Rejected(ErrorCode::LhsoInvalidInput));
+    }
     let old_version = current;
     db::violations::write_violation(
         tx,
@@ -723,14 +792,110 @@ async fn violation_assess(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, App
             deviation_reason: choice.reason.as_deref(),
             matrix_version: matrix.version(),
             repeat_offence: data.repeat_offence,
-            intervention,
-            remedy_deadline: advice
-                .remedy_deadline(data.inspection_date)
-                .map(|d| d.to_string()),
+            repeat_offence_reason: data
+                .repeat_offence_reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty()),
+            intervention: intervention.as_str(),
+            intervention_chosen: chosen_by_inspector,
+            intervention_reason: intervention_reason.as_deref(),
+            boa_consultation: advice.boa_consultation,
+            boa_consulted: data.boa_consulted,
+            remedy_deadline: remedy_deadline.map(|d| d.to_string()),
             version,
         },
     )
     .await?;
+    let case = crate::enforcement::on_assessed(
+        tx,
+        &crate::enforcement::Assessed {
+            violation_id: &id,
+            agency_id: &visit.agency_id,
+            authority_id: &visit.authority_id,
+            site_id: &visit.site_id,
+            inspector_id: &visit.inspector_id,
+            found_on: data.inspection_date,
+            cell: &choice.chosen.to_string(),
+            intervention,
+            remedy_deadline,
+        },
+        &ctx.user_id(),
+    )
+    .await?;
+    if let Some(case) = case {
+        ctx.defer_case(&visit, &case, None);
+    }
     ctx.finish(tx, &visit, EntityKind::Violation, old_version, version)
         .await
+}
+
+/// `enforcement_case.reinspect`: the re-inspection's verdict on an open case of the visited site.
+/// The shared machine decides what follows (remedied: closed; not remedied: the next step, never
+/// before the deadline ran out); the step records the visit and its photos.
+async fn case_reinspect(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
+    let data: CaseReinspect = step!(ctx.data());
+    let visit = step!(ctx.writable_visit(tx, &data.visit_id.to_string()).await?);
+    step!(transition(&visit, VisitEvent::Record)?);
+    if data
+        .note
+        .as_ref()
+        .is_some_and(|n| !n.trim().is_empty() && !valid_note_text(n))
+    {
+        return Ok(Outcome::Rejected(ErrorCode::NoteInvalidText));
+    }
+    let case_id = ctx.entity_id();
+    let Some(case) = db::enforcement::by_id(&mut **tx, &case_id).await? else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
+    };
+    if case.agency_id != visit.agency_id || case.site_id != visit.site_id {
+        return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
+    }
+    // A photo taken offline is attached once its upload is done, which may be after this verdict
+    // was sent: an id the server does not know yet is kept as a reference; a known photo must be
+    // of this visit.
+    for photo in &data.photo_ids {
+        if let Some(p) = db::photos::photo(&mut **tx, &photo.to_string()).await? {
+            if p.visit_id != visit.id {
+                return Ok(Outcome::Rejected(ErrorCode::SyncUnknownEntity));
+            }
+        }
+    }
+    let Some(base_version) = ctx.mutation.base_version else {
+        return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+    };
+    // The date of the re-inspection: the device's, but never after the server's today.
+    let today = chrono::Utc::now().date_naive();
+    let on = ctx.mutation.at.date_naive().min(today);
+    let actor = ctx.user_id();
+    let written = match crate::enforcement::record_step(
+        tx,
+        &case,
+        &crate::enforcement::StepInput {
+            step: shared::enforcement::Step::Reinspected {
+                remedied: data.remedied,
+            },
+            on,
+            by: &actor,
+            base_version,
+            note: data.note.as_deref(),
+            visit_id: Some(&visit.id),
+            photo_ids: &data.photo_ids,
+        },
+    )
+    .await?
+    {
+        Ok(written) => written,
+        Err(crate::enforcement::Refusal::Stale { current }) => {
+            return Ok(Outcome::Conflict {
+                current_version: Some(current),
+                entity: EntityKind::EnforcementCase,
+            })
+        }
+        Err(crate::enforcement::Refusal::Refused(code)) => return Ok(Outcome::Rejected(code)),
+    };
+    ctx.defer_case(&visit, &written, Some(&ctx.mutation.kind.to_string()));
+    Ok(Outcome::Applied {
+        version: written.version,
+    })
 }

@@ -129,6 +129,14 @@ async fn current_states(
             to_value(views::violation(&v)?)?,
         );
     }
+    let cases = db::enforcement::by_ids(pool, &ids(E::EnforcementCase)).await?;
+    let today = chrono::Utc::now().date_naive();
+    for case in crate::enforcement::views(pool, cases, today)
+        .await
+        .map_err(|e| anyhow!("enforcement cases of a pull page: {e:?}"))?
+    {
+        states.insert((E::EnforcementCase, case.id.to_string()), to_value(case)?);
+    }
     // A visit travels with its progress (pinned checklist, times, on-site verdict), so a second
     // device learns what the first started.
     let visit_ids = ids(E::Visit);

@@ -79,6 +79,10 @@ pub fn violation(v: &ViolationRow) -> anyhow::Result<FeedViolation> {
         repeat_offence: v.repeat_offence != 0,
         intervention: Intervention::parse(&v.intervention)
             .ok_or_else(|| anyhow!("violation {}: intervention {:?}", v.id, v.intervention))?,
+        intervention_chosen: v.intervention_chosen != 0,
+        intervention_reason: v.intervention_reason.clone(),
+        boa_consultation: v.boa_consultation != 0,
+        boa_consulted: v.boa_consulted.map(|b| b != 0),
         remedy_deadline: v
             .remedy_deadline
             .as_deref()

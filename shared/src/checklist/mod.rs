@@ -10,22 +10,22 @@ use thiserror::Error;
 
 use crate::error::ErrorCode;
 
-/// Environmental themes an inspection covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Theme {
-    /// Melding or permit matches what happens on site.
-    Notification,
-    SoilProtection,
-    HazardousSubstances,
-    Tanks,
-    Waste,
-    Discharges,
-    AirOdour,
-    Noise,
-    RefrigerationHeating,
-    Energy,
-    Livestock,
+crate::wire_enum! {
+    /// Environmental themes an inspection covers.
+    pub enum Theme {
+        /// Melding or permit matches what happens on site.
+        Notification = "notification",
+        SoilProtection = "soil_protection",
+        HazardousSubstances = "hazardous_substances",
+        Tanks = "tanks",
+        Waste = "waste",
+        Discharges = "discharges",
+        AirOdour = "air_odour",
+        Noise = "noise",
+        RefrigerationHeating = "refrigeration_heating",
+        Energy = "energy",
+        Livestock = "livestock",
+    }
 }
 
 /// Where the checked rule comes from.

@@ -327,6 +327,58 @@ pub fn choose_cell(
     })
 }
 
+/// The intervention the inspector settled on for the chosen cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterventionChoice {
+    pub intervention: Intervention,
+    /// One of the interventions the matrix proposes for the cell.
+    pub proposed: bool,
+    pub reason: Option<String>,
+}
+
+/// The inspector chooses among the interventions the matrix proposes (`proposed`, of the chosen
+/// cell); any other known intervention needs a written reason. An unknown code is refused.
+pub fn choose_intervention(
+    proposed: &[Intervention],
+    code: &str,
+    reason: Option<&str>,
+) -> Result<InterventionChoice, LhsoError> {
+    let intervention =
+        Intervention::parse(code).ok_or_else(|| LhsoError::UnknownIntervention(code.to_owned()))?;
+    let reason = reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    let is_proposed = proposed.contains(&intervention);
+    if !is_proposed && reason.is_none() {
+        return Err(LhsoError::InterventionWithoutReason(intervention));
+    }
+    Ok(InterventionChoice {
+        intervention,
+        proposed: is_proposed,
+        reason: if is_proposed { None } else { reason },
+    })
+}
+
+/// The remedy deadline the inspector settled on: the matrix's (from `remedy_days`) unless one is
+/// set, which may not lie before the inspection date nor beyond the longest remedy period.
+pub fn choose_remedy_deadline(
+    inspection_date: NaiveDate,
+    remedy_days: Option<u32>,
+    chosen: Option<NaiveDate>,
+) -> Result<Option<NaiveDate>, LhsoError> {
+    match chosen {
+        None => Ok(remedy_deadline(inspection_date, remedy_days)),
+        Some(d)
+            if d < inspection_date
+                || Some(d) > remedy_deadline(inspection_date, Some(super::MAX_REMEDY_DAYS)) =>
+        {
+            Err(LhsoError::DeadlineOutOfRange(d))
+        }
+        Some(d) => Ok(Some(d)),
+    }
+}
+
 /// Whether only the heaviest violation of an inspection is scored, or all of them. Agencies differ;
 /// reports show both.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 //! LHSO engine: from a violation to a cell of the national enforcement matrix, advice on how to
-//! intervene, and the escalation of the case that follows
+//! intervene (the escalation of the case that follows is `crate::enforcement`)
 //! (the LHSO in brief: docs/API.md "LHSO assessment").
 //!
 //! The matrix is versioned data (`MatrixConfig`) because regions adopt their own variants; every
@@ -7,7 +7,6 @@
 
 mod assess;
 mod cell;
-mod escalation;
 mod intervention;
 mod matrix;
 #[cfg(test)]
@@ -19,11 +18,11 @@ use thiserror::Error;
 use crate::error::ErrorCode;
 
 pub use assess::{
-    assess, assess_request, choose_cell, remedy_deadline, score_answers, scored_violations,
-    AssessRequest, Assessment, AssessmentInput, CellChoice, Placement, Score, ScoringMode,
+    assess, assess_request, choose_cell, choose_intervention, choose_remedy_deadline,
+    remedy_deadline, score_answers, scored_violations, AssessRequest, Assessment, AssessmentInput,
+    CellChoice, InterventionChoice, Placement, Score, ScoringMode,
 };
 pub use cell::{Behaviour, Consequence, LhsoCell};
-pub use escalation::{transition, EscalationConfig, EscalationEvent, EscalationState, Sanction};
 pub use intervention::Intervention;
 pub use matrix::{
     AggravatingFactor, AnswerOption, Axis, AxisConfig, CellConfig, MatrixConfig, MatrixData,
@@ -61,15 +60,12 @@ pub enum LhsoError {
         suggested: LhsoCell,
         chosen: LhsoCell,
     },
-    #[error("event {event} is not possible in state {state}")]
-    InvalidTransition {
-        state: &'static str,
-        event: &'static str,
-    },
-    #[error("the deadline {deadline} has not passed yet")]
-    DeadlineNotPassed { deadline: NaiveDate },
-    #[error("date out of range")]
-    DateOutOfRange,
+    #[error("{0:?} is not an intervention code")]
+    UnknownIntervention(String),
+    #[error("{0} is not proposed for this cell: choosing it needs a written reason")]
+    InterventionWithoutReason(Intervention),
+    #[error("the remedy deadline {0} lies before the inspection or too far ahead")]
+    DeadlineOutOfRange(NaiveDate),
 }
 
 impl LhsoError {

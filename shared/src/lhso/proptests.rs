@@ -151,37 +151,4 @@ proptest! {
             prop_assert_eq!(e.code().as_str(), "lhso.invalid_input");
         }
     }
-
-    #[test]
-    fn escalation_never_creates_a_due_date_before_today(
-        start in any_date(),
-        steps in prop::collection::vec((0..7usize, 0..40u32, any::<bool>(), any::<bool>(), 0..60u64), 1..12),
-    ) {
-        let cfg = EscalationConfig::default();
-        let mut state = EscalationState::Finding;
-        let mut today = start;
-        for (kind, days, flag, lod, wait) in steps {
-            today = today + Days::new(wait);
-            let sanction = if lod { Sanction::PenaltyOrder } else { Sanction::EnforcementOrder };
-            let event = match kind {
-                0 => EscalationEvent::SendLetter { remedy_days: flag.then_some(days) },
-                1 => EscalationEvent::RemediedOnSite,
-                2 => EscalationEvent::Reinspect { remedied: flag },
-                3 => EscalationEvent::SendIntention { sanction },
-                4 => EscalationEvent::Decide,
-                5 => EscalationEvent::AcuteHarm,
-                _ => EscalationEvent::Collect,
-            };
-            match transition(state, event, today, &cfg) {
-                Ok((next, due)) => {
-                    if let Some(due) = due {
-                        prop_assert!(due >= today, "{:?} set {} before {}", event, due, today);
-                    }
-                    prop_assert_eq!(due, next.reinspection_due());
-                    state = next;
-                }
-                Err(e) => prop_assert_eq!(e.code().as_str(), "lhso.invalid_input"),
-            }
-        }
-    }
 }

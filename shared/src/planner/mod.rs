@@ -294,16 +294,15 @@ impl Planner<'_> {
         days.into_iter()
             .map(|mut day| loop {
                 let start = day.inspector.start;
-                let points: Vec<Wgs84> = day.stops.iter().map(|s| s.visit.position).collect();
-                let route = route::order_route(start, &points);
-                let travel_hours = self.settings.travel_hours(route.length_m);
+                let (order, length_m) = reinspections_first_route(start, &day.stops);
+                let travel_hours = self.settings.travel_hours(length_m);
                 if day.visit_hours + travel_hours <= day.inspector.capacity_hours + 1e-9 {
                     return DayPlan {
                         date,
                         inspector_id: day.inspector.inspector_id,
-                        visits: route.order.iter().map(|&i| day.stops[i].visit).collect(),
+                        visits: order.iter().map(|&i| day.stops[i].visit).collect(),
                         visit_hours: day.visit_hours,
-                        route_km: route.length_m / 1000.0,
+                        route_km: length_m / 1000.0,
                         travel_hours,
                     };
                 }
@@ -319,6 +318,25 @@ impl Planner<'_> {
             })
             .collect()
     }
+}
+
+/// The day's route with every due re-inspection before any other visit (API.md): the
+/// re-inspections in route order from the start, then the other visits in route order from the
+/// last re-inspection. Returns the stop order and the closed tour's length.
+fn reinspections_first_route(start: Wgs84, stops: &[Stop]) -> (Vec<usize>, f64) {
+    let (first, rest): (Vec<usize>, Vec<usize>) =
+        (0..stops.len()).partition(|&i| stops[i].visit.kind == VisitKind::Reinspection);
+    let points = |group: &[usize]| -> Vec<Wgs84> {
+        group.iter().map(|&i| stops[i].visit.position).collect()
+    };
+    let first_route = route::order_route(start, &points(&first));
+    let mut order: Vec<usize> = first_route.order.iter().map(|&i| first[i]).collect();
+    let from = order.last().map_or(start, |&i| stops[i].visit.position);
+    let rest_route = route::order_route(from, &points(&rest));
+    order.extend(rest_route.order.iter().map(|&i| rest[i]));
+    let all: Vec<Wgs84> = stops.iter().map(|s| s.visit.position).collect();
+    let length_m = route::closed_tour_m(start, &all, &order);
+    (order, length_m)
 }
 
 /// Plans every day of `input.days` for every available inspector; no site is planned twice.

@@ -94,6 +94,24 @@ fn a_due_reinspection_displaces_a_higher_scored_planned_visit() {
 }
 
 #[test]
+fn a_due_reinspection_comes_first_on_its_day_even_when_the_route_passes_it_last() {
+    // The re-inspected site lies farthest from the start: the route would visit it last.
+    let mut inp = input(vec![inspector(1, UTRECHT, 8.0)], nearby(4, false));
+    inp.reinspections.push(DueReinspection {
+        site_id: Uuid::from_u128(77),
+        position: at(52.20, 5.30),
+        due: day("2026-02-20"),
+        size: VisitSize::S,
+        inspector_id: None,
+    });
+    let plan = plan(&inp);
+    let kinds: Vec<VisitKind> = plan.days[0].visits.iter().map(|v| v.kind).collect();
+    assert!(kinds.len() > 1, "{kinds:?}");
+    assert_eq!(kinds[0], VisitKind::Reinspection);
+    assert!(kinds[1..].iter().all(|k| *k != VisitKind::Reinspection));
+}
+
+#[test]
 fn a_reinspection_is_not_planned_before_its_due_date_and_goes_to_its_inspector() {
     let mut inp = input(
         vec![
@@ -259,10 +277,22 @@ proptest! {
     fn each_day_is_routed_no_longer_than_nearest_neighbour(inp in any_input()) {
         let plan = plan(&inp);
         for d in &plan.days {
+            // A day with a due re-inspection is routed with it first (its own test below).
+            if d.visits.iter().any(|v| v.kind == VisitKind::Reinspection) {
+                continue;
+            }
             let start = inp.inspectors.iter().find(|i| i.inspector_id == d.inspector_id).unwrap().start;
             let points: Vec<Wgs84> = d.visits.iter().map(|v| v.position).collect();
             let fresh = route::order_route(start, &points);
             prop_assert!(d.route_km * 1000.0 <= fresh.nearest_neighbour_m + 1e-6);
+        }
+    }
+
+    #[test]
+    fn due_reinspections_come_before_every_other_visit_of_their_day(inp in any_input()) {
+        for d in &plan(&inp).days {
+            let first_other = d.visits.iter().position(|v| v.kind != VisitKind::Reinspection).unwrap_or(d.visits.len());
+            prop_assert!(d.visits[first_other..].iter().all(|v| v.kind != VisitKind::Reinspection));
         }
     }
 

@@ -19,6 +19,8 @@ crate::wire_enum! {
         Violation = "violation",
         /// A refused mutation a person settled (its id is the mutation's); not in the feed.
         SyncProblem = "sync_problem",
+        /// The follow-up of a violation (`crate::enforcement::EnforcementCase`).
+        EnforcementCase = "enforcement_case",
     }
     fallback Other
 }
@@ -109,6 +111,12 @@ pub struct FeedViolation {
     pub matrix_version: String,
     pub repeat_offence: bool,
     pub intervention: crate::lhso::Intervention,
+    /// False when an older app sent no choice and the server took the matrix's first.
+    pub intervention_chosen: bool,
+    pub intervention_reason: Option<String>,
+    /// The matrix advised a BOA / criminal-law consultation, and whether one took place.
+    pub boa_consultation: bool,
+    pub boa_consulted: Option<bool>,
     pub remedy_deadline: Option<chrono::NaiveDate>,
     pub version: i64,
 }

@@ -46,6 +46,8 @@ crate::wire_enum! {
         PhotoAttach = "photo.attach",
         ProblemResolve = "sync_problem.resolve",
         ViolationAssess = "violation.assess",
+        /// The re-inspection's verdict on an open enforcement case (`entity_id` the case's id).
+        CaseReinspect = "enforcement_case.reinspect",
     }
     fallback Other
 }
@@ -60,6 +62,7 @@ impl MutationKind {
             MutationKind::PhotoAttach => EntityKind::Photo,
             MutationKind::ProblemResolve => EntityKind::SyncProblem,
             MutationKind::ViolationAssess => EntityKind::Violation,
+            MutationKind::CaseReinspect => EntityKind::EnforcementCase,
             MutationKind::Other(_) => return None,
         })
     }
@@ -216,6 +219,38 @@ pub struct ViolationAssess {
     pub deviation_reason: Option<String>,
     /// The date the remedy deadline counts from.
     pub inspection_date: chrono::NaiveDate,
+    /// The intervention the inspector chose (a code of `lhso::Intervention`): one the matrix
+    /// proposes for the chosen cell, or another with `intervention_reason`. Absent from an older
+    /// app: the server then takes the matrix's first and records that it was not chosen. Kept as
+    /// text so an unknown code is refused as `lhso.invalid_input`, not as malformed data.
+    #[serde(default)]
+    pub intervention: Option<String>,
+    #[serde(default)]
+    pub intervention_reason: Option<String>,
+    /// Overrides the matrix's remedy deadline; never before the inspection date.
+    #[serde(default)]
+    pub remedy_deadline: Option<chrono::NaiveDate>,
+    /// Whether a BOA (or the police / public prosecutor) was consulted; `None`: not recorded.
+    #[serde(default)]
+    pub boa_consulted: Option<bool>,
+    /// Why the inspector cleared a repeat offence the site's history suggested.
+    #[serde(default)]
+    pub repeat_offence_reason: Option<String>,
+}
+
+/// `enforcement_case.reinspect`: what a re-inspection found for one open case. `entity_id` is the
+/// case's id and `base_version` its version as the device last saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseReinspect {
+    /// The re-inspection visit (the inspector's own, started).
+    pub visit_id: Uuid,
+    pub remedied: bool,
+    /// Photos of this visit that show the situation (attached with `photo.attach`).
+    #[serde(default)]
+    pub photo_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 crate::wire_enum! {

@@ -55,6 +55,10 @@ struct World {
     line: [String; 3],
     /// Current versions of the lines, re-read before every request.
     line_version: [i64; 3],
+    /// An enforcement case at the scope's site whose penalty was forfeited (recording the amount
+    /// again is a step every writer may repeat), and its current version.
+    case: [String; 3],
+    case_version: [i64; 3],
     /// (template id, version) per scope; the foreign template shares the id.
     template: [(String, i64); 3],
     /// A note pushed to the scope's visit by its inspector (inspecteur1, inspecteur2, the foreign
@@ -225,6 +229,57 @@ fn matrix() -> Vec<Row> {
             own: NOT_INSPECTOR_200,
             sibling: NOT_INSPECTOR_200,
             foreign: NOT_INSPECTOR_200,
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/team/plan",
+            request: |w, _| {
+                req("/api/v1/team/plan".into())
+                    .json(json!({"date": w.date}))
+                    .shows(&w.visit[0])
+            },
+            fresh_token: false,
+            own: [401, 403, 200, 200, 403, 403],
+            sibling: [401, 403, 200, 200, 403, 403],
+            foreign: [401, 403, 200, 200, 403, 403],
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/enforcement/cases",
+            request: |w, _| req("/api/v1/enforcement/cases".into()).shows(&w.case[0]),
+            fresh_token: false,
+            own: NOT_INSPECTOR_200,
+            sibling: NOT_INSPECTOR_200,
+            foreign: NOT_INSPECTOR_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
+            path: "/enforcement/cases/{id}",
+            request: |w, s| {
+                req(format!("/api/v1/enforcement/cases/{}", w.case[w.at(s)])).shows(&w.case[0])
+            },
+            fresh_token: false,
+            own: NOT_INSPECTOR_200,
+            sibling: [401, 403, 200, 200, 404, 200],
+            foreign: [401, 403, 404, 404, 404, 404],
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/enforcement/cases/{id}/steps",
+            request: |w, s| {
+                let i = w.at(s);
+                req(format!("/api/v1/enforcement/cases/{}/steps", w.case[i]))
+                    .json(json!({"base_version": w.case_version[i], "step": "forfeited", "amount_cents": 300_000}))
+                    .shows(&w.case[0])
+            },
+            fresh_token: false,
+            own: [401, 403, 200, 200, 403, 403],
+            sibling: [401, 403, 200, 200, 403, 403],
+            foreign: [401, 403, 404, 404, 403, 403],
             results: None,
         },
         Row {
@@ -700,6 +755,41 @@ async fn world(server: &TestServer) -> World {
     let foreign: ForeignTenant =
         fixtures::foreign_tenant(server, marker, date, year, &template_id).await;
 
+    let forfeited = {
+        let found = date - chrono::Days::new(90);
+        let mut file = shared::enforcement::CaseFile::opened(found + chrono::Days::new(14));
+        file.state = shared::enforcement::CaseState::Forfeited;
+        file.forfeited_cents = Some(250_000);
+        (found, file)
+    };
+    let mut tx = pool.begin().await.unwrap();
+    let mut case: [String; 3] = Default::default();
+    for (i, (agency, authority, site, inspector)) in [
+        (&agency, &own_authority, &own_site, &inspector1),
+        (&agency, &sibling_authority, &sibling_site, &inspector2),
+        (
+            &foreign.agency_id,
+            &foreign.authority_id,
+            &foreign.site_id,
+            &foreign.inspector_id,
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        case[i] = fixtures::insert_case(
+            &mut tx,
+            agency,
+            authority,
+            site,
+            inspector,
+            forfeited.0,
+            &forfeited.1,
+        )
+        .await;
+    }
+    tx.commit().await.unwrap();
+
     // Each scope's inspector pushes a note to their visit (applied) and an empty one (rejected,
     // an open problem) from a device of their own, and uploads a blob.
     let mut note: [String; 3] = Default::default();
@@ -765,7 +855,12 @@ async fn world(server: &TestServer) -> World {
     let mut everyone: Vec<String> = foreign.ids().into_iter().map(str::to_owned).collect();
     everyone.push(marker.to_owned());
     everyone.push(marker.to_lowercase());
-    everyone.extend([note[2].clone(), problem[2].clone(), device[2].clone()]);
+    everyone.extend([
+        note[2].clone(),
+        problem[2].clone(),
+        device[2].clone(),
+        case[2].clone(),
+    ]);
     let sibling_sync = [note[1].clone(), problem[1].clone(), device[1].clone()];
     let mut hidden: [Vec<String>; 6] = Default::default();
     for (i, h) in hidden.iter_mut().enumerate() {
@@ -780,6 +875,7 @@ async fn world(server: &TestServer) -> World {
                 sibling_site.clone(),
                 sibling_authority.clone(),
                 sibling_line.clone(),
+                case[1].clone(),
             ]);
             h.extend(sibling_sync.iter().cloned());
         }
@@ -797,6 +893,8 @@ async fn world(server: &TestServer) -> World {
         visit: [own_visit, sibling_visit, foreign.visit_id.clone()],
         line: [own_line, sibling_line, foreign.line_id.clone()],
         line_version: [1, 1, 1],
+        case,
+        case_version: [1, 1, 1],
         template: [
             (template_id.clone(), template_version),
             (template_id.clone(), template_version),
@@ -815,6 +913,12 @@ async fn refresh(server: &TestServer, world: &mut World) {
         world.line_version[i] =
             sqlx::query_scalar("SELECT version FROM programme_lines WHERE id = $1")
                 .bind(&world.line[i])
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        world.case_version[i] =
+            sqlx::query_scalar("SELECT version FROM enforcement_cases WHERE id = $1")
+                .bind(&world.case[i])
                 .fetch_one(&server.state.db.pool)
                 .await
                 .unwrap();
@@ -1054,6 +1158,7 @@ mod wire_kind {
     pub const PHOTO_ATTACH: &str = "photo.attach";
     pub const PROBLEM_RESOLVE: &str = "sync_problem.resolve";
     pub const VIOLATION_ASSESS: &str = "violation.assess";
+    pub const CASE_REINSPECT: &str = "enforcement_case.reinspect";
 }
 
 /// What one mutation of a kind comes to when the roles push it (a valid one, that its owner could
@@ -1094,6 +1199,8 @@ fn kind_matrix() -> Vec<KindRow> {
             ],
         ),
         row(kind::VIOLATION_ASSESS, VISIT_WRITE),
+        // The re-inspection's verdict: only the inspector of the (started) visit at the case's site.
+        row(kind::CASE_REINSPECT, VISIT_WRITE),
     ]
 }
 
@@ -1112,6 +1219,8 @@ struct KindWorld {
     free_item: String,
     photo: String,
     assessment: Value,
+    /// An open enforcement case at the scope's site (the work visit's).
+    case: [String; 3],
 }
 
 /// A mutation with a new id, sent at a fixed device time.
@@ -1236,8 +1345,32 @@ async fn kind_world(server: &TestServer, world: &World) -> KindWorld {
     )
     .await
     .unwrap();
+    // An open case per scope at the work visit's site.
+    let found = date - chrono::Days::new(30);
+    let open = shared::enforcement::CaseFile::opened(found + chrono::Days::new(14));
+    let mut case: [String; 3] = Default::default();
+    for i in 0..3 {
+        let (agency, authority, inspector): (String, String, String) = sqlx::query_as(
+            "SELECT s.agency_id, s.authority_id, v.inspector_id FROM visits v JOIN sites s ON s.id = v.site_id WHERE v.id = $1",
+        )
+        .bind(&work_visit[i])
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        case[i] = fixtures::insert_case(
+            &mut tx,
+            &agency,
+            &authority,
+            &world.site[i],
+            &inspector,
+            found,
+            &open,
+        )
+        .await;
+    }
     tx.commit().await.unwrap();
     KindWorld {
+        case,
         start_visit,
         finish_visit,
         work_visit,
@@ -1307,6 +1440,12 @@ async fn kind_request(
         k::VIOLATION_ASSESS => {
             one_mutation(kind, &kinds.violation[i], None, kinds.assessment.clone())
         }
+        k::CASE_REINSPECT => one_mutation(
+            kind,
+            &kinds.case[i],
+            Some(version_of(server, "enforcement_cases", &kinds.case[i]).await),
+            json!({"visit_id": kinds.work_visit[i], "remedied": true}),
+        ),
         other => panic!("no valid request of kind {other} is written down for the kind matrix"),
     }
 }

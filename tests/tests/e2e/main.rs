@@ -6,6 +6,7 @@ mod agency_config;
 mod api_docs;
 mod auth;
 mod authorization;
+mod enforcement;
 mod import;
 mod lhso;
 mod openapi;

@@ -58,27 +58,30 @@ on_both_databases! {
         let new_line = json!({"year": 2027, "product": "Controle asbestdaken", "authority_id": authority,
             "task_group": "project", "planned_count": 40, "planned_hours": 120.0});
         let created = server.client.post(server.url("/api/v1/programme/lines")).bearer_auth(&manager).json(&new_line).send().await.unwrap();
-        assert_eq!(created.status(), 201);
+        let status = created.status();
         let created: Value = created.json().await.unwrap();
+        assert_eq!(status, 201, "{created}");
         assert_eq!(created["version"], 1);
         let id = created["id"].as_str().unwrap();
 
         let again = server.client.post(server.url("/api/v1/programme/lines")).bearer_auth(&manager).json(&new_line).send().await.unwrap();
-        assert_eq!(again.status(), 409);
-        assert_eq!(again.json::<Value>().await.unwrap()["error"]["code"], "record.duplicate");
+        let status = again.status();
+        let again: Value = again.json().await.unwrap();
+        assert_eq!((status.as_u16(), &again["error"]["code"]), (409, &json!("record.duplicate")), "{again}");
 
         let update = |base: i64, count: i64| {
             server.client.put(server.url(&format!("/api/v1/programme/lines/{id}"))).bearer_auth(&manager)
                 .json(&json!({"base_version": base, "planned_count": count, "planned_hours": 150.0})).send()
         };
         let updated: Value = update(1, 50).await.unwrap().json().await.unwrap();
-        assert_eq!((updated["version"].as_i64(), updated["planned_count"].as_i64()), (Some(2), Some(50)));
+        assert_eq!((updated["version"].as_i64(), updated["planned_count"].as_i64()), (Some(2), Some(50)), "{updated}");
         let before = count_lines(&server).await;
         let stale = update(1, 60).await.unwrap();
-        assert_eq!(stale.status(), 409);
-        assert_eq!(stale.json::<Value>().await.unwrap()["error"]["code"], "record.version_conflict");
+        let status = stale.status();
+        let stale: Value = stale.json().await.unwrap();
+        assert_eq!((status.as_u16(), &stale["error"]["code"]), (409, &json!("record.version_conflict")), "{stale}");
         let (_, after) = get(&server, &manager, "/api/v1/programme?year=2027").await;
-        assert_eq!(after["lines"][0]["planned_count"], 50);
+        assert_eq!(after["lines"][0]["planned_count"], 50, "{after}");
         assert_eq!(count_lines(&server).await, before);
 
         let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE entity = 'programme_line' ORDER BY seq")

@@ -106,17 +106,17 @@ on_both_databases! {
                     let (status, detail) =
                         get(&server, &token, &format!("/api/v1/visits/{}", visit["id"].as_str().unwrap())).await;
                     assert_eq!(status, 200);
-                    // The earliest open (unremedied) remedy deadline of the site makes it due the day after.
-                    let deadline = detail["history"]
+                    // The earliest re-inspection due among the site's open enforcement cases (the
+                    // deadline in force, or the first working day after it) decides the day.
+                    let due = detail["enforcement"]
                         .as_array()
                         .unwrap()
                         .iter()
-                        .flat_map(|i| i["violations"].as_array().unwrap())
-                        .filter(|v| v["remedied_on"].is_null() && !v["remedy_deadline"].is_null())
-                        .map(|v| date(&v["remedy_deadline"]))
+                        .filter(|c| c["open"] == true && !c["reinspection_due"].is_null())
+                        .map(|c| date(&c["reinspection_due"]))
                         .min()
-                        .expect("a re-inspection has an open violation");
-                    let due = deadline.checked_add_days(Days::new(1)).unwrap();
+                        .expect("a re-inspection has an open case that is due");
+                    let deadline = due;
                     assert_eq!(
                         date(&visit["planned_date"]),
                         workday_on_or_after(due.max(demo_date())),

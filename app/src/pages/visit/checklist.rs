@@ -20,9 +20,14 @@ pub(super) fn Checklist(
     template: Option<ChecklistTemplate>,
     findings: Vec<LocalFinding>,
     enabled: bool,
+    /// Not started yet: the checklist says how to begin.
+    pending: bool,
     visit_id: Uuid,
     error: RwSignal<Option<String>>,
     draft: LhsoDraft,
+    /// Per item of the template, in order: an earlier violation of the same item or theme at the
+    /// site (a repeat offence), from the site's history.
+    earlier: Vec<Option<(chrono::NaiveDate, String)>>,
 ) -> impl IntoView {
     let Some(template) = template else {
         return view! {
@@ -35,14 +40,15 @@ pub(super) fn Checklist(
         <section class="card checklist" data-testid="checklist">
             <h2>{strings::CHECKLIST}": "{template.title.clone()}</h2>
             <p class="muted">{format!("{} v{}", template.id, template.version)}</p>
-            {(!enabled).then(|| view! { <p class="muted">{strings::CHECKLIST_AFTER_START}</p> })}
+            {pending.then(|| view! { <p class="muted">{strings::CHECKLIST_AFTER_START}</p> })}
+            {(!enabled && !pending).then(|| view! { <p class="muted">{strings::CHECKLIST_DONE}</p> })}
             <ol class="items">
-                {template.items.iter().map(|item| {
+                {template.items.iter().zip(earlier).map(|(item, earlier)| {
                     let finding = findings
                         .iter()
                         .position(|f| f.item_id == item.id)
                         .map(|i| findings.remove(i));
-                    view! { <Item item=item.clone() finding=finding enabled=enabled visit_id=visit_id error=error draft=draft/> }
+                    view! { <Item item=item.clone() finding=finding enabled=enabled visit_id=visit_id error=error draft=draft earlier=earlier/> }
                 }).collect_view()}
             </ol>
         </section>
@@ -58,6 +64,7 @@ fn Item(
     visit_id: Uuid,
     error: RwSignal<Option<String>>,
     draft: LhsoDraft,
+    earlier: Option<(chrono::NaiveDate, String)>,
 ) -> impl IntoView {
     let current = finding.as_ref().map(|f| f.answer.clone());
     let existing = finding.as_ref().map(|f| f.id);
@@ -165,7 +172,7 @@ fn Item(
             {violation.then(|| view! { <span class="tag violation-tag">{strings::VIOLATION}</span> })}
             {finding.filter(|_| violation).map(|f| {
                 let sent = f.lhso_unsent == 0 && f.lhso_version.is_some();
-                view! { <Lhso finding_id=f.id saved=f.lhso sent=sent enabled=enabled draft=draft error=error/> }
+                view! { <Lhso finding_id=f.id saved=f.lhso sent=sent enabled=enabled draft=draft error=error earlier=earlier.clone()/> }
             })}
         </li>
     }

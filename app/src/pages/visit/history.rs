@@ -26,7 +26,7 @@ pub(super) fn History(history: Vec<PastInspection>) -> impl IntoView {
                                 {h.violations.into_iter().map(|x| view! {
                                     <li>
                                         <span class="tag">{x.cell.clone()}</span>" "{x.description.clone()}
-                                        <span class="muted">" · "{x.rule_ref.clone()}" · "{x.intervention.clone()}
+                                        <span class="muted">" · "{x.rule_ref.clone()}" · "{strings::intervention_label(x.intervention)}
                                             {x.repeat_offence.then_some(strings::REPEAT).map(|r| format!(" · {r}"))}
                                             {x.remedy_deadline.map(|d| format!(" · {} {}", strings::DEADLINE, strings::date_nl(d)))}
                                             {x.remedied_on.map(|d| format!(" · {} {}", strings::REMEDIED, strings::date_nl(d)))}

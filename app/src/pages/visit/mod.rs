@@ -7,6 +7,7 @@ mod history;
 mod lhso;
 mod notes;
 mod photos;
+mod reinspection;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,6 +19,7 @@ use uuid::Uuid;
 
 use shared::checklist::{select_templates, ChecklistTemplate};
 use shared::coords::{on_site, Wgs84};
+use shared::enforcement::{earlier_violation, REPEAT_PERIOD_DAYS};
 use shared::visit::VisitStatus;
 use shared::Role;
 
@@ -35,6 +37,7 @@ use history::History;
 use lhso::LhsoDraft;
 use notes::Notes;
 use photos::Photos;
+use reinspection::Reinspection;
 
 /// Longest wait for a position when a visit starts; without one it starts anyway.
 const POSITION_TIMEOUT_MS: i32 = 4_000;
@@ -51,6 +54,8 @@ struct VisitData {
     notes: Vec<LocalNote>,
     findings: Vec<LocalFinding>,
     photos: Vec<LocalPhoto>,
+    /// The site's enforcement cases on this device (what a re-inspection checks).
+    cases: Vec<store::LocalCase>,
     template: Option<ChecklistTemplate>,
     delivery: Option<Delivery>,
 }
@@ -77,6 +82,12 @@ async fn load(id: Uuid, online: bool) -> Option<VisitData> {
         notes: store::notes_of(id).await.unwrap_or_default(),
         findings: store::findings_of(id).await.unwrap_or_default(),
         photos: store::photos_of(id).await.unwrap_or_default(),
+        cases: store::cases_of_site(local.visit.site.id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c.open || c.verdict.as_ref().is_some_and(|v| v.visit_id == id))
+            .collect(),
         delivery: store::deliveries(online)
             .await
             .ok()
@@ -182,9 +193,25 @@ fn VisitBody(
             }),
         );
     };
+    // Items of the checklist without an answer are listed before the visit is finished.
+    let unanswered: Vec<String> = d
+        .template
+        .as_ref()
+        .map(|t| {
+            t.items
+                .iter()
+                .filter(|i| !d.findings.iter().any(|f| f.item_id == i.id))
+                .map(|i| i.text.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     let finish = move |_| {
+        let texts: Vec<&str> = unanswered.iter().map(String::as_str).collect();
         let ok = web_sys::window()
-            .and_then(|w| w.confirm_with_message(strings::FINISH_CONFIRM).ok())
+            .and_then(|w| {
+                w.confirm_with_message(&strings::finish_confirm(&texts))
+                    .ok()
+            })
             .unwrap_or(false);
         if ok {
             act(error, Box::pin(actions::finish_visit(visit_id)));
@@ -218,6 +245,26 @@ fn VisitBody(
             place
         )
     });
+    let history: Vec<shared::visit::PastInspection> = d
+        .detail
+        .as_ref()
+        .map(|x| x.history.clone())
+        .unwrap_or_default();
+    // Per checklist item: an earlier violation of the same item or theme (a repeat offence).
+    let today = util::today();
+    let earlier: Vec<Option<(chrono::NaiveDate, String)>> = d
+        .template
+        .as_ref()
+        .map(|t| {
+            t.items
+                .iter()
+                .map(|item| {
+                    earlier_violation(&history, &item.id, item.theme, today, REPEAT_PERIOD_DAYS)
+                        .map(|(date, v)| (date, v.description.clone()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let finished = d
         .local
         .finished_at
@@ -243,7 +290,12 @@ fn VisitBody(
             {where_started.map(|t| view! { <p class="muted" data-testid="started">{t}</p> })}
             {finished.map(|t| view! { <p class="muted">{t}</p> })}
 
-            <Checklist template=d.template.clone() findings=d.findings.clone() enabled=in_progress visit_id=visit_id error=error draft=draft/>
+            {(!d.cases.is_empty()).then(|| view! {
+                <Reinspection cases=d.cases.clone() visit_id=visit_id enabled=in_progress error=error/>
+            })}
+            <Checklist template=d.template.clone() findings=d.findings.clone() enabled=in_progress
+                pending=store::is_pending_status(status) visit_id=visit_id error=error draft=draft
+                earlier=earlier/>
             <Photos photos=d.photos.clone() enabled=in_progress visit_id=visit_id error=error/>
             <Notes notes=d.notes.clone() enabled=status != VisitStatus::Done visit_id=visit_id error=error
                 new_note=new_note editing=editing edit_text=edit_text/>
@@ -251,7 +303,7 @@ fn VisitBody(
             {in_progress.then(|| view! {
                 <button class="primary big" data-testid="finish-visit" on:click=finish>{strings::FINISH_VISIT}</button>
             })}
-            <History history=d.detail.map(|x| x.history).unwrap_or_default()/>
+            <History history=history/>
         </section>
     }
 }
