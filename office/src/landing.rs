@@ -26,6 +26,9 @@ pub fn RoleLanding(role: Role) -> impl IntoView {
                     <section class="landing">
                         <h1>{title}</h1>
                         <p class="muted">{intro}</p>
+                        {(role == Role::Manager).then(|| view! {
+                            <p><a href="/kantoor/handhaving">"Handhaving: openstaande zaken"</a></p>
+                        })}
                     </section>
                 }
                 .into_any()

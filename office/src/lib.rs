@@ -2,6 +2,7 @@
 //! admins, under `/kantoor`. A bundle of its own (see ARCHITECTURE.md "Two front doors"), so
 //! nothing of it reaches an inspector's tablet; the field app's login sends office roles here.
 
+mod enforcement;
 mod landing;
 mod team;
 
@@ -17,6 +18,7 @@ use app::session::{self, use_session};
 use app::sync;
 use shared::Role;
 
+use enforcement::EnforcementPage;
 use landing::RoleLanding;
 use team::TeamPage;
 
@@ -39,6 +41,7 @@ fn Office() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/kantoor") view=Home/>
                     <Route path=path!("/kantoor/team") view=TeamPage/>
+                    <Route path=path!("/kantoor/handhaving") view=EnforcementPage/>
                     <Route path=path!("/kantoor/monitoring") view=|| view! { <RoleLanding role=Role::Manager/> }/>
                     <Route path=path!("/kantoor/gemeente") view=|| view! { <RoleLanding role=Role::AuthorityViewer/> }/>
                     <Route path=path!("/kantoor/beheer") view=|| view! { <RoleLanding role=Role::Admin/> }/>

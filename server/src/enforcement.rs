@@ -306,6 +306,7 @@ pub async fn views(
                 id: uuid(&r.id)?,
                 violation_id: uuid(&r.violation_id)?,
                 site_id: uuid(&r.site_id)?,
+                site_name: r.site_name.clone(),
                 visit_id: r.visit_id.as_deref().map(uuid).transpose()?,
                 inspector_id: r.inspector_id.as_deref().map(uuid).transpose()?,
                 found_on: date(&r.found_on)?,

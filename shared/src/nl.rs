@@ -46,10 +46,60 @@ fn digits(value: f64, decimals: u32, group: bool) -> String {
     out
 }
 
+/// An amount in euros as a person types it, in cents: `2500`, `2.500`, `2.500,50`, `€ 12,5`. A
+/// decimal comma with at most two decimals; dots only between groups of three digits. `None` for
+/// anything else (a negative amount, a decimal point, letters), so the form can say so.
+pub fn parse_euro_cents(text: &str) -> Option<i64> {
+    let text = text.trim().trim_start_matches('€').trim();
+    let (whole, fraction) = match text.split_once(',') {
+        Some((w, f)) => (w, f),
+        None => (text, ""),
+    };
+    if whole.is_empty() || fraction.len() > 2 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let groups: Vec<&str> = whole.split('.').collect();
+    let grouped_ok = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped_ok || !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let euros: i64 = groups.concat().parse().ok()?;
+    let cents: i64 = match fraction.len() {
+        0 => 0,
+        1 => fraction.parse::<i64>().ok()? * 10,
+        _ => fraction.parse().ok()?,
+    };
+    euros.checked_mul(100)?.checked_add(cents)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn euro_amounts_are_read_with_a_decimal_comma_and_grouping_dots() {
+        assert_eq!(parse_euro_cents("2500"), Some(250_000));
+        assert_eq!(parse_euro_cents("2.500"), Some(250_000));
+        assert_eq!(parse_euro_cents(" € 2.500,50 "), Some(250_050));
+        assert_eq!(parse_euro_cents("12,5"), Some(1_250));
+        for bad in [
+            "", "-5", "2.50", "2500.00", "12,345", "1.2345", "tien", "1,2,3", ".500",
+        ] {
+            assert_eq!(parse_euro_cents(bad), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_formatted_amount_reads_back_as_itself(cents in 0i64..10_000_000_000) {
+            let text = grouped(cents as f64 / 100.0, 2);
+            prop_assert_eq!(parse_euro_cents(&text), Some(cents));
+        }
+    }
 
     #[test]
     fn dutch_decimals_and_groups() {

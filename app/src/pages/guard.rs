@@ -9,13 +9,23 @@ use crate::session::use_session;
 use crate::strings;
 
 #[component]
-pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
+pub fn RequireRole(
+    role: Role,
+    /// A second role that may see the page too.
+    #[prop(optional)]
+    also: Option<Role>,
+    children: ChildrenFn,
+) -> impl IntoView {
     let session = use_session();
     let allowed = Memo::new(move |_| {
         if !session.loaded.get() {
             return None;
         }
-        Some(session.user().map(|u| (u.role == role, u.role)))
+        Some(
+            session
+                .user()
+                .map(|u| (u.role == role || Some(u.role) == also, u.role)),
+        )
     });
     move || match allowed.get() {
         None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),

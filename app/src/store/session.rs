@@ -30,8 +30,8 @@ pub async fn clear_session() -> StoreResult<()> {
 /// and problems stay (they are never dropped); the sync engine does not push them for someone
 /// else.
 pub async fn reset_working_set(owner: Uuid) -> StoreResult<()> {
-    let tx = WriteTx::begin(&[META, VISITS, DETAILS, NOTES, FINDINGS], false).await?;
-    for store in [VISITS, DETAILS, NOTES, FINDINGS] {
+    let tx = WriteTx::begin(&[META, VISITS, DETAILS, NOTES, FINDINGS, CASES], false).await?;
+    for store in [VISITS, DETAILS, NOTES, FINDINGS, CASES] {
         tx.clear(store)?;
     }
     tx.delete(META, &JsValue::from_str(META_CURSOR))?;

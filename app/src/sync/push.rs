@@ -145,6 +145,7 @@ async fn settle(batch: &[OutboxEntry], response: &PushResponse) -> Result<(usize
             store::NOTES,
             store::FINDINGS,
             store::PHOTOS,
+            store::CASES,
         ],
         true,
     )

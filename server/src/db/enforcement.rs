@@ -26,13 +26,14 @@ pub struct CaseRow {
     pub description: String,
     pub rule_ref: String,
     pub item_id: Option<String>,
+    pub site_name: String,
 }
 
 const CASE_SELECT: &str = "SELECT c.id, c.agency_id, c.authority_id, c.site_id, c.violation_id, \
      c.inspector_id, c.found_on, c.cell, c.intervention, c.state, c.file, c.reinspection_due, \
-     c.is_open, c.version, v.visit_id, v.description, v.rule_ref, f.item_id \
+     c.is_open, c.version, v.visit_id, v.description, v.rule_ref, f.item_id, s.name AS site_name \
      FROM enforcement_cases c JOIN violations v ON v.id = c.violation_id \
-     LEFT JOIN findings f ON f.id = v.finding_id";
+     JOIN sites s ON s.id = c.site_id LEFT JOIN findings f ON f.id = v.finding_id";
 
 /// The columns a write sets (the violation's texts are read through the join).
 pub struct CaseWrite<'a> {

@@ -129,8 +129,8 @@ pub fn cases(
                 },
                 on,
             );
-        } else if rng.gen_bool(0.04) {
-            // The letter is still being written: the case stays open.
+        } else if day(found_on, 21) > today && rng.gen_bool(0.5) {
+            // A recent finding whose letter is still being written: the case stays open.
         } else {
             take(
                 &mut case,

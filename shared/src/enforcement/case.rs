@@ -40,6 +40,7 @@ pub struct EnforcementCase {
     /// The violating finding's id (the violation's id).
     pub violation_id: Uuid,
     pub site_id: Uuid,
+    pub site_name: String,
     /// The visit that found it (null for history from before Schouw).
     pub visit_id: Option<Uuid>,
     /// The inspector who found it.

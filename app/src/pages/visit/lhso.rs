@@ -413,7 +413,7 @@ fn Choose(advice: Assessment, draft: LhsoDraft) -> impl IntoView {
     let boa = advice.boa_consultation;
     let shown_deadline = move || draft.deadline.get().or(matrix_deadline);
     view! {
-        <Advice a=advice deadline=shown_deadline()/>
+        {move || view! { <Advice a=advice.clone() deadline=shown_deadline()/> }}
         <fieldset class="lhso-intervention" data-testid="lhso-intervention">
             <legend>{strings::LHSO_CHOOSE_INTERVENTION}</legend>
             {proposed.iter().map(|&i| view! {
