@@ -215,6 +215,26 @@ describe('the enforcement chain on the tablet', () => {
       assert.equal(closed.body.state, 'closed', JSON.stringify(closed.body));
       assert.deepEqual(closed.body.steps.map((s) => s.step), ['opened', 'remedied']);
       if (SHOTS) await page.getByTestId('reinspection').screenshot({ path: `${SHOTS}/reinspection-done.png` });
+
+      // The same item broken again at this site: the tablet flags a repeat offence from the
+      // site's history (offline), and the advice takes it into account.
+      await context.setOffline(true);
+      const again = page.locator(`[data-testid="checklist-item"][data-item-id="${item.id}"]`);
+      await again.getByRole('button', { name: violating, exact: true }).click();
+      await again.getByTestId('lhso-open').click();
+      const repeatPanel = again.getByTestId('lhso-panel');
+      await repeatPanel.getByTestId('lhso-earlier').waitFor();
+      assert.ok(await repeatPanel.getByTestId('lhso-repeat').isChecked(), 'the repeat offence is flagged');
+      for (const [question, value] of Object.entries(B3_ANSWERS)) {
+        await repeatPanel.locator(`[data-question-id="${question}"] button[data-value="${value}"]`).click();
+      }
+      // B3 answers with the aggravating repeat: one behaviour letter graver.
+      await repeatPanel.getByTestId('lhso-suggested').filter({ hasText: 'C3' }).waitFor();
+      // Clearing it needs a reason.
+      await repeatPanel.getByTestId('lhso-repeat').uncheck();
+      await repeatPanel.getByTestId('lhso-save').click();
+      await repeatPanel.getByTestId('lhso-error').filter({ hasText: 'herhaalde overtreding' }).waitFor();
+      await context.setOffline(false);
     } finally {
       await browser.close();
     }

@@ -11,8 +11,10 @@ use crate::visit::{PastInspection, PastViolation};
 /// of the middle risk classes. Practice, not law: an agency setting with this default.
 pub const REPEAT_PERIOD_DAYS: u64 = 730;
 
-/// The most recent earlier violation of the same item (preferred) or theme at the site, strictly
-/// before `on` and within `period_days`, with the date it was found.
+/// The most recent earlier violation of the same item (preferred) or theme at the site, on or
+/// before `on` and within `period_days`, with the date it was found. `history` is the site's
+/// history without the visit being assessed (the server leaves a visit out of its own history),
+/// so an earlier visit of the same day counts.
 pub fn earlier_violation<'h>(
     history: &'h [PastInspection],
     item_id: &str,
@@ -26,7 +28,7 @@ pub fn earlier_violation<'h>(
     let within = || {
         history
             .iter()
-            .filter(move |i| i.date < on && i.date >= from)
+            .filter(move |i| i.date <= on && i.date >= from)
             .flat_map(|i| i.violations.iter().map(move |v| (i.date, v)))
     };
     let latest = |matches: &dyn Fn(&PastViolation) -> bool| {
@@ -85,7 +87,7 @@ mod tests {
             earlier_violation(&history, "garage-99", Theme::Noise, on, REPEAT_PERIOD_DAYS)
                 .is_none()
         );
-        // Older than the period, or not earlier than today: no repeat.
+        // Older than the period, or after the assessment: no repeat; an earlier visit today: one.
         assert!(earlier_violation(
             &history[2..],
             "garage-07",
@@ -94,13 +96,17 @@ mod tests {
             REPEAT_PERIOD_DAYS
         )
         .is_none());
-        assert!(earlier_violation(
-            &[inspection("2026-12-01", Some("x"), "waste")],
-            "x",
-            Theme::Waste,
-            on,
-            730
-        )
-        .is_none());
+        let once = |date: &str| {
+            earlier_violation(
+                &[inspection(date, Some("x"), "waste")],
+                "x",
+                Theme::Waste,
+                on,
+                730,
+            )
+            .is_some()
+        };
+        assert!(!once("2026-12-02"));
+        assert!(once("2026-12-01"));
     }
 }
