@@ -247,6 +247,29 @@ async fn plan_now(db: &Db, today: NaiveDate, workdays: usize) -> anyhow::Result<
     Ok(())
 }
 
+/// Who takes a due re-inspection on a planned day: the inspector who found the violation when
+/// they are active and their day has room for it, else the team member with the least planned
+/// hours (ties by id, so the choice is reproducible). `load` holds every active inspector's
+/// planned hours that day.
+pub fn choose_inspector(
+    finder: Option<Uuid>,
+    load: &BTreeMap<String, f64>,
+    needed: f64,
+    capacity: f64,
+) -> Option<String> {
+    if let Some(finder) = finder.map(|f| f.to_string()) {
+        if load
+            .get(&finder)
+            .is_some_and(|h| h + needed <= capacity + 1e-9)
+        {
+            return Some(finder);
+        }
+    }
+    load.iter()
+        .min_by(|a, b| a.1.total_cmp(b.1).then(a.0.cmp(b.0)))
+        .map(|(id, _)| id.clone())
+}
+
 /// Everything planning needs of one agency, as of `today`.
 async fn load(db: &Db, agency_id: &str, today: NaiveDate) -> anyhow::Result<AgencyData> {
     let pool = &db.pool;
@@ -311,10 +334,11 @@ pub async fn add_due_reinspections(
     let by_site: HashMap<Uuid, &SiteAssessment> = ranked.iter().map(|a| (a.site_id, a)).collect();
     let mut tx = db.pool.begin().await?;
     let day = date.to_string();
-    let mut load: BTreeMap<String, i64> = inspectors.iter().map(|i| (i.to_string(), 0)).collect();
-    for (inspector, count) in q::visit_counts(&mut tx, agency_id, &day).await? {
-        if let Some(c) = load.get_mut(&inspector) {
-            *c = count;
+    let sizes = PlannerSettings::default().size_hours;
+    let mut load: BTreeMap<String, f64> = inspectors.iter().map(|i| (i.to_string(), 0.0)).collect();
+    for (inspector, size) in q::visit_sizes(&mut tx, agency_id, &day).await? {
+        if let (Some(hours), Some(size)) = (load.get_mut(&inspector), VisitSize::parse(&size)) {
+            *hours += sizes.hours(size);
         }
     }
     let now = db::now_text();
@@ -323,13 +347,10 @@ pub async fn add_due_reinspections(
         let Some(assessment) = by_site.get(&r.site_id) else {
             continue;
         };
-        let inspector = match r.inspector_id {
-            Some(id) => id.to_string(),
-            None => load
-                .iter()
-                .min_by_key(|(id, count)| (**count, (*id).clone()))
-                .map(|(id, _)| id.clone())
-                .ok_or_else(|| anyhow::anyhow!("no inspectors"))?,
+        let needed = sizes.hours(r.size);
+        let Some(inspector) = choose_inspector(r.inspector_id, &load, needed, CAPACITY_HOURS)
+        else {
+            continue;
         };
         q::make_room_first(&mut tx, &inspector, &day).await?;
         q::insert_visit(
@@ -349,7 +370,7 @@ pub async fn add_due_reinspections(
             &now,
         )
         .await?;
-        *load.entry(inspector).or_default() += 1;
+        *load.entry(inspector).or_default() += needed;
         added += 1;
     }
     crate::audit::record(
@@ -705,6 +726,33 @@ mod tests {
         assert!(due
             .iter()
             .all(|r| r.inspector_id == Some(Uuid::from_u128(7)) && r.size == VisitSize::S));
+    }
+
+    #[test]
+    fn a_reinspection_goes_to_its_finder_unless_absent_or_full_then_to_the_least_loaded() {
+        let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let load: BTreeMap<String, f64> = [
+            (a.to_string(), 6.5),
+            (b.to_string(), 2.0),
+            (c.to_string(), 4.0),
+        ]
+        .into();
+        assert_eq!(
+            choose_inspector(Some(c), &load, 1.0, 7.0),
+            Some(c.to_string())
+        );
+        // Full: 6.5 + 1 > 7.
+        assert_eq!(
+            choose_inspector(Some(a), &load, 1.0, 7.0),
+            Some(b.to_string())
+        );
+        // No longer inspecting (not among the active inspectors), or unknown.
+        assert_eq!(
+            choose_inspector(Some(Uuid::from_u128(9)), &load, 1.0, 7.0),
+            Some(b.to_string())
+        );
+        assert_eq!(choose_inspector(None, &load, 1.0, 7.0), Some(b.to_string()));
+        assert_eq!(choose_inspector(None, &BTreeMap::new(), 1.0, 7.0), None);
     }
 
     #[test]

@@ -211,15 +211,14 @@ pub async fn insert_visit(
     Ok(())
 }
 
-/// Visits per inspector on a date.
-pub async fn visit_counts(
+/// (inspector, visit size) of every visit on a date.
+pub async fn visit_sizes(
     tx: &mut Transaction<'_, Any>,
     agency_id: &str,
     date: &str,
-) -> sqlx::Result<Vec<(String, i64)>> {
+) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as(
-        "SELECT inspector_id, COUNT(*) FROM visits WHERE agency_id = $1 AND planned_date = $2 \
-         GROUP BY inspector_id",
+        "SELECT inspector_id, size FROM visits WHERE agency_id = $1 AND planned_date = $2",
     )
     .bind(agency_id)
     .bind(date)
