@@ -90,6 +90,17 @@ pub async fn cases_of_site(site_id: Uuid) -> StoreResult<Vec<LocalCase>> {
     Ok(cases)
 }
 
+/// The photos with these ids that this device holds (the evidence of a case found here).
+pub async fn photos_with_ids(ids: &[Uuid]) -> StoreResult<Vec<LocalPhoto>> {
+    let mut photos = Vec::new();
+    for id in ids {
+        if let Some(p) = get::<LocalPhoto>(PHOTOS, &key(id)).await? {
+            photos.push(p);
+        }
+    }
+    Ok(photos)
+}
+
 pub async fn findings_of(visit_id: Uuid) -> StoreResult<Vec<LocalFinding>> {
     let mut findings: Vec<LocalFinding> = all(FINDINGS).await?;
     findings.retain(|f| f.visit_id == visit_id);

@@ -12,10 +12,15 @@ use tests::sim::{
 use tests::{demo_date, on_both_databases, TestServer};
 use uuid::Uuid;
 
-/// A visit of inspecteur1 on the demo date, started, with one violating finding; returns the
+/// A visit of inspecteur1 on the demo date, now started, with one violating finding; returns the
 /// device, the visit, the finding's id and the LHSO answers of the lightest cell.
 async fn a_violation(server: &TestServer, token: &str) -> (SimDevice, Value, Uuid, Value) {
-    let visit = visits_on(&server.client, &server.base, token, demo_date()).await[0].clone();
+    // The first visit of the day not started yet, so a test may open several cases.
+    let visit = visits_on(&server.client, &server.base, token, demo_date())
+        .await
+        .into_iter()
+        .find(|v| v["status"] == "planned")
+        .expect("a planned visit");
     let visit_id: Uuid = visit["id"].as_str().unwrap().parse().unwrap();
     let (template, version, _) = a_template(&server.client, &server.base, token).await;
     let (violated, _) = yes_no_items(&server.client, &server.base, token, &template).await;
@@ -234,6 +239,47 @@ on_both_databases! {
         let audited = count(&server, "SELECT COUNT(*) FROM audit_log WHERE entity = 'enforcement_case' AND entity_id = $1", &id).await;
         assert!(audited >= 4, "opened + three office steps are audited, got {audited}");
         tests::sim::invariants::audit_chain_intact(&server.state.db.pool).await;
+    }
+
+    async fn the_office_walks_a_case_from_intention_to_a_collected_penalty_and_acute_harm_skips_the_intention(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur1").await;
+        let (_, _, _, case) = an_open_case(&server, &token, demo_date()).await;
+        let lead = server.login("teamleider1").await;
+        let id = case["id"].as_str().unwrap().to_owned();
+        let today = chrono::Local::now().date_naive();
+        let mut version = 1;
+        for (body, state) in [
+            (json!({"step": "intention_sent", "sanction": "penalty_order"}), "intention_sent"),
+            (json!({"step": "response_received", "note": "Zienswijze per brief"}), "response_received"),
+            // The grace period ends today, so the penalty can be forfeited today.
+            (json!({"step": "decision_taken", "grace_deadline": today, "amount_cents": 500_000}), "decision"),
+            (json!({"step": "forfeited", "amount_cents": 500_000}), "forfeited"),
+            (json!({"step": "collected", "amount_cents": 500_000}), "collected"),
+        ] {
+            let mut request = body.clone();
+            request["base_version"] = json!(version);
+            let (s, answer) = step(&server, &lead, &id, request).await;
+            assert_eq!((s, answer["state"].as_str()), (200, Some(state)), "{body}: {answer}");
+            version = answer["version"].as_i64().unwrap();
+        }
+        let (_, done) = get_json(&server.client, &server.base, &lead, &format!("/api/v1/enforcement/cases/{id}")).await;
+        assert_eq!((done["open"].as_bool(), done["file"]["collected_cents"].as_i64()), (Some(false), Some(500_000)));
+        let amounts: Vec<Option<i64>> = done["steps"].as_array().unwrap().iter().map(|s| s["amount_cents"].as_i64()).collect();
+        assert_eq!(amounts, [None, None, None, Some(500_000), Some(500_000), Some(500_000)]);
+        // A collected case is finished: the open list no longer shows it.
+        let (_, open) = get_json(&server.client, &server.base, &lead, "/api/v1/enforcement/cases?open=true").await;
+        assert!(open["cases"].as_array().unwrap().iter().all(|c| c["id"] != id.as_str()));
+
+        // Acute harm: an immediate enforcement order, re-inspected the next working day.
+        let (_, _, _, acute) = an_open_case(&server, &token, demo_date() + Days::new(30)).await;
+        let acute_id = acute["id"].as_str().unwrap();
+        let (s, answer) = step(&server, &lead, acute_id, json!({"base_version": 1, "step": "acute_harm"})).await;
+        assert_eq!((s, answer["state"].as_str(), answer["file"]["immediate"].as_bool()), (200, Some("decision"), Some(true)), "{answer}");
+        assert!(answer["reinspection_due"].as_str().is_some_and(|d| d > today.to_string().as_str()), "{answer}");
+        // Forfeiting before the grace period ended is refused.
+        let (s, answer) = step(&server, &lead, acute_id, json!({"base_version": 2, "step": "forfeited", "amount_cents": 1})).await;
+        assert_eq!((s, answer["error"]["code"].as_str()), (409, Some("enforcement.deadline_not_passed")), "{answer}");
     }
 
     async fn a_due_reinspection_goes_first_on_the_plan_remedied_closes_and_not_remedied_escalates(backend: Backend) {

@@ -54,8 +54,10 @@ struct VisitData {
     notes: Vec<LocalNote>,
     findings: Vec<LocalFinding>,
     photos: Vec<LocalPhoto>,
-    /// The site's enforcement cases on this device (what a re-inspection checks).
+    /// The site's enforcement cases on this device (what a re-inspection checks), and the photos
+    /// of their violations this device holds.
     cases: Vec<store::LocalCase>,
+    evidence: Vec<LocalPhoto>,
     template: Option<ChecklistTemplate>,
     delivery: Option<Delivery>,
 }
@@ -77,17 +79,25 @@ async fn load(id: Uuid, online: bool) -> Option<VisitData> {
                 .map(|t| (*t).clone())
         }
     };
+    let cases: Vec<store::LocalCase> = store::cases_of_site(local.visit.site.id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| c.open || c.verdict.as_ref().is_some_and(|v| v.visit_id == id))
+        .collect();
+    let evidence_ids: Vec<Uuid> = cases
+        .iter()
+        .flat_map(|c| c.photo_ids.iter().copied())
+        .collect();
     Some(VisitData {
+        evidence: store::photos_with_ids(&evidence_ids)
+            .await
+            .unwrap_or_default(),
+        cases,
         detail: store::detail(id).await.ok().flatten(),
         notes: store::notes_of(id).await.unwrap_or_default(),
         findings: store::findings_of(id).await.unwrap_or_default(),
         photos: store::photos_of(id).await.unwrap_or_default(),
-        cases: store::cases_of_site(local.visit.site.id)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| c.open || c.verdict.as_ref().is_some_and(|v| v.visit_id == id))
-            .collect(),
         delivery: store::deliveries(online)
             .await
             .ok()
@@ -291,7 +301,7 @@ fn VisitBody(
             {finished.map(|t| view! { <p class="muted">{t}</p> })}
 
             {(!d.cases.is_empty()).then(|| view! {
-                <Reinspection cases=d.cases.clone() visit_id=visit_id enabled=in_progress error=error/>
+                <Reinspection cases=d.cases.clone() evidence=d.evidence.clone() visit_id=visit_id enabled=in_progress error=error/>
             })}
             <Checklist template=d.template.clone() findings=d.findings.clone() enabled=in_progress
                 pending=store::is_pending_status(status) visit_id=visit_id error=error draft=draft

@@ -35,7 +35,7 @@ pub(super) fn Photos(
 }
 
 #[component]
-fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
+pub(super) fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
     let sync = use_sync();
     let url = RwSignal::new(None::<String>);
     let sha = photo.sha256.clone();

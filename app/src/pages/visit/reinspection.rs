@@ -7,24 +7,38 @@ use leptos::prelude::*;
 use shared::enforcement::{EscalationConfig, Step};
 
 use super::act;
+use super::photos::PhotoThumb;
 use crate::actions;
 use crate::components::delivery::delivery_class;
-use crate::store::{Delivery, LocalCase};
+use crate::store::{Delivery, LocalCase, LocalPhoto};
 use crate::{strings, util};
 
 #[component]
 pub(super) fn Reinspection(
     cases: Vec<LocalCase>,
+    /// Photos of the cases' violations this device holds.
+    evidence: Vec<LocalPhoto>,
     visit_id: uuid::Uuid,
     enabled: bool,
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let mut evidence = evidence;
+    let cases: Vec<_> = cases
+        .into_iter()
+        .map(|c| {
+            let (photos, rest): (Vec<LocalPhoto>, Vec<LocalPhoto>) = std::mem::take(&mut evidence)
+                .into_iter()
+                .partition(|p| c.photo_ids.contains(&p.id));
+            evidence = rest;
+            view! { <Case c=c photos=photos visit_id=visit_id enabled=enabled error=error/> }
+        })
+        .collect();
     view! {
         <section class="card reinspection" data-testid="reinspection">
             <h2>{strings::REINSPECTION}</h2>
             <p class="muted">{strings::REINSPECTION_INTRO}</p>
             <ul class="cases">
-                {cases.into_iter().map(|c| view! { <Case c=c visit_id=visit_id enabled=enabled error=error/> }).collect_view()}
+                {cases}
             </ul>
         </section>
     }
@@ -33,6 +47,8 @@ pub(super) fn Reinspection(
 #[component]
 fn Case(
     c: LocalCase,
+    /// Photos of this violation on the device.
+    photos: Vec<LocalPhoto>,
     visit_id: uuid::Uuid,
     enabled: bool,
     error: RwSignal<Option<String>>,
@@ -91,6 +107,11 @@ fn Case(
             <p class="muted" data-testid="case-facts">{facts}</p>
             <p class="muted">{strings::case_state_label(c.file.state)}</p>
             {evidence.map(|e| view! { <p class="muted">{e}</p> })}
+            {(!photos.is_empty()).then(|| view! {
+                <ul class="photo-grid" data-testid="case-evidence">
+                    {photos.into_iter().map(|p| view! { <PhotoThumb photo=p/> }).collect_view()}
+                </ul>
+            })}
             {match outcome {
                 Some((remedied, sent, text)) => view! {
                     <p data-testid="verdict" data-remedied=remedied.to_string()>
