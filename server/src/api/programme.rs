@@ -150,9 +150,15 @@ pub async fn create(
         version: 1,
     };
     let mut tx = state.db.pool.begin().await?;
-    db::programme::insert(&mut tx, &row).await.map_err(|e| {
-        AppError::unique(e, &[(db::PROGRAMME_LINES_KEY, ErrorCode::RecordDuplicate)])
-    })?;
+    if let Err(e) = db::programme::insert(&mut tx, &row).await {
+        // Roll back before answering: on SQLite the failed insert holds the write lock until the
+        // transaction ends, and a dropped transaction only ends it later.
+        tx.rollback().await?;
+        return Err(AppError::unique(
+            e,
+            &[(db::PROGRAMME_LINES_KEY, ErrorCode::RecordDuplicate)],
+        ));
+    }
     let actor = user.info.id.to_string();
     audit::record(
         &mut tx,
@@ -200,6 +206,7 @@ pub async fn update(
     )
     .await?;
     if !updated {
+        tx.rollback().await?;
         return Err(ErrorCode::RecordVersionConflict.into());
     }
     let actor = user.info.id.to_string();

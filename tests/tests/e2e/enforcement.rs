@@ -360,6 +360,31 @@ on_both_databases! {
         assert_eq!(count(&server, "SELECT version FROM enforcement_cases WHERE id = $1", &case_id.to_string()).await, 1);
     }
 
+    async fn a_repeat_offence_weighs_in_the_advice_and_clearing_a_suggested_one_keeps_its_reason(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur1").await;
+        let (mut tablet, _, finding, answers) = a_violation(&server, &token).await;
+        let (cell, _) = advice(&server, &token, &answers).await;
+        // The same answers with the aggravating repeat: the server recomputes a graver cell.
+        let (_, repeat) = post_json(&server.client, &server.base, &token, "/api/v1/lhso/assess",
+            &json!({"answers": answers, "repeat_offence": true})).await;
+        let graver = repeat["cell"].as_str().unwrap().to_owned();
+        assert_ne!(graver, cell, "a repeat offence makes the behaviour graver");
+        tablet.queue("violation.assess", finding, None, json!({"matrix_version": "lhso-default-2022", "answers": answers,
+            "repeat_offence": true, "chosen_cell": graver, "deviation_reason": null, "inspection_date": demo_date()}));
+        assert_eq!(only(tablet.flush(10).await).status, MutationStatus::Applied);
+        let (flag, stored_cell): (i64, String) = sqlx::query_as("SELECT repeat_offence, suggested_cell FROM violations WHERE id = $1")
+            .bind(finding.to_string()).fetch_one(&server.state.db.pool).await.unwrap();
+        assert_eq!((flag, stored_cell.as_str()), (1, graver.as_str()));
+        // Cleared on the tablet with a reason: the reason is kept beside the assessment.
+        tablet.queue("violation.assess", finding, Some(1), assessment(&answers, &cell,
+            &json!({"repeat_offence_reason": "Andere installatie dan bij de vorige controle"})));
+        assert_eq!(only(tablet.flush(10).await).status, MutationStatus::Applied);
+        let (flag, reason): (i64, Option<String>) = sqlx::query_as("SELECT repeat_offence, repeat_offence_reason FROM violations WHERE id = $1")
+            .bind(finding.to_string()).fetch_one(&server.state.db.pool).await.unwrap();
+        assert_eq!((flag, reason.as_deref()), (0, Some("Andere installatie dan bij de vorige controle")));
+    }
+
     async fn the_demo_holds_cases_in_every_state_consistent_with_the_machine(backend: Backend) {
         let server = TestServer::with_demo(backend).await;
         let states: Vec<String> = sqlx::query_scalar("SELECT DISTINCT state FROM enforcement_cases ORDER BY state")
