@@ -19,6 +19,8 @@ use app::{strings, util};
 const TITLE: &str = "Handhaving: openstaande zaken";
 const INTRO: &str = "Zaken met de vroegste hercontrole eerst. Leg hier de stappen van het kantoor vast; hercontroles gebeuren op de tablet.";
 const NONE_OPEN: &str = "Geen openstaande handhavingszaken.";
+const NONE: &str = "Geen handhavingszaken.";
+const SHOW_CLOSED: &str = "Ook afgeronde zaken tonen (gesloten en ingevorderd)";
 const RECORD: &str = "Stap vastleggen";
 const STEP: &str = "Stap";
 const ON: &str = "Datum van de stap";
@@ -133,16 +135,19 @@ pub fn EnforcementPage() -> impl IntoView {
 fn Cases() -> impl IntoView {
     let session = use_session();
     let refresh = RwSignal::new(0u32);
+    let closed_too = RwSignal::new(false);
     let data = LocalResource::new(move || {
         refresh.track();
         let online = session.online.get();
         let token = session.token();
+        let open_only = !closed_too.get();
         async move {
             if !online {
                 return Err(strings::TEAM_ONLINE_ONLY.to_owned());
             }
             let token = token.ok_or_else(|| strings::LOGIN_NEEDS_NETWORK.to_owned())?;
-            api::get::<CaseList>("/api/v1/enforcement/cases?open=true", Some(&token))
+            let path = format!("/api/v1/enforcement/cases?open={open_only}");
+            api::get::<CaseList>(&path, Some(&token))
                 .await
                 .map(|l| l.cases)
                 .map_err(|f| f.user_message())
@@ -154,10 +159,17 @@ fn Cases() -> impl IntoView {
             <p class="muted">{INTRO}</p>
             <p><a href="/kantoor/team">{strings::TEAM_SYNC_TITLE}</a></p>
             <button class="secondary" on:click=move |_| refresh.update(|r| *r += 1)>{strings::REFRESH}</button>
+            <label class="check">
+                <input type="checkbox" data-testid="show-closed" prop:checked=move || closed_too.get()
+                    on:change=move |ev| closed_too.set(event_target_checked(&ev))/>
+                {SHOW_CLOSED}
+            </label>
             {move || match data.get() {
                 None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-                Some(Ok(cases)) if cases.is_empty() => view! { <p class="muted">{NONE_OPEN}</p> }.into_any(),
+                Some(Ok(cases)) if cases.is_empty() => view! {
+                    <p class="muted">{if closed_too.get_untracked() { NONE } else { NONE_OPEN }}</p>
+                }.into_any(),
                 Some(Ok(cases)) => view! {
                     <ul class="cases">
                         {cases.into_iter().map(|c| view! { <CaseCard c=c refresh=refresh/> }).collect_view()}

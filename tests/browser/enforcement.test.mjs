@@ -277,6 +277,10 @@ describe('the enforcement chain on the tablet', () => {
       const me = await api(server, lead, 'GET', '/api/v1/me');
       assert.equal(after.body.steps.at(-1).by, me.body.id);
       if (SHOTS) await page.screenshot({ path: `${SHOTS}/office-cases.png` });
+
+      // Finished cases are listed on request: the demo has collected penalties.
+      await page.getByTestId('show-closed').check();
+      await page.locator('[data-testid="office-case"][data-state="collected"]').first().waitFor();
     } finally {
       await browser.close();
     }
