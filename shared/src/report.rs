@@ -1,0 +1,544 @@
+//! Realisation monitoring (Omgevingsbesluit art. 13.11, DOMAIN.md section 6): the figures of a
+//! year's execution programme against the field results, computed from plain rows so the server,
+//! the annual report and the tests all use one definition. No I/O and no clock: the server loads
+//! the rows of one agency (or one authority) and year and passes the reference date.
+//!
+//! Every figure has a stated definition (`definitions()`), because national definitions of the
+//! compliance percentage are open; the office pages and the annual report print them next to it.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::lhso::{Intervention, LhsoCell};
+
+/// A line of the execution programme, as the report reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineInput {
+    pub product: String,
+    pub authority_id: String,
+    pub task_group: String,
+    /// The site sector whose inspections realise this line; `None` for projects and other work
+    /// that field inspections do not realise.
+    pub sector: Option<String>,
+    pub planned_count: i64,
+    pub planned_hours: f64,
+}
+
+/// A finished inspection of the year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectionInput {
+    pub id: String,
+    pub authority_id: String,
+    pub sector: String,
+    pub inspected_on: NaiveDate,
+    pub hours: f64,
+    pub compliant: bool,
+    /// A re-inspection of an earlier violation (not a first inspection).
+    pub reinspection: bool,
+}
+
+/// What a re-inspection found about a violation's enforcement case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reinspected {
+    /// Not re-inspected (yet), or no case was opened.
+    No,
+    Remedied,
+    NotRemedied,
+}
+
+/// A violation found at one of the year's inspections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViolationInput {
+    pub inspection_id: String,
+    pub cell: LhsoCell,
+    pub suggested_cell: LhsoCell,
+    pub repeat_offence: bool,
+    pub intervention: Intervention,
+    /// The matrix advised consulting a BOA or the public prosecutor for the cell.
+    pub boa_consultation: bool,
+    /// The first re-inspection's verdict on its case.
+    pub reinspected: Reinspected,
+}
+
+/// A penalty forfeited or collected (the date of that step), in euro cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PenaltyInput {
+    Forfeited(NaiveDate, i64),
+    Collected(NaiveDate, i64),
+}
+
+/// An authority of the agency (municipality or province).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorityInput {
+    pub id: String,
+    pub name: String,
+}
+
+/// Everything one realisation report is computed from.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    pub year: i32,
+    /// Only the months 1..=months count (the 4-, 8- and 12-month views).
+    pub months: u32,
+    /// The reference date ("today"): progress and forecast stop here in the running year.
+    pub as_of: Option<NaiveDate>,
+    pub authorities: Vec<AuthorityInput>,
+    pub lines: Vec<LineInput>,
+    pub inspections: Vec<InspectionInput>,
+    pub violations: Vec<ViolationInput>,
+    pub penalties: Vec<PenaltyInput>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Volume {
+    pub count: i64,
+    pub hours: f64,
+}
+
+impl Volume {
+    fn add(&mut self, count: i64, hours: f64) {
+        self.count += count;
+        self.hours += hours;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthorityRow {
+    pub authority_id: String,
+    pub name: String,
+    pub planned: Volume,
+    pub realised: Volume,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductRow {
+    /// The programme's product name; `None` for inspections no programme line covers.
+    pub product: Option<String>,
+    pub task_group: Option<String>,
+    pub planned: Volume,
+    pub realised: Volume,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskGroupRow {
+    /// `None`: inspections no programme line covers.
+    pub task_group: Option<String>,
+    pub planned: Volume,
+    pub realised: Volume,
+}
+
+/// Cumulative counts at the end of a month.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MonthPoint {
+    pub month: u32,
+    /// The planned count spread evenly over the calendar year.
+    pub planned: f64,
+    /// `None` for months after the reference date.
+    pub realised: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Compliance {
+    pub first_inspections: i64,
+    pub compliant_at_first: i64,
+    /// Compliant at first inspection, or every violation found remedied at re-inspection.
+    pub compliant_after_reinspection: i64,
+    /// Percentages with one decimal; `None` without first inspections.
+    pub rate_first: Option<f64>,
+    pub rate_after_reinspection: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellCount {
+    pub cell: LhsoCell,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LhsoFigures {
+    pub violations: i64,
+    pub inspections_with_violations: i64,
+    /// Every violation counted in its cell (all 16 cells, A1..D4).
+    pub all_violations: Vec<CellCount>,
+    /// Per inspection only its heaviest violation (`LhsoCell::gravity_key`).
+    pub heaviest_per_inspection: Vec<CellCount>,
+    pub repeat_offences: i64,
+    pub deviations: i64,
+    pub boa_cells: i64,
+    pub repeat_offence_rate: Option<f64>,
+    pub deviation_rate: Option<f64>,
+    pub boa_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterventionCount {
+    pub intervention: Intervention,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Penalties {
+    pub forfeited_count: i64,
+    pub forfeited_cents: i64,
+    pub collected_count: i64,
+    pub collected_cents: i64,
+}
+
+/// `GET /api/v1/reports/realisation`: the year's realisation of the programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Realisation {
+    pub year: i32,
+    pub authority_id: Option<String>,
+    pub months: u32,
+    /// The last day counted: the end of the period, or the reference date if earlier.
+    pub through: NaiveDate,
+    pub planned: Volume,
+    pub realised: Volume,
+    /// Realised count and hours extrapolated to the year's end at the pace so far; `None` before
+    /// the year starts.
+    pub forecast: Option<Volume>,
+    pub by_authority: Vec<AuthorityRow>,
+    pub by_product: Vec<ProductRow>,
+    pub by_task_group: Vec<TaskGroupRow>,
+    pub progress: Vec<MonthPoint>,
+    pub compliance: Compliance,
+    pub lhso: LhsoFigures,
+    pub interventions: Vec<InterventionCount>,
+    pub penalties: Penalties,
+}
+
+/// Planned and realised volume of one row while it is summed.
+type PlannedRealised = (Volume, Volume);
+
+/// The months a report may cover: the 4-, 8- and 12-month views.
+pub const PERIODS: [u32; 3] = [4, 8, 12];
+
+/// The indication of the share of violations for a BOA or the public prosecutor (DOMAIN.md:
+/// "2-3 %"), shown next to the measured share.
+pub const BOA_INDICATION_PERCENT: (f64, f64) = (2.0, 3.0);
+
+/// The last day of month `month` of `year`.
+pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
+    let (y, m) = if month >= 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
+}
+
+/// A percentage with one decimal, `None` when the denominator is zero.
+pub fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+fn round_hours(h: f64) -> f64 {
+    (h * 10.0).round() / 10.0
+}
+
+/// Computes the report. Inspections and penalties outside the period are ignored, so the caller
+/// may pass the whole year.
+pub fn realisation(input: &ReportInput, authority_id: Option<&str>) -> Option<Realisation> {
+    let year_start = NaiveDate::from_ymd_opt(input.year, 1, 1)?;
+    let year_end = month_end(input.year, 12)?;
+    let period_end = month_end(input.year, input.months.clamp(1, 12))?;
+    let through = match input.as_of {
+        Some(d) if d < period_end => d.max(year_start.pred_opt()?),
+        _ => period_end,
+    };
+    let in_scope = |a: &str| authority_id.is_none_or(|id| id == a);
+
+    let lines: Vec<&LineInput> = input
+        .lines
+        .iter()
+        .filter(|l| in_scope(&l.authority_id))
+        .collect();
+    let inspections: Vec<&InspectionInput> = input
+        .inspections
+        .iter()
+        .filter(|i| in_scope(&i.authority_id) && i.inspected_on <= through)
+        .filter(|i| i.inspected_on >= year_start)
+        .collect();
+
+    // The programme line an inspection realises: same authority, the line's sector. When several
+    // lines share a sector (say a basistaak and a project), the first in product order takes it.
+    let mut line_of: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by(|&a, &b| {
+        (&lines[a].product, &lines[a].task_group).cmp(&(&lines[b].product, &lines[b].task_group))
+    });
+    for &i in &order {
+        if let Some(sector) = &lines[i].sector {
+            line_of
+                .entry((lines[i].authority_id.as_str(), sector.as_str()))
+                .or_insert(i);
+        }
+    }
+
+    let mut planned = Volume::default();
+    let mut realised = Volume::default();
+    let mut by_authority: BTreeMap<&str, PlannedRealised> = BTreeMap::new();
+    // (product, task group) -> (planned, realised); `None` for inspections no line covers.
+    let mut by_product: BTreeMap<(Option<&str>, Option<&str>), PlannedRealised> = BTreeMap::new();
+    let mut by_group: BTreeMap<Option<&str>, PlannedRealised> = BTreeMap::new();
+    for a in input.authorities.iter().filter(|a| in_scope(&a.id)) {
+        by_authority.entry(a.id.as_str()).or_default();
+    }
+    for l in &lines {
+        planned.add(l.planned_count, l.planned_hours);
+        by_authority
+            .entry(l.authority_id.as_str())
+            .or_default()
+            .0
+            .add(l.planned_count, l.planned_hours);
+        by_product
+            .entry((Some(l.product.as_str()), Some(l.task_group.as_str())))
+            .or_default()
+            .0
+            .add(l.planned_count, l.planned_hours);
+        by_group
+            .entry(Some(l.task_group.as_str()))
+            .or_default()
+            .0
+            .add(l.planned_count, l.planned_hours);
+    }
+    let mut monthly = [0i64; 12];
+    for i in &inspections {
+        realised.add(1, i.hours);
+        monthly[i.inspected_on.month0() as usize] += 1;
+        by_authority
+            .entry(i.authority_id.as_str())
+            .or_default()
+            .1
+            .add(1, i.hours);
+        let line = line_of
+            .get(&(i.authority_id.as_str(), i.sector.as_str()))
+            .map(|&n| lines[n]);
+        let product = line.map(|l| l.product.as_str());
+        let group = line.map(|l| l.task_group.as_str());
+        by_product
+            .entry((product, group))
+            .or_default()
+            .1
+            .add(1, i.hours);
+        by_group.entry(group).or_default().1.add(1, i.hours);
+    }
+
+    let names: BTreeMap<&str, &str> = input
+        .authorities
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str()))
+        .collect();
+    let rounded = |v: Volume| Volume {
+        count: v.count,
+        hours: round_hours(v.hours),
+    };
+    let by_authority = by_authority
+        .into_iter()
+        .map(|(id, (p, r))| AuthorityRow {
+            authority_id: id.to_owned(),
+            name: names.get(id).copied().unwrap_or(id).to_owned(),
+            planned: rounded(p),
+            realised: rounded(r),
+        })
+        .collect::<Vec<_>>();
+    let mut by_authority = by_authority;
+    by_authority.sort_by(|a, b| a.name.cmp(&b.name));
+    // Lines first (by product), then what no line covers.
+    let mut by_product: Vec<ProductRow> = by_product
+        .into_iter()
+        .map(|((product, group), (p, r))| ProductRow {
+            product: product.map(str::to_owned),
+            task_group: group.map(str::to_owned),
+            planned: rounded(p),
+            realised: rounded(r),
+        })
+        .collect();
+    by_product.sort_by_key(|row| row.product.is_none());
+    let mut by_task_group: Vec<TaskGroupRow> = by_group
+        .into_iter()
+        .map(|(group, (p, r))| TaskGroupRow {
+            task_group: group.map(str::to_owned),
+            planned: rounded(p),
+            realised: rounded(r),
+        })
+        .collect();
+    by_task_group.sort_by_key(|row| row.task_group.is_none());
+
+    let mut cumulative = 0;
+    let progress = (1..=12u32)
+        .map(|month| {
+            cumulative += monthly[month as usize - 1];
+            let started = NaiveDate::from_ymd_opt(input.year, month, 1).unwrap_or(year_end);
+            MonthPoint {
+                month,
+                planned: (planned.count as f64 * f64::from(month) / 12.0 * 10.0).round() / 10.0,
+                realised: (started <= through).then_some(cumulative),
+            }
+        })
+        .collect();
+
+    let elapsed_days = (through - year_start).num_days() + 1;
+    let year_days = (year_end - year_start).num_days() + 1;
+    let forecast = (elapsed_days > 0).then(|| {
+        let factor = year_days as f64 / elapsed_days as f64;
+        Volume {
+            count: (realised.count as f64 * factor).round() as i64,
+            hours: round_hours(realised.hours * factor),
+        }
+    });
+
+    let ids: std::collections::BTreeSet<&str> = inspections.iter().map(|i| i.id.as_str()).collect();
+    let violations: Vec<&ViolationInput> = input
+        .violations
+        .iter()
+        .filter(|v| ids.contains(v.inspection_id.as_str()))
+        .collect();
+
+    Some(Realisation {
+        year: input.year,
+        authority_id: authority_id.map(str::to_owned),
+        months: input.months.clamp(1, 12),
+        through,
+        planned: rounded(planned),
+        realised: rounded(realised),
+        forecast,
+        by_authority,
+        by_product,
+        by_task_group,
+        progress,
+        compliance: compliance(&inspections, &violations),
+        lhso: lhso_figures(&violations),
+        interventions: intervention_counts(&violations),
+        penalties: penalties(&input.penalties, year_start, through),
+    })
+}
+
+fn compliance(inspections: &[&InspectionInput], violations: &[&ViolationInput]) -> Compliance {
+    let mut per_inspection: BTreeMap<&str, Vec<Reinspected>> = BTreeMap::new();
+    for v in violations {
+        per_inspection
+            .entry(v.inspection_id.as_str())
+            .or_default()
+            .push(v.reinspected);
+    }
+    let first: Vec<&&InspectionInput> = inspections.iter().filter(|i| !i.reinspection).collect();
+    let compliant_at_first = first.iter().filter(|i| i.compliant).count() as i64;
+    let remedied_later = first
+        .iter()
+        .filter(|i| !i.compliant)
+        .filter(|i| {
+            per_inspection
+                .get(i.id.as_str())
+                .is_some_and(|verdicts| verdicts.iter().all(|r| *r == Reinspected::Remedied))
+        })
+        .count() as i64;
+    let total = first.len() as i64;
+    Compliance {
+        first_inspections: total,
+        compliant_at_first,
+        compliant_after_reinspection: compliant_at_first + remedied_later,
+        rate_first: percent(compliant_at_first, total),
+        rate_after_reinspection: percent(compliant_at_first + remedied_later, total),
+    }
+}
+
+fn cell_counts(counts: &BTreeMap<LhsoCell, i64>) -> Vec<CellCount> {
+    LhsoCell::all()
+        .map(|cell| CellCount {
+            cell,
+            count: counts.get(&cell).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
+fn lhso_figures(violations: &[&ViolationInput]) -> LhsoFigures {
+    let mut all = BTreeMap::new();
+    let mut heaviest: BTreeMap<&str, LhsoCell> = BTreeMap::new();
+    for v in violations {
+        *all.entry(v.cell).or_insert(0) += 1;
+        let entry = heaviest.entry(v.inspection_id.as_str()).or_insert(v.cell);
+        if v.cell.gravity_key() > entry.gravity_key() {
+            *entry = v.cell;
+        }
+    }
+    let mut per_inspection = BTreeMap::new();
+    for cell in heaviest.values() {
+        *per_inspection.entry(*cell).or_insert(0) += 1;
+    }
+    let total = violations.len() as i64;
+    let repeat_offences = violations.iter().filter(|v| v.repeat_offence).count() as i64;
+    let deviations = violations
+        .iter()
+        .filter(|v| v.cell != v.suggested_cell)
+        .count() as i64;
+    let boa_cells = violations.iter().filter(|v| v.boa_consultation).count() as i64;
+    LhsoFigures {
+        violations: total,
+        inspections_with_violations: heaviest.len() as i64,
+        all_violations: cell_counts(&all),
+        heaviest_per_inspection: cell_counts(&per_inspection),
+        repeat_offences,
+        deviations,
+        boa_cells,
+        repeat_offence_rate: percent(repeat_offences, total),
+        deviation_rate: percent(deviations, total),
+        boa_share: percent(boa_cells, total),
+    }
+}
+
+fn intervention_counts(violations: &[&ViolationInput]) -> Vec<InterventionCount> {
+    let mut counts = BTreeMap::new();
+    for v in violations {
+        *counts.entry(v.intervention).or_insert(0) += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(intervention, count)| InterventionCount {
+            intervention,
+            count,
+        })
+        .collect()
+}
+
+fn penalties(rows: &[PenaltyInput], from: NaiveDate, through: NaiveDate) -> Penalties {
+    let mut p = Penalties::default();
+    let within = |on: NaiveDate| (from..=through).contains(&on);
+    for row in rows {
+        match *row {
+            PenaltyInput::Forfeited(on, cents) if within(on) => {
+                p.forfeited_count += 1;
+                p.forfeited_cents += cents;
+            }
+            PenaltyInput::Collected(on, cents) if within(on) => {
+                p.collected_count += 1;
+                p.collected_cents += cents;
+            }
+            _ => {}
+        }
+    }
+    p
+}
+
+/// The Dutch definition printed next to each figure (office pages and the annual report).
+pub fn definitions() -> &'static [(&'static str, &'static str)] {
+    &[
+        ("realised", "Uitgevoerd: afgeronde controles met een controledatum in de periode; uren zijn de geregistreerde uren van die controles. Een controle telt voor de programmaregel van dezelfde gemeente of provincie en dezelfde branche."),
+        ("planned", "Gepland: het aantal en de uren van de regels van het uitvoeringsprogramma voor het jaar."),
+        ("forecast", "Prognose: het aantal tot nu toe, doorgetrokken naar 31 december in hetzelfde tempo (per kalenderdag)."),
+        ("rate_first", "Naleving bij eerste controle: het aandeel eerste controles (geen hercontroles) zonder overtreding."),
+        ("rate_after_reinspection", "Naleving na hercontrole: eerste controles zonder overtreding, plus die waarvan elke overtreding bij de hercontrole hersteld bleek, gedeeld door alle eerste controles."),
+        ("all_violations", "LHSO-verdeling, alle overtredingen: elke overtreding telt in haar cel."),
+        ("heaviest_per_inspection", "LHSO-verdeling, zwaarste per controle: per controle alleen de zwaarste overtreding (verst van A1; bij gelijke afstand het zwaarste gevolg)."),
+        ("repeat_offence_rate", "Recidive: het aandeel overtredingen dat als herhaalde overtreding is ingeschaald."),
+        ("deviation_rate", "Afwijking: het aandeel overtredingen met een andere cel dan de voorgestelde."),
+        ("boa_share", "BOA-aandeel: het aandeel overtredingen in een cel waarvoor de matrix overleg met een BOA of het OM adviseert (indicatie 2-3 %)."),
+        ("interventions", "Interventies: de gekozen interventie per overtreding."),
+        ("penalties", "Dwangsommen: verbeurd verklaarde en ingevorderde bedragen, naar de datum van die stap."),
+    ]
+}
+
+#[cfg(test)]
+mod tests;

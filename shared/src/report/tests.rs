@@ -1,0 +1,482 @@
+//! The realisation figures against a small fixture whose answers are worked out by hand below.
+
+use chrono::NaiveDate;
+
+use super::*;
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, m, day).unwrap()
+}
+
+fn cell(s: &str) -> LhsoCell {
+    s.parse().unwrap()
+}
+
+fn line(
+    product: &str,
+    authority: &str,
+    group: &str,
+    sector: Option<&str>,
+    count: i64,
+    hours: f64,
+) -> LineInput {
+    LineInput {
+        product: product.into(),
+        authority_id: authority.into(),
+        task_group: group.into(),
+        sector: sector.map(Into::into),
+        planned_count: count,
+        planned_hours: hours,
+    }
+}
+
+fn inspection(
+    id: &str,
+    authority: &str,
+    sector: &str,
+    on: NaiveDate,
+    hours: f64,
+    compliant: bool,
+    re: bool,
+) -> InspectionInput {
+    InspectionInput {
+        id: id.into(),
+        authority_id: authority.into(),
+        sector: sector.into(),
+        inspected_on: on,
+        hours,
+        compliant,
+        reinspection: re,
+    }
+}
+
+fn violation(
+    inspection: &str,
+    c: &str,
+    suggested: &str,
+    repeat: bool,
+    i: Intervention,
+    boa: bool,
+    r: Reinspected,
+) -> ViolationInput {
+    ViolationInput {
+        inspection_id: inspection.into(),
+        cell: cell(c),
+        suggested_cell: cell(suggested),
+        repeat_offence: repeat,
+        intervention: i,
+        boa_consultation: boa,
+        reinspected: r,
+    }
+}
+
+/// Two authorities (GM1: garages and a project; GM2: horeca), six inspections.
+fn fixture(months: u32, as_of: Option<NaiveDate>) -> ReportInput {
+    ReportInput {
+        year: 2025,
+        months,
+        as_of,
+        authorities: vec![
+            AuthorityInput {
+                id: "gm1".into(),
+                name: "Aalten".into(),
+            },
+            AuthorityInput {
+                id: "gm2".into(),
+                name: "Berkelland".into(),
+            },
+        ],
+        lines: vec![
+            line(
+                "Controle garagebedrijven",
+                "gm1",
+                "basistaak",
+                Some("garage"),
+                10,
+                40.0,
+            ),
+            line("Project asbestdaken", "gm1", "project", None, 5, 20.0),
+            line(
+                "Controle horeca",
+                "gm2",
+                "basistaak",
+                Some("hospitality"),
+                4,
+                12.0,
+            ),
+        ],
+        inspections: vec![
+            // GM1 garages: a1 compliant (Feb), a2 with two violations (Mar), a3 re-inspection (Jun).
+            inspection("a1", "gm1", "garage", d(2, 10), 4.0, true, false),
+            inspection("a2", "gm1", "garage", d(3, 5), 5.5, false, false),
+            inspection("a3", "gm1", "garage", d(6, 20), 1.5, true, true),
+            // GM1 retail: no line covers it.
+            inspection("a4", "gm1", "retail", d(9, 1), 2.0, true, false),
+            // GM2 horeca: b1 one violation remedied later (Apr), b2 one violation not remedied (Nov).
+            inspection("b1", "gm2", "hospitality", d(4, 30), 3.0, false, false),
+            inspection("b2", "gm2", "hospitality", d(11, 2), 3.0, false, false),
+        ],
+        violations: vec![
+            violation(
+                "a2",
+                "B2",
+                "B2",
+                false,
+                Intervention::Warn,
+                false,
+                Reinspected::Remedied,
+            ),
+            violation(
+                "a2",
+                "C3",
+                "B3",
+                true,
+                Intervention::PenaltyOrder,
+                true,
+                Reinspected::Remedied,
+            ),
+            violation(
+                "b1",
+                "A1",
+                "A1",
+                false,
+                Intervention::Inform,
+                false,
+                Reinspected::Remedied,
+            ),
+            violation(
+                "b2",
+                "D1",
+                "D1",
+                false,
+                Intervention::Warn,
+                true,
+                Reinspected::NotRemedied,
+            ),
+        ],
+        penalties: vec![
+            PenaltyInput::Forfeited(d(7, 1), 150_000),
+            PenaltyInput::Collected(d(10, 1), 150_000),
+            PenaltyInput::Forfeited(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(), 99),
+        ],
+    }
+}
+
+fn count_of(cells: &[CellCount], c: &str) -> i64 {
+    cells.iter().find(|x| x.cell == cell(c)).unwrap().count
+}
+
+#[test]
+fn the_whole_year_matches_the_hand_computed_figures() {
+    let r = realisation(&fixture(12, None), None).unwrap();
+    // Planned: 10 + 5 + 4 = 19 inspections, 40 + 20 + 12 = 72 hours.
+    assert_eq!(
+        r.planned,
+        Volume {
+            count: 19,
+            hours: 72.0
+        }
+    );
+    // Realised: six inspections, 4 + 5.5 + 1.5 + 2 + 3 + 3 = 19 hours.
+    assert_eq!(
+        r.realised,
+        Volume {
+            count: 6,
+            hours: 19.0
+        }
+    );
+    assert_eq!(r.through, d(12, 31));
+    // The whole year elapsed: the forecast is what was realised.
+    assert_eq!(
+        r.forecast,
+        Some(Volume {
+            count: 6,
+            hours: 19.0
+        })
+    );
+
+    // GM1: planned 15 / 60 h, realised a1..a4 = 4 / 13 h; GM2: planned 4 / 12 h, realised 2 / 6 h.
+    assert_eq!(r.by_authority.len(), 2);
+    assert_eq!(
+        (
+            r.by_authority[0].name.as_str(),
+            r.by_authority[0].planned,
+            r.by_authority[0].realised
+        ),
+        (
+            "Aalten",
+            Volume {
+                count: 15,
+                hours: 60.0
+            },
+            Volume {
+                count: 4,
+                hours: 13.0
+            }
+        )
+    );
+    assert_eq!(
+        (r.by_authority[1].planned, r.by_authority[1].realised),
+        (
+            Volume {
+                count: 4,
+                hours: 12.0
+            },
+            Volume {
+                count: 2,
+                hours: 6.0
+            }
+        )
+    );
+
+    // Garages realised by a1, a2, a3 (11 h); the project by nothing; horeca by b1, b2; retail
+    // (a4) is outside the programme and comes last.
+    let product = |name: Option<&str>| {
+        r.by_product
+            .iter()
+            .find(|p| p.product.as_deref() == name)
+            .unwrap()
+    };
+    assert_eq!(
+        product(Some("Controle garagebedrijven")).realised,
+        Volume {
+            count: 3,
+            hours: 11.0
+        }
+    );
+    assert_eq!(
+        product(Some("Project asbestdaken")).realised,
+        Volume::default()
+    );
+    assert_eq!(
+        product(Some("Controle horeca")).realised,
+        Volume {
+            count: 2,
+            hours: 6.0
+        }
+    );
+    assert_eq!(
+        product(None).realised,
+        Volume {
+            count: 1,
+            hours: 2.0
+        }
+    );
+    assert_eq!(product(None).planned, Volume::default());
+    assert!(r.by_product.last().unwrap().product.is_none());
+
+    // Task groups: basistaak planned 14 / 52 h, realised 5 / 17 h; project 5 / 20 h, nothing
+    // realised; unassigned: a4.
+    let group = |g: Option<&str>| {
+        r.by_task_group
+            .iter()
+            .find(|t| t.task_group.as_deref() == g)
+            .unwrap()
+    };
+    assert_eq!(
+        (
+            group(Some("basistaak")).planned,
+            group(Some("basistaak")).realised
+        ),
+        (
+            Volume {
+                count: 14,
+                hours: 52.0
+            },
+            Volume {
+                count: 5,
+                hours: 17.0
+            }
+        )
+    );
+    assert_eq!(group(Some("project")).realised.count, 0);
+    assert_eq!(group(None).realised.count, 1);
+
+    // Compliance: first inspections a1, a2, a4, b1, b2 (a3 is a re-inspection) = 5; compliant
+    // a1 and a4 = 2 (40 %); after re-inspection also a2 (both remedied) and b1 = 4 (80 %); b2 not.
+    assert_eq!(
+        r.compliance,
+        Compliance {
+            first_inspections: 5,
+            compliant_at_first: 2,
+            compliant_after_reinspection: 4,
+            rate_first: Some(40.0),
+            rate_after_reinspection: Some(80.0),
+        }
+    );
+
+    // LHSO: four violations in B2, C3, A1, D1. Heaviest per inspection: a2 -> C3 (distance 4
+    // beats B2's 2), b1 -> A1, b2 -> D1: three inspections.
+    let l = &r.lhso;
+    assert_eq!((l.violations, l.inspections_with_violations), (4, 3));
+    assert_eq!(l.all_violations.len(), 16);
+    for c in ["B2", "C3", "A1", "D1"] {
+        assert_eq!(count_of(&l.all_violations, c), 1, "{c}");
+    }
+    assert_eq!(count_of(&l.heaviest_per_inspection, "C3"), 1);
+    assert_eq!(count_of(&l.heaviest_per_inspection, "B2"), 0);
+    assert_eq!(
+        l.heaviest_per_inspection
+            .iter()
+            .map(|c| c.count)
+            .sum::<i64>(),
+        3
+    );
+    // One repeat (25 %), one deviation C3 vs B3 (25 %), two BOA cells (50 %).
+    assert_eq!(
+        (l.repeat_offence_rate, l.deviation_rate, l.boa_share),
+        (Some(25.0), Some(25.0), Some(50.0))
+    );
+
+    // Interventions: warn twice, inform and penalty order once, in severity order.
+    let interventions: Vec<(Intervention, i64)> = r
+        .interventions
+        .iter()
+        .map(|i| (i.intervention, i.count))
+        .collect();
+    assert_eq!(
+        interventions,
+        vec![
+            (Intervention::Inform, 1),
+            (Intervention::Warn, 2),
+            (Intervention::PenaltyOrder, 1)
+        ]
+    );
+    // Penalties: the 2024 forfeiture is outside the year.
+    assert_eq!(
+        r.penalties,
+        Penalties {
+            forfeited_count: 1,
+            forfeited_cents: 150_000,
+            collected_count: 1,
+            collected_cents: 150_000
+        }
+    );
+}
+
+#[test]
+fn by_authority_adds_up_to_the_totals() {
+    for months in PERIODS {
+        let r = realisation(&fixture(months, None), None).unwrap();
+        let sum = |f: fn(&AuthorityRow) -> Volume| {
+            r.by_authority.iter().fold(Volume::default(), |mut acc, a| {
+                acc.add(f(a).count, f(a).hours);
+                acc
+            })
+        };
+        assert_eq!(sum(|a| a.planned), r.planned);
+        assert_eq!(sum(|a| a.realised).count, r.realised.count);
+        assert!((sum(|a| a.realised).hours - r.realised.hours).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn the_four_month_view_stops_at_the_end_of_april() {
+    // Through 30-04: a1, a2 and b1 (30-04 itself) = 3 inspections, 12.5 hours.
+    let r = realisation(&fixture(4, None), None).unwrap();
+    assert_eq!(r.through, d(4, 30));
+    assert_eq!(
+        r.realised,
+        Volume {
+            count: 3,
+            hours: 12.5
+        }
+    );
+    // 120 of 365 days: 3 * 365 / 120 = 9.125 -> 9.
+    assert_eq!(r.forecast.unwrap().count, 9);
+    // Cumulative progress: Jan 0, Feb 1, Mar 2, Apr 3, then no realised figure.
+    let realised: Vec<Option<i64>> = r.progress.iter().map(|p| p.realised).collect();
+    assert_eq!(&realised[..5], &[Some(0), Some(1), Some(2), Some(3), None]);
+    // Planned spreads 19 evenly: 19 * 4 / 12 = 6.33 -> 6.3 at the end of April.
+    assert_eq!(r.progress[3].planned, 6.3);
+    // b2's violation (November) is not counted: one BOA cell of three violations.
+    assert_eq!(r.lhso.violations, 3);
+    assert_eq!(r.penalties, Penalties::default());
+}
+
+#[test]
+fn the_reference_date_cuts_the_running_year() {
+    let r = realisation(&fixture(12, Some(d(6, 30))), None).unwrap();
+    assert_eq!(r.through, d(6, 30));
+    // a1, a2, b1, a3 by 30-06.
+    assert_eq!(r.realised.count, 4);
+    assert_eq!(r.progress[5].realised, Some(4));
+    assert_eq!(r.progress[6].realised, None);
+    // 181 days: 4 * 365 / 181 = 8.07 -> 8.
+    assert_eq!(r.forecast.unwrap().count, 8);
+}
+
+#[test]
+fn one_authority_sees_only_its_own_figures() {
+    let r = realisation(&fixture(12, None), Some("gm2")).unwrap();
+    assert_eq!(r.by_authority.len(), 1);
+    assert_eq!(
+        r.planned,
+        Volume {
+            count: 4,
+            hours: 12.0
+        }
+    );
+    assert_eq!(
+        r.realised,
+        Volume {
+            count: 2,
+            hours: 6.0
+        }
+    );
+    assert_eq!(r.lhso.violations, 2);
+    assert_eq!(r.compliance.first_inspections, 2);
+    assert_eq!(r.compliance.compliant_after_reinspection, 1);
+}
+
+#[test]
+fn a_year_without_data_is_valid_and_empty() {
+    let input = ReportInput {
+        year: 2030,
+        months: 12,
+        ..ReportInput::default()
+    };
+    let r = realisation(&input, None).unwrap();
+    assert_eq!(
+        (r.planned, r.realised),
+        (Volume::default(), Volume::default())
+    );
+    assert_eq!(r.compliance.rate_first, None);
+    assert_eq!(r.lhso.boa_share, None);
+    assert_eq!(r.progress.len(), 12);
+    assert!(r.by_product.is_empty() && r.interventions.is_empty());
+}
+
+#[test]
+fn a_year_that_has_not_started_has_no_forecast() {
+    let input = ReportInput {
+        year: 2030,
+        months: 12,
+        as_of: NaiveDate::from_ymd_opt(2029, 6, 1),
+        ..ReportInput::default()
+    };
+    let r = realisation(&input, None).unwrap();
+    assert_eq!(r.forecast, None);
+    assert!(r.progress.iter().all(|p| p.realised.is_none()));
+}
+
+#[test]
+fn every_figure_has_a_definition() {
+    let keys: Vec<&str> = definitions().iter().map(|(k, _)| *k).collect();
+    for k in [
+        "realised",
+        "planned",
+        "forecast",
+        "rate_first",
+        "rate_after_reinspection",
+        "all_violations",
+        "heaviest_per_inspection",
+        "repeat_offence_rate",
+        "deviation_rate",
+        "boa_share",
+        "interventions",
+        "penalties",
+    ] {
+        assert!(keys.contains(&k), "{k}");
+    }
+}
