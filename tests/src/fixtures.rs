@@ -269,6 +269,7 @@ pub async fn insert_line(
             planned_count: 10,
             planned_hours: 40.0,
             version: 1,
+            sector: None,
         },
     )
     .await

@@ -13,6 +13,7 @@ mod lhso;
 mod openapi;
 mod params;
 mod programme;
+mod reports;
 mod sites;
 mod sync;
 mod team;
@@ -94,6 +95,7 @@ fn api() -> Api {
     .get("/programme", programme::list)
     .post("/programme/lines", programme::create)
     .put("/programme/lines/{id}", programme::update)
+    .get("/reports/realisation", reports::realisation)
     .post("/sync/push", sync::push)
     .get("/sync/pull", sync::pull)
     .get("/sync/problems", team::problems)

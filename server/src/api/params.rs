@@ -12,6 +12,11 @@ pub fn uuid(text: &str) -> Result<uuid::Uuid, ErrorCode> {
         .ok_or(ErrorCode::RequestInvalid)
 }
 
+/// An optional `format: uuid` parameter: absent is `None`, present must be a hyphenated UUID.
+pub fn optional_uuid(text: Option<&str>) -> Result<Option<uuid::Uuid>, ErrorCode> {
+    text.map(uuid).transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

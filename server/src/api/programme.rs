@@ -35,6 +35,9 @@ pub struct ProgrammeLine {
     pub planned_count: i64,
     pub planned_hours: f64,
     pub version: i64,
+    /// The site sector whose inspections realise the line; `null` for work inspections do not
+    /// realise (projects, bedrijfsvoering).
+    pub sector: Option<String>,
 }
 
 impl From<ProgrammeLineRow> for ProgrammeLine {
@@ -48,6 +51,7 @@ impl From<ProgrammeLineRow> for ProgrammeLine {
             planned_count: r.planned_count,
             planned_hours: r.planned_hours,
             version: r.version,
+            sector: r.sector,
         }
     }
 }
@@ -68,6 +72,8 @@ pub struct NewLine {
     pub task_group: String,
     pub planned_count: i64,
     pub planned_hours: f64,
+    #[serde(default)]
+    pub sector: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,11 +98,7 @@ pub async fn list(
     if !(2000..=2100).contains(&query.year) {
         return Err(ErrorCode::RequestInvalid.into());
     }
-    let requested = query
-        .authority_id
-        .as_deref()
-        .map(super::params::uuid)
-        .transpose()?;
+    let requested = super::params::optional_uuid(query.authority_id.as_deref())?;
     // An authority sees only its own part, whatever it asks for.
     let authority = office_reader(&user)?.or(requested);
     let authority = authority.map(|a| a.to_string());
@@ -131,6 +133,10 @@ pub async fn create(
         || line.product.chars().count() > 200
         || TaskGroup::parse(&line.task_group).is_none()
         || !valid_figures(line.planned_count, line.planned_hours)
+        || line
+            .sector
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty() || s.chars().count() > 100)
     {
         return Err(ErrorCode::ProgrammeInvalidLine.into());
     }
@@ -148,6 +154,7 @@ pub async fn create(
         planned_count: line.planned_count,
         planned_hours: line.planned_hours,
         version: 1,
+        sector: line.sector.map(|s| s.trim().to_owned()),
     };
     let mut tx = state.db.pool.begin().await?;
     if let Err(e) = db::programme::insert(&mut tx, &row).await {

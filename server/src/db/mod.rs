@@ -16,6 +16,7 @@ pub mod notes;
 pub mod photos;
 pub mod planning;
 pub mod programme;
+pub mod reports;
 pub mod seed;
 pub mod sites;
 pub mod tokens;

@@ -13,10 +13,12 @@ pub struct ProgrammeLineRow {
     pub planned_count: i64,
     pub planned_hours: f64,
     pub version: i64,
+    /// The site sector whose inspections realise the line (`None`: not realised by inspections).
+    pub sector: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, agency_id, year, product, authority_id, task_group, planned_count, planned_hours, version";
+const COLUMNS: &str = "id, agency_id, year, product, authority_id, task_group, planned_count, \
+     planned_hours, version, sector";
 
 /// Lines of an agency's year, optionally of one authority, in a stable order.
 pub async fn list(
@@ -55,7 +57,7 @@ pub async fn by_id(
 pub async fn insert(tx: &mut Transaction<'_, Any>, line: &ProgrammeLineRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO programme_lines (id, agency_id, year, product, authority_id, task_group, planned_count, \
-         planned_hours, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         planned_hours, version, sector) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&line.id)
     .bind(&line.agency_id)
@@ -66,6 +68,7 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, line: &ProgrammeLineRow) -> s
     .bind(line.planned_count)
     .bind(line.planned_hours)
     .bind(line.version)
+    .bind(line.sector.as_deref())
     .execute(&mut **tx)
     .await?;
     Ok(())

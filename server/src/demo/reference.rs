@@ -69,6 +69,7 @@ pub async fn seed(
             planned_count: planned,
             planned_hours: planned as f64 * hours,
             version: 1,
+            sector: Some(sector.to_owned()),
         };
         db::programme::insert(tx, &line).await?;
         lines += 1;

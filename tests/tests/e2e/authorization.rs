@@ -459,6 +459,25 @@ fn matrix() -> Vec<Row> {
             results: None,
         },
         Row {
+            method: "GET",
+            path: "/reports/realisation",
+            // An authority viewer sees its own authority and is refused another (403); an
+            // authority of another agency is unknown to every office role (404).
+            request: |w, s| {
+                req(format!(
+                    "/api/v1/reports/realisation?year={}&authority_id={}",
+                    w.year,
+                    w.authority[w.at(s)]
+                ))
+                .shows(&w.authority[w.at(s)])
+            },
+            fresh_token: false,
+            own: NOT_INSPECTOR_200,
+            sibling: LEADS_200,
+            foreign: [401, 403, 404, 404, 403, 404],
+            results: None,
+        },
+        Row {
             method: "POST",
             path: "/sync/push",
             // A new device pushes one `visit_note.add` to the scope's visit: the push is answered

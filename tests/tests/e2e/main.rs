@@ -12,6 +12,7 @@ mod lhso;
 mod openapi;
 mod programme;
 mod query_params;
+mod reports;
 mod security;
 mod sites;
 mod sync_blobs;

@@ -134,6 +134,33 @@ async fn programme_parameters_are_enforced_as_documented() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn realisation_parameters_are_enforced_as_documented() {
+    let demo = demo().await;
+    let bad = owned(&[
+        "",
+        "year=1999",
+        "year=2101",
+        "year=twintig",
+        "year=2026&months=0",
+        "year=2026&months=6",
+        "year=2026&months=13",
+        "year=2026&months=vier",
+        "year=2026&year=2027",
+        "year=2026&colour=red",
+    ]);
+    let mut good = owned(&[
+        "year=2000",
+        "year=2100",
+        "year=2026&months=4",
+        "year=2026&months=8",
+        "year=2026&months=12",
+    ]);
+    good.push(format!("year=2026&authority_id={}", demo.authority));
+    let with_id = "year=2026&authority_id=";
+    enforced(&demo, "/api/v1/reports/realisation", with_id, &bad, &good).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn day_and_feed_parameters_are_enforced_as_documented() {
     let server = TestServer::with_demo(Backend::Sqlite).await;
     let inspector = server.login("inspecteur1").await;

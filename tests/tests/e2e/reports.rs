@@ -1,0 +1,374 @@
+//! Realisation monitoring (issue 10): `GET /api/v1/reports/realisation` against a small fixture
+//! whose answers are worked out by hand, and on the demo data against plain SQL written here.
+
+use serde_json::{json, Value};
+use tests::{on_both_databases, TestServer};
+
+/// A past year the demo leaves empty, so the fixture is all there is.
+const YEAR: i32 = 2015;
+
+async fn get(server: &TestServer, token: &str, path: &str) -> (u16, Value) {
+    tests::sim::get_json(&server.client, &server.base, token, path).await
+}
+
+async fn exec(server: &TestServer, sql: &str, binds: &[&str]) {
+    let mut q = sqlx::query(sql);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    q.execute(&server.state.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+struct Fixture {
+    own: String,
+    other: String,
+}
+
+/// Two garages (one in the viewer's authority, one in another), two programme lines and five
+/// inspections of 2015, three violations with their cases:
+///
+/// | inspection | authority | date | kind | hours | result | violations (cell/suggested, intervention) |
+/// |---|---|---|---|---|---|---|
+/// | i1 | own | 10-02 | planned | 4.0 | compliant | - |
+/// | i2 | own | 05-03 | planned | 5.5 | violations | B2/B2 warn; C3/B3 penalty order, repeat, BOA cell |
+/// | i3 | own | 20-06 | reinspection | 1.5 | compliant | - |
+/// | i4 | other | 30-04 | planned | 3.0 | violations | A1/A1 inform |
+/// | i5 | other | 01-05 | planned | - | not finished | - |
+///
+/// Both cases of i2 are found remedied on 20-06; i4's is not remedied on 01-06, its penalty of
+/// EUR 1.500 forfeited on 01-07 and collected on 01-09.
+async fn fixture(server: &TestServer) -> Fixture {
+    let agency: String =
+        sqlx::query_scalar("SELECT agency_id FROM users WHERE username = 'manager'")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+    let viewer = server.login("gemeente1").await;
+    let (_, me) = get(server, &viewer, "/api/v1/me").await;
+    let own = me["authority_id"].as_str().unwrap().to_owned();
+    let other: String = sqlx::query_scalar(
+        "SELECT id FROM authorities WHERE agency_id = $1 AND id <> $2 ORDER BY name LIMIT 1",
+    )
+    .bind(&agency)
+    .bind(&own)
+    .fetch_one(&server.state.db.pool)
+    .await
+    .unwrap();
+    let mut tx = server.state.db.pool.begin().await.unwrap();
+    let s1 = tests::fixtures::insert_site(&mut tx, &agency, &own, "RPT-1", "Garage Een").await;
+    let s2 = tests::fixtures::insert_site(&mut tx, &agency, &other, "RPT-2", "Garage Twee").await;
+    tx.commit().await.unwrap();
+    for (id, authority, count, hours) in [("l1", &own, "10", "40"), ("l2", &other, "4", "16")] {
+        exec(server,
+            "INSERT INTO programme_lines (id, agency_id, year, product, authority_id, task_group, planned_count, planned_hours, version, sector) \
+             VALUES ($1, $2, 2015, 'Controle garagebedrijven', $3, 'basistaak', CAST($4 AS INTEGER), CAST($5 AS DOUBLE PRECISION), 1, 'garage')",
+            &[&format!("{id}-{}", uuid::Uuid::new_v4()), &agency, authority, count, hours]).await;
+    }
+    let inspections = [
+        ("i1", &s1, "2015-02-10", "planned", "4.0", "compliant", true),
+        (
+            "i2",
+            &s1,
+            "2015-03-05",
+            "planned",
+            "5.5",
+            "violations",
+            true,
+        ),
+        (
+            "i3",
+            &s1,
+            "2015-06-20",
+            "reinspection",
+            "1.5",
+            "compliant",
+            true,
+        ),
+        (
+            "i4",
+            &s2,
+            "2015-04-30",
+            "planned",
+            "3.0",
+            "violations",
+            true,
+        ),
+        ("i5", &s2, "2015-05-01", "planned", "0", "compliant", false),
+    ];
+    for (id, site, on, kind, hours, result, finished) in inspections {
+        exec(server,
+            "INSERT INTO inspections (id, site_id, kind, inspected_on, started_at, finished_at, hours_spent, result) \
+             VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS DOUBLE PRECISION), $8)",
+            &[&format!("{id}-{YEAR}"), site, kind, on, &format!("{on}T08:00:00Z"),
+              if finished { "2015-12-31T00:00:00Z" } else { "" }, hours, result]).await;
+        if !finished {
+            exec(
+                server,
+                "UPDATE inspections SET finished_at = NULL WHERE id = $1",
+                &[&format!("{id}-{YEAR}")],
+            )
+            .await;
+        }
+    }
+    let violations = [
+        ("v1", "i2", &s1, "B", "2", "B2", "B2", "0", "warn", "0"),
+        (
+            "v2",
+            "i2",
+            &s1,
+            "C",
+            "3",
+            "C3",
+            "B3",
+            "1",
+            "penalty_order",
+            "1",
+        ),
+        ("v3", "i4", &s2, "A", "1", "A1", "A1", "0", "inform", "0"),
+    ];
+    for (
+        id,
+        inspection,
+        site,
+        behaviour,
+        consequence,
+        cell,
+        suggested,
+        repeat,
+        intervention,
+        boa,
+    ) in violations
+    {
+        exec(server,
+            "INSERT INTO violations (id, inspection_id, site_id, theme, description, rule_ref, consequence, behaviour, cell, \
+             suggested_cell, matrix_version, repeat_offence, intervention, boa_consultation) \
+             VALUES ($1, $2, $3, 'Bodem', 'Lekbak ontbreekt', 'Bal 4.1', CAST($4 AS INTEGER), $5, $6, $7, 'lhso-default-2022', \
+             CAST($8 AS INTEGER), $9, CAST($10 AS INTEGER))",
+            &[&format!("{id}-{YEAR}"), &format!("{inspection}-{YEAR}"), site, consequence, behaviour, cell, suggested, repeat, intervention, boa]).await;
+    }
+    let cases = [
+        ("c1", "v1", &s1, &own, "B2"),
+        ("c2", "v2", &s1, &own, "C3"),
+        ("c3", "v3", &s2, &other, "A1"),
+    ];
+    for (id, violation, site, authority, cell) in cases {
+        exec(server,
+            "INSERT INTO enforcement_cases (id, agency_id, authority_id, site_id, violation_id, found_on, cell, intervention, \
+             state, file, is_open, updated_at) VALUES ($1, $2, $3, $4, $5, '2015-03-05', $6, 'warn', 'closed', '{}', 0, '2015-12-31T00:00:00Z')",
+            &[&format!("{id}-{YEAR}"), &agency, authority, site, &format!("{violation}-{YEAR}"), cell]).await;
+    }
+    let steps = [
+        ("c1", "1", "opened", "2015-03-05", ""),
+        ("c1", "2", "remedied", "2015-06-20", ""),
+        ("c2", "1", "opened", "2015-03-05", ""),
+        ("c2", "2", "remedied", "2015-06-20", ""),
+        ("c3", "1", "opened", "2015-04-30", ""),
+        ("c3", "2", "not_remedied", "2015-06-01", ""),
+        ("c3", "3", "forfeited", "2015-07-01", "150000"),
+        ("c3", "4", "collected", "2015-09-01", "150000"),
+    ];
+    for (case, seq, step, on, amount) in steps {
+        exec(server,
+            "INSERT INTO enforcement_steps (case_id, seq, step, state, on_date, at, amount_cents) \
+             VALUES ($1, CAST($2 AS INTEGER), $3, 'open', $4, '2015-12-31T00:00:00Z', CAST(NULLIF($5, '') AS INTEGER))",
+            &[&format!("{case}-{YEAR}"), seq, step, on, amount]).await;
+    }
+    Fixture { own, other }
+}
+
+fn volume(v: &Value) -> (i64, f64) {
+    (v["count"].as_i64().unwrap(), v["hours"].as_f64().unwrap())
+}
+
+fn cell_count(cells: &Value, cell: &str) -> i64 {
+    cells
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cell"] == cell)
+        .unwrap()["count"]
+        .as_i64()
+        .unwrap()
+}
+
+/// `by_authority` adds up to the totals.
+fn assert_adds_up(r: &Value) {
+    let rows = r["by_authority"].as_array().unwrap();
+    for key in ["planned", "realised"] {
+        let count: i64 = rows.iter().map(|a| a[key]["count"].as_i64().unwrap()).sum();
+        let hours: f64 = rows.iter().map(|a| a[key]["hours"].as_f64().unwrap()).sum();
+        assert_eq!(count, r[key]["count"].as_i64().unwrap(), "{key} count");
+        assert!(
+            (hours - r[key]["hours"].as_f64().unwrap()).abs() < 0.05 * rows.len() as f64,
+            "{key} hours"
+        );
+    }
+}
+
+on_both_databases! {
+    async fn the_realisation_of_a_small_year_matches_the_hand_computed_figures(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let f = fixture(&server).await;
+        let manager = server.login("manager").await;
+        let (status, r) = get(&server, &manager, &format!("/api/v1/reports/realisation?year={YEAR}")).await;
+        assert_eq!(status, 200, "{r}");
+        // Planned 10 + 4 = 14 inspections, 40 + 16 = 56 hours; realised i1..i4 (i5 is not
+        // finished): 4 inspections, 4 + 5.5 + 1.5 + 3 = 14 hours.
+        assert_eq!(volume(&r["planned"]), (14, 56.0));
+        assert_eq!(volume(&r["realised"]), (4, 14.0));
+        assert_eq!(r["through"], "2015-12-31");
+        assert_eq!(volume(&r["forecast"]), (4, 14.0), "a past year: the forecast is the result");
+        assert_adds_up(&r);
+        let row = |id: &str| r["by_authority"].as_array().unwrap().iter().find(|a| a["authority_id"] == id).unwrap().clone();
+        assert_eq!((volume(&row(&f.own)["planned"]), volume(&row(&f.own)["realised"])), ((10, 40.0), (3, 11.0)));
+        assert_eq!((volume(&row(&f.other)["planned"]), volume(&row(&f.other)["realised"])), ((4, 16.0), (1, 3.0)));
+        // One product, realised by all four garage inspections.
+        assert_eq!(r["by_product"].as_array().unwrap().len(), 1);
+        assert_eq!(r["by_product"][0]["product"], "Controle garagebedrijven");
+        assert_eq!(volume(&r["by_product"][0]["realised"]), (4, 14.0));
+        assert_eq!(r["by_task_group"][0]["task_group"], "basistaak");
+        // First inspections i1, i2, i4; compliant i1 (33.3 %); after re-inspection also i2,
+        // whose two violations were remedied (66.7 %); i4's was not.
+        assert_eq!(r["compliance"], json!({"first_inspections": 3, "compliant_at_first": 1,
+            "compliant_after_reinspection": 2, "rate_first": 33.3, "rate_after_reinspection": 66.7}));
+        // Three violations; heaviest per inspection: C3 for i2 (B2 is lighter), A1 for i4.
+        let l = &r["lhso"];
+        assert_eq!((l["violations"].as_i64(), l["inspections_with_violations"].as_i64()), (Some(3), Some(2)));
+        assert_eq!((cell_count(&l["all_violations"], "B2"), cell_count(&l["all_violations"], "C3")), (1, 1));
+        assert_eq!((cell_count(&l["heaviest_per_inspection"], "B2"), cell_count(&l["heaviest_per_inspection"], "C3"),
+            cell_count(&l["heaviest_per_inspection"], "A1")), (0, 1, 1));
+        // One repeat, one deviation (C3 against B3), one BOA cell: each a third.
+        assert_eq!((l["repeat_offence_rate"].as_f64(), l["deviation_rate"].as_f64(), l["boa_share"].as_f64()),
+            (Some(33.3), Some(33.3), Some(33.3)));
+        assert_eq!(r["interventions"], json!([{"intervention": "inform", "count": 1}, {"intervention": "warn", "count": 1},
+            {"intervention": "penalty_order", "count": 1}]));
+        assert_eq!(r["penalties"], json!({"forfeited_count": 1, "forfeited_cents": 150000, "collected_count": 1, "collected_cents": 150000}));
+        // Cumulative progress: 0 in January, 1 in February, 2 in March, 3 in April, 4 from June.
+        let realised: Vec<i64> = r["progress"].as_array().unwrap().iter().map(|p| p["realised"].as_i64().unwrap()).collect();
+        assert_eq!(realised, vec![0, 1, 2, 3, 3, 4, 4, 4, 4, 4, 4, 4]);
+
+        // The 4-month view: i1, i2, i4 (30-04 included), 12.5 hours; the re-inspection verdicts
+        // (June) are not known yet, so compliance after re-inspection is compliance at first.
+        let (_, four) = get(&server, &manager, &format!("/api/v1/reports/realisation?year={YEAR}&months=4")).await;
+        assert_eq!(four["through"], "2015-04-30");
+        assert_eq!(volume(&four["realised"]), (3, 12.5));
+        assert_eq!(four["compliance"]["compliant_after_reinspection"], 1);
+        assert_eq!(four["penalties"]["forfeited_count"], 0);
+        // 3 in 120 days, extrapolated to 365: 9.1 -> 9.
+        assert_eq!(four["forecast"]["count"], 9);
+        assert_adds_up(&four);
+    }
+
+    async fn an_authority_viewer_sees_its_own_figures_and_is_refused_another_authority(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let f = fixture(&server).await;
+        let manager = server.login("manager").await;
+        let viewer = server.login("gemeente1").await;
+        let (_, all) = get(&server, &manager, &format!("/api/v1/reports/realisation?year={YEAR}")).await;
+        let (status, mine) = get(&server, &viewer, &format!("/api/v1/reports/realisation?year={YEAR}")).await;
+        assert_eq!(status, 200, "{mine}");
+        assert_eq!(mine["authority_id"], f.own.as_str());
+        let rows = mine["by_authority"].as_array().unwrap();
+        assert_eq!(rows.len(), 1);
+        let managers_row = all["by_authority"].as_array().unwrap().iter().find(|a| a["authority_id"] == f.own.as_str()).unwrap();
+        assert_eq!(&rows[0], managers_row, "the viewer sees what management sees of its authority");
+        assert_eq!(mine["planned"], managers_row["planned"]);
+        assert_eq!(mine["realised"], managers_row["realised"]);
+        // Only its own violations: i2's two.
+        assert_eq!(mine["lhso"]["violations"], 2);
+        assert_eq!(mine["penalties"]["forfeited_count"], 0);
+        let (_, asked) = get(&server, &viewer, &format!("/api/v1/reports/realisation?year={YEAR}&authority_id={}", f.own)).await;
+        assert_eq!(asked, mine);
+        let (status, refused) = get(&server, &viewer, &format!("/api/v1/reports/realisation?year={YEAR}&authority_id={}", f.other)).await;
+        assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("auth.forbidden")), "{refused}");
+        let (status, _) = get(&server, &manager, &format!("/api/v1/reports/realisation?year={YEAR}&authority_id={}", uuid::Uuid::new_v4())).await;
+        assert_eq!(status, 404);
+        let inspector = server.login("inspecteur1").await;
+        assert_eq!(get(&server, &inspector, &format!("/api/v1/reports/realisation?year={YEAR}")).await.0, 403);
+    }
+
+    async fn a_year_without_data_gives_a_valid_empty_report(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let manager = server.login("manager").await;
+        let (status, r) = get(&server, &manager, "/api/v1/reports/realisation?year=2001").await;
+        assert_eq!(status, 200, "{r}");
+        assert_eq!((volume(&r["planned"]), volume(&r["realised"])), ((0, 0.0), (0, 0.0)));
+        assert_eq!(r["compliance"]["rate_first"], Value::Null);
+        assert_eq!(r["lhso"]["all_violations"].as_array().unwrap().len(), 16);
+        assert_eq!(r["by_authority"].as_array().unwrap().len(), 9, "every authority, with zeros");
+        assert_adds_up(&r);
+    }
+
+    async fn the_demo_year_matches_an_independent_computation_in_sql(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let manager = server.login("manager").await;
+        let year = tests::demo_date().format("%Y").to_string();
+        let (status, r) = get(&server, &manager, &format!("/api/v1/reports/realisation?year={year}")).await;
+        assert_eq!(status, 200, "{r}");
+        assert_adds_up(&r);
+        let through = r["through"].as_str().unwrap().to_owned();
+        let from = format!("{year}-01-01");
+        let pool = &server.state.db.pool;
+        let scope = "FROM inspections i JOIN sites s ON s.id = i.site_id \
+                     WHERE i.inspected_on >= $1 AND i.inspected_on <= $2 AND i.finished_at IS NOT NULL";
+
+        let (planned_count, planned_hours): (i64, f64) = sqlx::query_as(
+            "SELECT CAST(SUM(planned_count) AS BIGINT), CAST(SUM(planned_hours) AS DOUBLE PRECISION) FROM programme_lines WHERE year = CAST($1 AS INTEGER)")
+            .bind(&year).fetch_one(pool).await.unwrap();
+        assert_eq!(r["planned"]["count"].as_i64().unwrap(), planned_count);
+        assert!((r["planned"]["hours"].as_f64().unwrap() - planned_hours).abs() < 0.051);
+
+        let per_authority: Vec<(String, i64, f64)> = sqlx::query_as(&format!(
+            "SELECT s.authority_id, COUNT(*), CAST(SUM(i.hours_spent) AS DOUBLE PRECISION) {scope} GROUP BY s.authority_id"))
+            .bind(&from).bind(&through).fetch_all(pool).await.unwrap();
+        assert!(per_authority.iter().map(|a| a.1).sum::<i64>() > 100, "the demo year has inspections");
+        for (authority, count, hours) in &per_authority {
+            let row = r["by_authority"].as_array().unwrap().iter().find(|a| a["authority_id"] == authority.as_str()).unwrap();
+            assert_eq!(row["realised"]["count"].as_i64().unwrap(), *count, "{authority}");
+            assert!((row["realised"]["hours"].as_f64().unwrap() - hours).abs() < 0.051, "{authority}");
+        }
+
+        let (first, compliant): (i64, i64) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN i.result = 'compliant' THEN 1 ELSE 0 END), 0) AS BIGINT) {scope} AND i.kind <> 'reinspection'"))
+            .bind(&from).bind(&through).fetch_one(pool).await.unwrap();
+        assert_eq!(r["compliance"]["first_inspections"].as_i64().unwrap(), first);
+        assert_eq!(r["compliance"]["compliant_at_first"].as_i64().unwrap(), compliant);
+
+        let cells: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT v.cell, COUNT(*) FROM violations v WHERE v.inspection_id IN (SELECT i.id {scope}) GROUP BY v.cell"))
+            .bind(&from).bind(&through).fetch_all(pool).await.unwrap();
+        assert!(!cells.is_empty());
+        for (cell, count) in &cells {
+            assert_eq!(cell_count(&r["lhso"]["all_violations"], cell), *count, "{cell}");
+        }
+        let (violations, boa, repeats): (i64, i64, i64) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(v.boa_consultation), 0) AS BIGINT), CAST(COALESCE(SUM(v.repeat_offence), 0) AS BIGINT) \
+             FROM violations v WHERE v.inspection_id IN (SELECT i.id {scope})"))
+            .bind(&from).bind(&through).fetch_one(pool).await.unwrap();
+        assert_eq!(r["lhso"]["violations"].as_i64().unwrap(), violations);
+        assert_eq!(r["lhso"]["boa_cells"].as_i64().unwrap(), boa);
+        assert_eq!(r["lhso"]["repeat_offences"].as_i64().unwrap(), repeats);
+        let heaviest: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(DISTINCT v.inspection_id) FROM violations v WHERE v.inspection_id IN (SELECT i.id {scope})"))
+            .bind(&from).bind(&through).fetch_one(pool).await.unwrap();
+        let counted: i64 = r["lhso"]["heaviest_per_inspection"].as_array().unwrap().iter().map(|c| c["count"].as_i64().unwrap()).sum();
+        assert_eq!(counted, heaviest, "one heaviest violation per inspection with violations");
+
+        let interventions: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT v.intervention, COUNT(*) FROM violations v WHERE v.inspection_id IN (SELECT i.id {scope}) GROUP BY v.intervention"))
+            .bind(&from).bind(&through).fetch_all(pool).await.unwrap();
+        assert_eq!(r["interventions"].as_array().unwrap().len(), interventions.len());
+        for (intervention, count) in &interventions {
+            let row = r["interventions"].as_array().unwrap().iter().find(|i| i["intervention"] == intervention.as_str()).unwrap();
+            assert_eq!(row["count"].as_i64().unwrap(), *count, "{intervention}");
+        }
+
+        let (forfeited, forfeited_cents): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM enforcement_steps WHERE step = 'forfeited' AND on_date >= $1 AND on_date <= $2")
+            .bind(&from).bind(&through).fetch_one(pool).await.unwrap();
+        assert_eq!(r["penalties"]["forfeited_count"].as_i64().unwrap(), forfeited);
+        assert_eq!(r["penalties"]["forfeited_cents"].as_i64().unwrap(), forfeited_cents);
+    }
+}
