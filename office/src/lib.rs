@@ -4,6 +4,7 @@
 
 mod enforcement;
 mod landing;
+mod monitoring;
 mod team;
 
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ use shared::Role;
 
 use enforcement::EnforcementPage;
 use landing::RoleLanding;
+use monitoring::{AuthorityPage, MonitoringPage};
 use team::TeamPage;
 
 #[wasm_bindgen(start)]
@@ -42,8 +44,8 @@ fn Office() -> impl IntoView {
                     <Route path=path!("/kantoor") view=Home/>
                     <Route path=path!("/kantoor/team") view=TeamPage/>
                     <Route path=path!("/kantoor/handhaving") view=EnforcementPage/>
-                    <Route path=path!("/kantoor/monitoring") view=|| view! { <RoleLanding role=Role::Manager/> }/>
-                    <Route path=path!("/kantoor/gemeente") view=|| view! { <RoleLanding role=Role::AuthorityViewer/> }/>
+                    <Route path=path!("/kantoor/monitoring") view=MonitoringPage/>
+                    <Route path=path!("/kantoor/gemeente") view=AuthorityPage/>
                     <Route path=path!("/kantoor/beheer") view=|| view! { <RoleLanding role=Role::Admin/> }/>
                 </Routes>
             </main>

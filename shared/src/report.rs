@@ -536,7 +536,7 @@ pub fn definitions() -> &'static [(&'static str, &'static str)] {
         ("deviation_rate", "Afwijking: het aandeel overtredingen met een andere cel dan de voorgestelde."),
         ("boa_share", "BOA-aandeel: het aandeel overtredingen in een cel waarvoor de matrix overleg met een BOA of het OM adviseert (indicatie 2-3 %)."),
         ("interventions", "Interventies: de gekozen interventie per overtreding."),
-        ("penalties", "Dwangsommen: verbeurd verklaarde en ingevorderde bedragen, naar de datum van die stap."),
+        ("penalties", "Dwangsommen: zaken waarvan de dwangsom in de periode verbeurd raakte (bij de hercontrole na het besluit, of door het kantoor vastgelegd) met het bedrag uit het besluit, en de ingevorderde bedragen, naar de datum van die stap."),
     ]
 }
 

@@ -8,7 +8,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use shared::enforcement::StepKind;
+use shared::enforcement::{CaseState, StepKind};
 use shared::lhso::{Intervention, LhsoCell};
 use shared::report::{
     self, AuthorityInput, InspectionInput, LineInput, PenaltyInput, Realisation, Reinspected,
@@ -158,9 +158,9 @@ pub async fn load(
             .filter_map(|p| {
                 let on = date(&p.on_date).ok()?;
                 let cents = p.amount_cents.unwrap_or(0);
-                match StepKind::parse(&p.step)? {
-                    StepKind::Forfeited => Some(PenaltyInput::Forfeited(on, cents)),
-                    StepKind::Collected => Some(PenaltyInput::Collected(on, cents)),
+                match CaseState::parse(&p.step)? {
+                    CaseState::Forfeited => Some(PenaltyInput::Forfeited(on, cents)),
+                    CaseState::Collected => Some(PenaltyInput::Collected(on, cents)),
                     _ => None,
                 }
             })

@@ -3,7 +3,7 @@
 
 use sqlx::{AnyPool, FromRow};
 
-use shared::enforcement::StepKind;
+use shared::enforcement::{CaseState, StepKind};
 
 /// The finished inspections of the period, with their site's authority and sector.
 #[derive(Debug, FromRow)]
@@ -31,9 +31,10 @@ pub struct ViolationRow {
     pub verdict: Option<String>,
 }
 
-/// A forfeited or collected penalty step of the period.
+/// A forfeited or collected penalty of the period.
 #[derive(Debug, FromRow)]
 pub struct PenaltyRow {
+    /// The case state the step led to: `forfeited` or `collected`.
     pub step: String,
     pub on_date: String,
     pub amount_cents: Option<i64>,
@@ -99,19 +100,29 @@ pub async fn violations(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<V
     .await
 }
 
+/// Penalties of the period: a case's first step into the `forfeited` state (the re-inspection
+/// after the decision found it not remedied, or the office recorded it), with the step's amount or
+/// else the decision's; and every `collected` step with its amount.
 pub async fn penalties(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<PenaltyRow>> {
     sqlx::query_as(
-        "SELECT st.step, st.on_date, st.amount_cents FROM enforcement_steps st \
-         JOIN enforcement_cases c ON c.id = st.case_id \
+        "SELECT st.state AS step, st.on_date, \
+         COALESCE(st.amount_cents, (SELECT d.amount_cents FROM enforcement_steps d \
+           WHERE d.case_id = st.case_id AND d.seq < st.seq AND d.step = $7 \
+           ORDER BY d.seq DESC LIMIT 1)) AS amount_cents \
+         FROM enforcement_steps st JOIN enforcement_cases c ON c.id = st.case_id \
          WHERE c.agency_id = $1 AND ($2 IS NULL OR c.authority_id = $2) \
-         AND st.on_date >= $3 AND st.on_date <= $4 AND st.step IN ($5, $6)",
+         AND st.on_date >= $3 AND st.on_date <= $4 \
+         AND ((st.state = $5 AND NOT EXISTS (SELECT 1 FROM enforcement_steps p \
+               WHERE p.case_id = st.case_id AND p.seq < st.seq AND p.state = $5)) \
+           OR (st.step = $6 AND st.state = $6))",
     )
     .bind(scope.agency_id)
     .bind(scope.authority_id)
     .bind(scope.from)
     .bind(scope.through)
-    .bind(StepKind::Forfeited.as_str())
+    .bind(CaseState::Forfeited.as_str())
     .bind(StepKind::Collected.as_str())
+    .bind(StepKind::DecisionTaken.as_str())
     .fetch_all(pool)
     .await
 }

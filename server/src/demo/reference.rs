@@ -7,19 +7,29 @@ use sqlx::{Any, Transaction};
 
 use crate::db::{self, programme::ProgrammeLineRow, seed::SiteRecord};
 
-/// Dutch product names of the programme per sector, with the typical interval in years and hours
-/// per inspection (including preparation and report).
+/// Dutch product names of the programme per sector, with the typical interval in years and the
+/// hours per inspection the demo's inspections take on average (see `demo::inspections`: between
+/// 1 and 2 + 4 / interval hours).
 const PRODUCTS: [(&str, &str, f64, f64); 9] = [
-    ("garage", "Controle garagebedrijven", 2.0, 4.0),
-    ("fuel_station", "Controle tankstations", 2.0, 4.0),
-    ("hospitality", "Controle horeca", 4.0, 3.0),
-    ("livestock", "Controle veehouderijen", 3.0, 6.0),
-    ("metal_industry", "Controle metaalindustrie", 2.0, 8.0),
-    ("construction", "Controle bouwbedrijven", 5.0, 3.0),
+    ("garage", "Controle garagebedrijven", 2.0, 2.5),
+    ("fuel_station", "Controle tankstations", 2.0, 2.5),
+    ("hospitality", "Controle horeca", 4.0, 2.0),
+    ("livestock", "Controle veehouderijen", 3.0, 2.25),
+    ("metal_industry", "Controle metaalindustrie", 2.0, 2.5),
+    ("construction", "Controle bouwbedrijven", 5.0, 2.0),
     ("retail", "Controle detailhandel", 5.0, 2.0),
-    ("waste_processing", "Controle afvalverwerking", 1.0, 10.0),
-    ("agriculture", "Controle agrarische loonbedrijven", 3.0, 4.0),
+    ("waste_processing", "Controle afvalverwerking", 1.0, 3.5),
+    (
+        "agriculture",
+        "Controle agrarische loonbedrijven",
+        3.0,
+        2.25,
+    ),
 ];
+
+/// The programme plans the routine visits of the interval plus a quarter for re-inspections and
+/// signals, as agencies do.
+const EXTRA_FOR_REINSPECTIONS: f64 = 1.25;
 
 pub async fn seed(
     tx: &mut Transaction<'_, Any>,
@@ -53,7 +63,7 @@ pub async fn seed(
         let Some(&(_, product, interval, hours)) = PRODUCTS.iter().find(|p| p.0 == sector) else {
             continue;
         };
-        let planned = (count as f64 / interval).round() as i64;
+        let planned = (count as f64 / interval * EXTRA_FOR_REINSPECTIONS).round() as i64;
         let line = ProgrammeLineRow {
             id: ids(),
             agency_id: agency_id.to_owned(),

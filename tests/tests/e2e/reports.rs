@@ -37,8 +37,8 @@ struct Fixture {
 /// | i4 | other | 30-04 | planned | 3.0 | violations | A1/A1 inform |
 /// | i5 | other | 01-05 | planned | - | not finished | - |
 ///
-/// Both cases of i2 are found remedied on 20-06; i4's is not remedied on 01-06, its penalty of
-/// EUR 1.500 forfeited on 01-07 and collected on 01-09.
+/// Both cases of i2 are found remedied on 20-06; i4's is not remedied on 01-06, a penalty of
+/// EUR 1.500 is decided on 10-06, forfeited at the re-inspection of 01-07 and collected on 01-09.
 async fn fixture(server: &TestServer) -> Fixture {
     let agency: String =
         sqlx::query_scalar("SELECT agency_id FROM users WHERE username = 'manager'")
@@ -159,21 +159,34 @@ async fn fixture(server: &TestServer) -> Fixture {
              state, file, is_open, updated_at) VALUES ($1, $2, $3, $4, $5, '2015-03-05', $6, 'warn', 'closed', '{}', 0, '2015-12-31T00:00:00Z')",
             &[&format!("{id}-{YEAR}"), &agency, authority, site, &format!("{violation}-{YEAR}"), cell]).await;
     }
+    // (case, seq, step, state after, date, amount in cents)
     let steps = [
-        ("c1", "1", "opened", "2015-03-05", ""),
-        ("c1", "2", "remedied", "2015-06-20", ""),
-        ("c2", "1", "opened", "2015-03-05", ""),
-        ("c2", "2", "remedied", "2015-06-20", ""),
-        ("c3", "1", "opened", "2015-04-30", ""),
-        ("c3", "2", "not_remedied", "2015-06-01", ""),
-        ("c3", "3", "forfeited", "2015-07-01", "150000"),
-        ("c3", "4", "collected", "2015-09-01", "150000"),
+        ("c1", "1", "opened", "open", "2015-03-05", ""),
+        ("c1", "2", "remedied", "closed", "2015-06-20", ""),
+        ("c2", "1", "opened", "open", "2015-03-05", ""),
+        ("c2", "2", "remedied", "closed", "2015-06-20", ""),
+        ("c3", "1", "opened", "open", "2015-04-30", ""),
+        ("c3", "2", "not_remedied", "not_remedied", "2015-06-01", ""),
+        (
+            "c3",
+            "3",
+            "decision_taken",
+            "decision",
+            "2015-06-10",
+            "150000",
+        ),
+        // The re-inspection after the grace period: not remedied, so the penalty is forfeited
+        // (the step carries no amount; the decision's counts). The office then corrects the
+        // amount once, which is not a second forfeiture.
+        ("c3", "4", "not_remedied", "forfeited", "2015-07-01", ""),
+        ("c3", "5", "forfeited", "forfeited", "2015-07-02", "150000"),
+        ("c3", "6", "collected", "collected", "2015-09-01", "150000"),
     ];
-    for (case, seq, step, on, amount) in steps {
+    for (case, seq, step, state, on, amount) in steps {
         exec(server,
             "INSERT INTO enforcement_steps (case_id, seq, step, state, on_date, at, amount_cents) \
-             VALUES ($1, CAST($2 AS INTEGER), $3, 'open', $4, '2015-12-31T00:00:00Z', CAST(NULLIF($5, '') AS INTEGER))",
-            &[&format!("{case}-{YEAR}"), seq, step, on, amount]).await;
+             VALUES ($1, CAST($2 AS INTEGER), $3, $4, $5, '2015-12-31T00:00:00Z', CAST(NULLIF($6, '') AS INTEGER))",
+            &[&format!("{case}-{YEAR}"), seq, step, state, on, amount]).await;
     }
     Fixture { own, other }
 }
@@ -365,10 +378,18 @@ on_both_databases! {
             assert_eq!(row["count"].as_i64().unwrap(), *count, "{intervention}");
         }
 
-        let (forfeited, forfeited_cents): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM enforcement_steps WHERE step = 'forfeited' AND on_date >= $1 AND on_date <= $2")
+        // Forfeited: the first step of a case that left it in the `forfeited` state.
+        let forfeited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM enforcement_steps st WHERE st.state = 'forfeited' AND st.on_date >= $1 AND st.on_date <= $2 \
+             AND st.seq = (SELECT MIN(p.seq) FROM enforcement_steps p WHERE p.case_id = st.case_id AND p.state = 'forfeited')")
             .bind(&from).bind(&through).fetch_one(pool).await.unwrap();
+        assert!(forfeited > 0, "the demo year has forfeited penalties");
         assert_eq!(r["penalties"]["forfeited_count"].as_i64().unwrap(), forfeited);
-        assert_eq!(r["penalties"]["forfeited_cents"].as_i64().unwrap(), forfeited_cents);
+        assert!(r["penalties"]["forfeited_cents"].as_i64().unwrap() > 0);
+        let (collected, collected_cents): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM enforcement_steps WHERE step = 'collected' AND on_date >= $1 AND on_date <= $2")
+            .bind(&from).bind(&through).fetch_one(pool).await.unwrap();
+        assert_eq!(r["penalties"]["collected_count"].as_i64().unwrap(), collected);
+        assert_eq!(r["penalties"]["collected_cents"].as_i64().unwrap(), collected_cents);
     }
 }

@@ -1,0 +1,452 @@
+//! Realisation monitoring (`/kantoor/monitoring` for management, `/kantoor/gemeente` for an
+//! authority viewer, limited to their own authority by the server): planned against realised
+//! work of the execution programme, progress over the year with a forecast, compliance, LHSO,
+//! interventions and penalties. Every figure prints its definition (`shared::report`). Charts are
+//! inline SVG drawn from the figures: nothing to download, readable by screen readers through
+//! their titles and the tables beside them.
+
+use leptos::prelude::*;
+
+use chrono::Datelike;
+use shared::lhso::{Behaviour, Consequence, LhsoCell};
+use shared::nl::{decimal, grouped};
+use shared::report::{self, CellCount, Realisation, Volume, PERIODS};
+use shared::Role;
+
+use app::api;
+use app::pages::guard::RequireRole;
+use app::session::use_session;
+use app::strings;
+
+const MANAGER_TITLE: &str = "Realisatie uitvoeringsprogramma";
+const VIEWER_TITLE: &str = "Mijn gemeente: realisatie";
+const YEAR: &str = "Jaar";
+const PERIOD: &str = "Periode";
+const AUTHORITY: &str = "Gemeente of provincie";
+const ALL_AUTHORITIES: &str = "Alle (regio)";
+const ENFORCEMENT_LINK: &str = "Handhaving: openstaande zaken";
+
+fn period_label(months: u32) -> &'static str {
+    match months {
+        4 => "Eerste 4 maanden (t/m april)",
+        8 => "Eerste 8 maanden (t/m augustus)",
+        _ => "Heel het jaar",
+    }
+}
+
+fn task_group_label(group: Option<&str>) -> &'static str {
+    match group {
+        Some("basistaak") => "Basistaken",
+        Some("plustaak") => "Plustaken",
+        Some("project") => "Projecten",
+        Some("bedrijfsvoering") => "Bedrijfsvoering",
+        _ => "Buiten het programma",
+    }
+}
+
+fn definition(key: &str) -> &'static str {
+    report::definitions()
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, text)| *text)
+}
+
+fn percent_nl(value: Option<f64>) -> String {
+    value.map_or("-".to_owned(), |v| format!("{} %", decimal(v, 1)))
+}
+
+fn euros(cents: i64) -> String {
+    format!("€ {}", grouped(cents as f64 / 100.0, 2))
+}
+
+fn share(part: i64, whole: i64) -> String {
+    percent_nl(report::percent(part, whole))
+}
+
+/// The sentence the annual report also opens with.
+fn headline(r: &Realisation) -> String {
+    let whole_year = r.through == report::month_end(r.year, 12).unwrap_or(r.through);
+    let until = if whole_year {
+        format!("In {}", r.year)
+    } else {
+        format!("In {} tot en met {}", r.year, strings::date_nl(r.through))
+    };
+    let mut text = format!(
+        "{until} voerden we {} van de {} geplande controles uit ({}), met {} uur van de {} geplande uren.",
+        grouped(r.realised.count as f64, 0),
+        grouped(r.planned.count as f64, 0),
+        share(r.realised.count, r.planned.count),
+        grouped(r.realised.hours, 0),
+        grouped(r.planned.hours, 0),
+    );
+    if let Some(f) = r.forecast.filter(|_| !whole_year) {
+        text.push_str(&format!(
+            " In dit tempo komen we op {} controles aan het eind van het jaar ({} van het plan).",
+            grouped(f.count as f64, 0),
+            share(f.count, r.planned.count),
+        ));
+    }
+    text
+}
+
+#[component]
+pub fn MonitoringPage() -> impl IntoView {
+    view! { <RequireRole role=Role::Manager also=Role::TeamLead><Monitoring title=MANAGER_TITLE choose_authority=true/></RequireRole> }
+}
+
+#[component]
+pub fn AuthorityPage() -> impl IntoView {
+    view! { <RequireRole role=Role::AuthorityViewer><Monitoring title=VIEWER_TITLE choose_authority=false/></RequireRole> }
+}
+
+#[component]
+fn Monitoring(title: &'static str, choose_authority: bool) -> impl IntoView {
+    let session = use_session();
+    let this_year = app::util::today().year();
+    let year = RwSignal::new(this_year);
+    let months = RwSignal::new(12u32);
+    let authority = RwSignal::new(String::new());
+    // The authorities to choose from, as the region-wide answer lists them.
+    let authorities = RwSignal::new(Vec::<(String, String)>::new());
+    let data = LocalResource::new(move || {
+        let (online, token) = (session.online.get(), session.token());
+        let (year, months, authority) = (year.get(), months.get(), authority.get());
+        async move {
+            if !online {
+                return Err(strings::TEAM_ONLINE_ONLY.to_owned());
+            }
+            let token = token.ok_or_else(|| strings::LOGIN_NEEDS_NETWORK.to_owned())?;
+            let mut path = format!("/api/v1/reports/realisation?year={year}&months={months}");
+            if !authority.is_empty() {
+                path.push_str(&format!("&authority_id={authority}"));
+            }
+            api::get::<Realisation>(&path, Some(&token))
+                .await
+                .map_err(|f| f.user_message())
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = data.get() {
+            if r.authority_id.is_none() {
+                authorities.set(
+                    r.by_authority
+                        .iter()
+                        .map(|a| (a.authority_id.clone(), a.name.clone()))
+                        .collect(),
+                );
+            }
+        }
+    });
+    view! {
+        <section class="monitoring" data-testid="monitoring">
+            <h1>{title}</h1>
+            <div class="filters">
+                <label>{YEAR}
+                    <select data-testid="year" on:change=move |ev| {
+                        if let Ok(y) = event_target_value(&ev).parse() { year.set(y) }
+                    }>
+                        {(this_year - 4..=this_year + 1).rev().map(|y| view! {
+                            <option value=y.to_string() selected=move || year.get() == y>{y}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>{PERIOD}
+                    <select data-testid="period" on:change=move |ev| {
+                        if let Ok(m) = event_target_value(&ev).parse() { months.set(m) }
+                    }>
+                        {PERIODS.iter().map(|&m| view! {
+                            <option value=m.to_string() selected=move || months.get() == m>{period_label(m)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {choose_authority.then(|| view! {
+                    <label>{AUTHORITY}
+                        <select data-testid="authority" on:change=move |ev| authority.set(event_target_value(&ev))>
+                            <option value="">{ALL_AUTHORITIES}</option>
+                            {move || authorities.get().into_iter().map(|(id, name)| {
+                                let selected = authority.get_untracked() == id;
+                                view! { <option value=id selected=selected>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
+            </div>
+            {choose_authority.then(|| view! { <p><a href="/kantoor/handhaving">{ENFORCEMENT_LINK}</a></p> })}
+            {move || match data.get() {
+                None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                Some(Ok(r)) => view! { <Figures r=r/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Figures(r: Realisation) -> impl IntoView {
+    let sentence = headline(&r);
+    let compliance = r.compliance;
+    let lhso = r.lhso.clone();
+    let penalties = r.penalties;
+    let violations = lhso.violations;
+    view! {
+        <p class="headline" data-testid="headline">{sentence}</p>
+        <div class="kpis">
+            <Kpi label="Uitgevoerd" value=format!("{} / {}", grouped(r.realised.count as f64, 0), grouped(r.planned.count as f64, 0))
+                detail=share(r.realised.count, r.planned.count) definition=definition("realised")/>
+            <Kpi label="Uren" value=format!("{} / {}", grouped(r.realised.hours, 0), grouped(r.planned.hours, 0))
+                detail=share(r.realised.hours.round() as i64, r.planned.hours.round() as i64) definition=definition("planned")/>
+            <Kpi label="Prognose eind van het jaar" value=r.forecast.map_or("-".to_owned(), |f| grouped(f.count as f64, 0))
+                detail=r.forecast.map_or(String::new(), |f| share(f.count, r.planned.count)) definition=definition("forecast")/>
+            <Kpi label="Naleving bij eerste controle" value=percent_nl(compliance.rate_first)
+                detail=format!("{} van {} eerste controles", compliance.compliant_at_first, compliance.first_inspections) definition=definition("rate_first")/>
+            <Kpi label="Naleving na hercontrole" value=percent_nl(compliance.rate_after_reinspection)
+                detail=format!("{} van {}", compliance.compliant_after_reinspection, compliance.first_inspections) definition=definition("rate_after_reinspection")/>
+        </div>
+
+        <h2>"Voortgang over het jaar"</h2>
+        <ProgressChart r=r.clone()/>
+        <p class="definition">{definition("forecast")}</p>
+
+        <h2>"Per gemeente en provincie"</h2>
+        <BarsChart rows=r.by_authority.iter().map(|a| (a.name.clone(), a.planned, a.realised)).collect()/>
+        <VolumeTable caption="Gepland en uitgevoerd per bevoegd gezag"
+            rows=r.by_authority.iter().map(|a| (a.name.clone(), a.planned, a.realised)).collect()/>
+
+        <h2>"Per product"</h2>
+        <VolumeTable caption="Gepland en uitgevoerd per product"
+            rows=r.by_product.iter().map(|p| (p.product.clone().unwrap_or_else(|| "Buiten het programma".to_owned()), p.planned, p.realised)).collect()/>
+        <h2>"Per taakveld"</h2>
+        <VolumeTable caption="Gepland en uitgevoerd per taakveld"
+            rows=r.by_task_group.iter().map(|t| (task_group_label(t.task_group.as_deref()).to_owned(), t.planned, t.realised)).collect()/>
+        <p class="definition">{definition("realised")}</p>
+
+        <h2>"Overtredingen (LHSO)"</h2>
+        <div class="kpis">
+            <Kpi label="Overtredingen" value=grouped(violations as f64, 0)
+                detail=format!("bij {} controles", lhso.inspections_with_violations) definition=""/>
+            <Kpi label="Recidive" value=percent_nl(lhso.repeat_offence_rate)
+                detail=format!("{} van {}", lhso.repeat_offences, violations) definition=definition("repeat_offence_rate")/>
+            <Kpi label="Afwijking van de voorgestelde cel" value=percent_nl(lhso.deviation_rate)
+                detail=format!("{} van {}", lhso.deviations, violations) definition=definition("deviation_rate")/>
+            <Kpi label="BOA-aandeel" value=percent_nl(lhso.boa_share)
+                detail=format!("indicatie {}-{} %", report::BOA_INDICATION_PERCENT.0, report::BOA_INDICATION_PERCENT.1) definition=definition("boa_share")/>
+        </div>
+        <div class="lhso-grids">
+            <LhsoGrid caption="Alle overtredingen" cells=lhso.all_violations.clone() testid="lhso-all"/>
+            <LhsoGrid caption="Zwaarste per controle" cells=lhso.heaviest_per_inspection.clone() testid="lhso-heaviest"/>
+        </div>
+        <p class="definition">{definition("all_violations")}" "{definition("heaviest_per_inspection")}</p>
+
+        <h2>"Interventies"</h2>
+        <table class="figures">
+            <caption>"Gekozen interventie per overtreding"</caption>
+            <thead><tr><th scope="col">"Interventie"</th><th scope="col" class="num">"Aantal"</th><th scope="col" class="num">"Aandeel"</th></tr></thead>
+            <tbody>
+                {r.interventions.iter().map(|i| view! {
+                    <tr><td>{strings::intervention_label(i.intervention)}</td>
+                        <td class="num">{grouped(i.count as f64, 0)}</td>
+                        <td class="num">{share(i.count, violations)}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <p class="definition">{definition("interventions")}</p>
+
+        <h2>"Dwangsommen"</h2>
+        <table class="figures">
+            <caption>"Verbeurd en ingevorderd in de periode"</caption>
+            <thead><tr><th scope="col">""</th><th scope="col" class="num">"Aantal"</th><th scope="col" class="num">"Bedrag"</th></tr></thead>
+            <tbody>
+                <tr><td>"Verbeurd"</td><td class="num">{penalties.forfeited_count}</td><td class="num">{euros(penalties.forfeited_cents)}</td></tr>
+                <tr><td>"Ingevorderd"</td><td class="num">{penalties.collected_count}</td><td class="num">{euros(penalties.collected_cents)}</td></tr>
+            </tbody>
+        </table>
+        <p class="definition">{definition("penalties")}</p>
+    }
+}
+
+#[component]
+fn Kpi(
+    label: &'static str,
+    value: String,
+    detail: String,
+    definition: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="kpi">
+            <div class="kpi-label">{label}</div>
+            <div class="kpi-value">{value}</div>
+            <div class="kpi-detail">{detail}</div>
+            {(!definition.is_empty()).then(|| view! { <details><summary>"Definitie"</summary><p>{definition}</p></details> })}
+        </div>
+    }
+}
+
+#[component]
+fn VolumeTable(caption: &'static str, rows: Vec<(String, Volume, Volume)>) -> impl IntoView {
+    view! {
+        <table class="figures">
+            <caption>{caption}</caption>
+            <thead><tr>
+                <th scope="col">""</th>
+                <th scope="col" class="num">"Gepland"</th><th scope="col" class="num">"Uitgevoerd"</th><th scope="col" class="num">"%"</th>
+                <th scope="col" class="num">"Uren gepland"</th><th scope="col" class="num">"Uren uitgevoerd"</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|(name, p, r)| view! {
+                    <tr>
+                        <th scope="row">{name}</th>
+                        <td class="num">{grouped(p.count as f64, 0)}</td>
+                        <td class="num">{grouped(r.count as f64, 0)}</td>
+                        <td class="num">{share(r.count, p.count)}</td>
+                        <td class="num">{grouped(p.hours, 1)}</td>
+                        <td class="num">{grouped(r.hours, 1)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+];
+
+/// Cumulative realised count per month against the planned count spread over the year.
+#[component]
+fn ProgressChart(r: Realisation) -> impl IntoView {
+    let (w, h, left, bottom, top) = (640.0, 240.0, 48.0, 28.0, 12.0);
+    let max = r
+        .progress
+        .iter()
+        .map(|p| p.planned.max(p.realised.unwrap_or(0) as f64))
+        .fold(1.0, f64::max)
+        .max(r.forecast.map_or(0.0, |f| f.count as f64));
+    let x = move |month: f64| left + (w - left - 8.0) * month / 12.0;
+    let y = move |value: f64| top + (h - top - bottom) * (1.0 - value / max);
+    let planned: String = std::iter::once(format!("{},{}", x(0.0), y(0.0)))
+        .chain(
+            r.progress
+                .iter()
+                .map(|p| format!("{},{}", x(f64::from(p.month)), y(p.planned))),
+        )
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Realised: at every month's end up to `through`, then at `through` itself (the running
+    // month), from where the forecast runs to 31 December.
+    let year_days = f64::from(report::month_end(r.year, 12).map_or(365, |d| d.ordinal()));
+    let through_x = f64::from(r.through.ordinal()) / year_days * 12.0;
+    let in_year = r.through.year() == r.year;
+    let mut points = vec![format!("{},{}", x(0.0), y(0.0))];
+    for p in &r.progress {
+        let at = f64::from(p.month);
+        if let Some(n) = p.realised.filter(|_| at <= through_x + 1e-9) {
+            points.push(format!("{},{}", x(at), y(n as f64)));
+        }
+    }
+    if in_year && through_x < 12.0 {
+        points.push(format!("{},{}", x(through_x), y(r.realised.count as f64)));
+    }
+    let realised = points.join(" ");
+    let forecast = r.forecast.filter(|_| in_year && through_x < 12.0).map(|f| {
+        (
+            x(through_x),
+            y(r.realised.count as f64),
+            x(12.0),
+            y(f.count as f64),
+        )
+    });
+    let ticks: Vec<f64> = (0..=4).map(|i| max * f64::from(i) / 4.0).collect();
+    let label = format!(
+        "Voortgang {}: {} van {} geplande controles uitgevoerd",
+        r.year, r.realised.count, r.planned.count
+    );
+    let aria = label.clone();
+    view! {
+        <figure class="chart" data-testid="progress-chart">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=aria>
+                <title>{label}</title>
+                {ticks.into_iter().map(|t| view! {
+                    <line x1=left x2=w - 8.0 y1=y(t) y2=y(t) class="grid"/>
+                    <text x=left - 6.0 y=y(t) + 4.0 text-anchor="end" class="axis">{grouped(t, 0)}</text>
+                }).collect_view()}
+                {MONTHS.iter().enumerate().map(|(i, m)| view! {
+                    <text x=x(i as f64 + 1.0) y=h - 8.0 text-anchor="end" class="axis">{*m}</text>
+                }).collect_view()}
+                <polyline points=planned class="planned"/>
+                <polyline points=realised class="realised"/>
+                {forecast.map(|(x1, y1, x2, y2)| view! { <line x1=x1 y1=y1 x2=x2 y2=y2 class="forecast"/> })}
+            </svg>
+            <figcaption>
+                <span class="swatch planned"></span>"Gepland (gelijk verdeeld over het jaar) "
+                <span class="swatch realised"></span>"Uitgevoerd "
+                <span class="swatch forecast"></span>"Prognose"
+            </figcaption>
+        </figure>
+    }
+}
+
+/// Planned and realised count side by side per row.
+#[component]
+fn BarsChart(rows: Vec<(String, Volume, Volume)>) -> impl IntoView {
+    let (w, row_h, label_w) = (640.0, 30.0, 170.0);
+    let h = row_h * rows.len().max(1) as f64 + 8.0;
+    let max = rows
+        .iter()
+        .map(|(_, p, r)| p.count.max(r.count))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let bar = move |count: i64| (w - label_w - 60.0) * count as f64 / max;
+    view! {
+        <figure class="chart" data-testid="authority-chart">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label="Gepland en uitgevoerd per bevoegd gezag">
+                <title>"Gepland en uitgevoerd per bevoegd gezag"</title>
+                {rows.into_iter().enumerate().map(|(i, (name, p, r))| {
+                    let top = 4.0 + row_h * i as f64;
+                    view! {
+                        <text x=label_w - 8.0 y=top + 18.0 text-anchor="end" class="axis">{name}</text>
+                        <rect x=label_w y=top + 3.0 width=bar(p.count) height=10.0 class="planned"/>
+                        <rect x=label_w y=top + 14.0 width=bar(r.count) height=10.0 class="realised"/>
+                        <text x=label_w + bar(p.count.max(r.count)) + 6.0 y=top + 22.0 class="axis">
+                            {format!("{} / {}", grouped(r.count as f64, 0), grouped(p.count as f64, 0))}
+                        </text>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption>
+                <span class="swatch planned"></span>"Gepland "
+                <span class="swatch realised"></span>"Uitgevoerd"
+            </figcaption>
+        </figure>
+    }
+}
+
+/// The 4 x 4 LHSO matrix with the count in every cell, shaded by its share.
+#[component]
+fn LhsoGrid(caption: &'static str, cells: Vec<CellCount>, testid: &'static str) -> impl IntoView {
+    let total: i64 = cells.iter().map(|c| c.count).sum();
+    let max = cells.iter().map(|c| c.count).max().unwrap_or(0).max(1);
+    let count = move |cell: LhsoCell| cells.iter().find(|c| c.cell == cell).map_or(0, |c| c.count);
+    view! {
+        <table class="lhso-grid" data-testid=testid>
+            <caption>{format!("{caption} ({})", grouped(total as f64, 0))}</caption>
+            <thead><tr>
+                <th scope="col" class="corner">"Gevolg / gedrag"</th>
+                {Behaviour::ALL.into_iter().map(|b| view! { <th scope="col">{b.letter().to_string()}</th> }).collect_view()}
+            </tr></thead>
+            <tbody>
+                {Consequence::ALL.into_iter().rev().map(|c| view! {
+                    <tr>
+                        <th scope="row">{c.digit()}</th>
+                        {Behaviour::ALL.into_iter().map(|b| {
+                            let n = count(LhsoCell::new(c, b));
+                            // Five shades; the darkest two carry white text for contrast.
+                            let level = if n == 0 { 0 } else { 1 + (n * 4 / max).min(3) };
+                            view! { <td class=format!("heat-{level}") title=format!("{}{}", b.letter(), c.digit())>{n}</td> }
+                        }).collect_view()}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,68 @@
+// Realisation monitoring (issue 10): a manager opens the monitoring page and sees the figures with
+// their charts, narrows them to one authority and to the 4-month view; an authority viewer sees
+// exactly that authority's figures and cannot choose another.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { loginAs, openBrowser, startServer } from './helpers.mjs';
+
+describe('realisation monitoring', () => {
+  let server;
+
+  before(async () => {
+    server = await startServer();
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('a manager sees the charts and narrows them; an authority viewer sees only its own authority', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page } = browser;
+      await loginAs(page, 'manager', '**/kantoor/monitoring');
+      const headline = page.getByTestId('headline');
+      await headline.waitFor();
+      const region = await headline.textContent();
+      assert.match(region, /^In \d{4} (tot en met \d{2}-\d{2}-\d{4} )?voerden we [\d.]+ van de [\d.]+ geplande controles uit \([\d,]+ %\)/);
+      // Both charts are drawn: the progress lines and a bar per authority.
+      const progress = page.getByTestId('progress-chart').locator('svg');
+      await progress.waitFor();
+      assert.equal(await progress.getAttribute('role'), 'img');
+      assert.equal(await progress.locator('polyline').count(), 2, 'planned and realised lines');
+      const box = await progress.boundingBox();
+      assert.ok(box.width > 300 && box.height > 100, `the chart has a size: ${JSON.stringify(box)}`);
+      const bars = page.getByTestId('authority-chart').locator('rect');
+      assert.equal(await bars.count(), 2 * 9, 'planned and realised bars for the nine authorities');
+      assert.equal(await page.getByTestId('lhso-all').locator('tbody td').count(), 16);
+      assert.ok(await page.getByText('Naleving bij eerste controle', { exact: true }).isVisible());
+
+      // The 4-month view ends on 30 April.
+      await page.getByTestId('period').selectOption('4');
+      await page.waitForFunction(() => document.querySelector('[data-testid=headline]')?.textContent.includes('tot en met 30-04-'));
+
+      // One authority, the whole year.
+      await page.getByTestId('period').selectOption('12');
+      await page.getByTestId('authority').selectOption({ label: 'Aalten' });
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=authority-chart] rect').length === 2);
+      const aalten = await headline.textContent();
+      assert.notEqual(aalten, region, 'Aalten is a part of the region');
+
+      await page.getByRole('button', { name: 'Uitloggen' }).click();
+      await page.waitForURL('**/inloggen');
+      await loginAs(page, 'gemeente1', '**/kantoor/gemeente');
+      await page.getByRole('heading', { name: 'Mijn gemeente' }).waitFor();
+      await headline.waitFor();
+      assert.equal(await headline.textContent(), aalten, 'the viewer sees what management sees of Aalten');
+      assert.equal(await page.getByTestId('authority').count(), 0, 'no other authority to choose');
+      assert.equal(await page.getByTestId('authority-chart').locator('rect').count(), 2);
+      // The manager's page is not theirs.
+      await page.goto('/kantoor/monitoring');
+      await page.waitForURL('**/kantoor/gemeente');
+    } finally {
+      await browser.close();
+    }
+  });
+});
