@@ -276,22 +276,7 @@ pub fn lhso_matrix_label(version: &str, is_default: bool) -> String {
 
 /// Dutch display names of the intervention codes (the codes are the API's vocabulary).
 pub fn intervention_label(i: Intervention) -> &'static str {
-    match i {
-        Intervention::Inform => "Informeren",
-        Intervention::Address => "Aanspreken",
-        Intervention::Warn => "Waarschuwen",
-        Intervention::AdministrativeTalk => "Bestuurlijk gesprek",
-        Intervention::IntensifiedSupervision => "Verscherpt toezicht",
-        Intervention::PenaltyOrder => "Last onder dwangsom",
-        Intervention::EnforcementOrder => "Last onder bestuursdwang",
-        Intervention::TemporaryShutdown => "Tijdelijke stillegging",
-        Intervention::Closure => "Sluiting",
-        Intervention::PermitSuspension => "Schorsing vergunning",
-        Intervention::PermitWithdrawal => "Intrekking vergunning",
-        Intervention::AdministrativeFine => "Bestuurlijke boete",
-        Intervention::OfficialReport => "Proces-verbaal",
-        Intervention::PunishmentOrder => "Strafbeschikking",
-    }
+    i.label_nl()
 }
 pub const SECTOR: &str = "Branche";
 pub const RULE: &str = "Regel";

@@ -34,16 +34,6 @@ fn period_label(months: u32) -> &'static str {
     }
 }
 
-fn task_group_label(group: Option<&str>) -> &'static str {
-    match group {
-        Some("basistaak") => "Basistaken",
-        Some("plustaak") => "Plustaken",
-        Some("project") => "Projecten",
-        Some("bedrijfsvoering") => "Bedrijfsvoering",
-        _ => "Buiten het programma",
-    }
-}
-
 fn definition(key: &str) -> &'static str {
     report::definitions()
         .iter()
@@ -61,32 +51,6 @@ fn euros(cents: i64) -> String {
 
 fn share(part: i64, whole: i64) -> String {
     percent_nl(report::percent(part, whole))
-}
-
-/// The sentence the annual report also opens with.
-fn headline(r: &Realisation) -> String {
-    let whole_year = r.through == report::month_end(r.year, 12).unwrap_or(r.through);
-    let until = if whole_year {
-        format!("In {}", r.year)
-    } else {
-        format!("In {} tot en met {}", r.year, strings::date_nl(r.through))
-    };
-    let mut text = format!(
-        "{until} voerden we {} van de {} geplande controles uit ({}), met {} uur van de {} geplande uren.",
-        grouped(r.realised.count as f64, 0),
-        grouped(r.planned.count as f64, 0),
-        share(r.realised.count, r.planned.count),
-        grouped(r.realised.hours, 0),
-        grouped(r.planned.hours, 0),
-    );
-    if let Some(f) = r.forecast.filter(|_| !whole_year) {
-        text.push_str(&format!(
-            " In dit tempo komen we op {} controles aan het eind van het jaar ({} van het plan).",
-            grouped(f.count as f64, 0),
-            share(f.count, r.planned.count),
-        ));
-    }
-    text
 }
 
 #[component]
@@ -183,7 +147,12 @@ fn Monitoring(title: &'static str, choose_authority: bool) -> impl IntoView {
 
 #[component]
 fn Figures(r: Realisation) -> impl IntoView {
-    let sentence = headline(&r);
+    // The first sentences of the annual report's summary: what was done, and the forecast.
+    let sentence = report::summary(&r)
+        .into_iter()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
     let compliance = r.compliance;
     let lhso = r.lhso.clone();
     let penalties = r.penalties;
@@ -217,7 +186,7 @@ fn Figures(r: Realisation) -> impl IntoView {
             rows=r.by_product.iter().map(|p| (p.product.clone().unwrap_or_else(|| "Buiten het programma".to_owned()), p.planned, p.realised)).collect()/>
         <h2>"Per taakveld"</h2>
         <VolumeTable caption="Gepland en uitgevoerd per taakveld"
-            rows=r.by_task_group.iter().map(|t| (task_group_label(t.task_group.as_deref()).to_owned(), t.planned, t.realised)).collect()/>
+            rows=r.by_task_group.iter().map(|t| (report::task_group_nl(t.task_group.as_deref()).to_owned(), t.planned, t.realised)).collect()/>
         <p class="definition">{definition("realised")}</p>
 
         <h2>"Overtredingen (LHSO)"</h2>
@@ -323,38 +292,21 @@ fn ProgressChart(r: Realisation) -> impl IntoView {
         .max(r.forecast.map_or(0.0, |f| f.count as f64));
     let x = move |month: f64| left + (w - left - 8.0) * month / 12.0;
     let y = move |value: f64| top + (h - top - bottom) * (1.0 - value / max);
-    let planned: String = std::iter::once(format!("{},{}", x(0.0), y(0.0)))
-        .chain(
-            r.progress
-                .iter()
-                .map(|p| format!("{},{}", x(f64::from(p.month)), y(p.planned))),
-        )
-        .collect::<Vec<_>>()
-        .join(" ");
-    // Realised: at every month's end up to `through`, then at `through` itself (the running
-    // month), from where the forecast runs to 31 December.
-    let year_days = f64::from(report::month_end(r.year, 12).map_or(365, |d| d.ordinal()));
-    let through_x = f64::from(r.through.ordinal()) / year_days * 12.0;
-    let in_year = r.through.year() == r.year;
-    let mut points = vec![format!("{},{}", x(0.0), y(0.0))];
-    for p in &r.progress {
-        let at = f64::from(p.month);
-        if let Some(n) = p.realised.filter(|_| at <= through_x + 1e-9) {
-            points.push(format!("{},{}", x(at), y(n as f64)));
-        }
-    }
-    if in_year && through_x < 12.0 {
-        points.push(format!("{},{}", x(through_x), y(r.realised.count as f64)));
-    }
-    let realised = points.join(" ");
-    let forecast = r.forecast.filter(|_| in_year && through_x < 12.0).map(|f| {
-        (
-            x(through_x),
-            y(r.realised.count as f64),
-            x(12.0),
-            y(f.count as f64),
-        )
-    });
+    let polyline = |points: Vec<(f64, f64)>| {
+        points
+            .into_iter()
+            .map(|(m, v)| format!("{},{}", x(m), y(v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let planned = polyline(
+        std::iter::once((0.0, 0.0))
+            .chain(r.progress.iter().map(|p| (f64::from(p.month), p.planned)))
+            .collect(),
+    );
+    let realised = polyline(report::realised_curve(&r));
+    let forecast =
+        report::forecast_segment(&r).map(|((m1, v1), (m2, v2))| (x(m1), y(v1), x(m2), y(v2)));
     let ticks: Vec<f64> = (0..=4).map(|i| max * f64::from(i) / 4.0).collect();
     let label = format!(
         "Voortgang {}: {} van {} geplande controles uitgevoerd",

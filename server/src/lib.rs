@@ -4,6 +4,7 @@
 //! thin CLI around it.
 
 pub mod agency_config;
+pub mod annual_report;
 pub mod api;
 pub mod audit;
 pub mod auth;

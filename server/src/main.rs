@@ -44,10 +44,35 @@ enum Command {
         #[arg(long)]
         agency: Option<String>,
     },
+    /// Reports, for scheduled runs.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Write the annual report (Omgevingsbesluit art. 13.11) of a year to a file.
+    Annual {
+        #[arg(long)]
+        year: i32,
+        /// Only this authority (its id); the whole region when left out.
+        #[arg(long)]
+        authority: Option<uuid::Uuid>,
+        /// `html` or `csv`.
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// Code of the agency; may be left out when there is only one.
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -119,6 +144,31 @@ async fn run() -> anyhow::Result<()> {
                     anyhow::bail!("Audittrail verbroken bij regel {seq}: {reason}.")
                 }
             }
+        }
+        Command::Report {
+            command:
+                ReportCommand::Annual {
+                    year,
+                    authority,
+                    format,
+                    agency,
+                    out,
+                },
+        } => {
+            let format = server::annual_report::Format::from_extension(&format)
+                .ok_or_else(|| anyhow::anyhow!("onbekend formaat {format:?}: kies html of csv"))?;
+            let db = server::db::Db::open(&config).await?;
+            let agency_id =
+                server::db::reports::agency_by_code(&db.pool, agency.as_deref()).await?;
+            let authority = authority.map(|a| a.to_string());
+            let today = chrono::Local::now().date_naive();
+            let report =
+                server::api::annual_report(&db.pool, &agency_id, authority.as_deref(), year, today)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            std::fs::write(&out, format.render(&report))?;
+            println!("Jaarverslag {year} geschreven naar {}.", out.display());
+            Ok(())
         }
         Command::ImportSites { file, agency } => {
             let db = server::db::Db::open(&config).await?;

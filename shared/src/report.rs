@@ -522,6 +522,129 @@ fn penalties(rows: &[PenaltyInput], from: NaiveDate, through: NaiveDate) -> Pena
     p
 }
 
+/// The Dutch name of a task group (`None`: work no programme line covers).
+pub fn task_group_nl(group: Option<&str>) -> &'static str {
+    match group {
+        Some("basistaak") => "Basistaken",
+        Some("plustaak") => "Plustaken",
+        Some("project") => "Projecten",
+        Some("bedrijfsvoering") => "Bedrijfsvoering",
+        _ => "Buiten het programma",
+    }
+}
+
+/// The realised curve of a progress chart as (months since 1 January, cumulative count): every
+/// month's end up to `through`, then `through` itself when it falls inside a month.
+pub fn realised_curve(r: &Realisation) -> Vec<(f64, f64)> {
+    let at = through_in_months(r);
+    let mut points = vec![(0.0, 0.0)];
+    for p in &r.progress {
+        let month = f64::from(p.month);
+        if let Some(n) = p.realised.filter(|_| month <= at + 1e-9) {
+            points.push((month, n as f64));
+        }
+    }
+    if r.through.year() == r.year && at < 12.0 {
+        points.push((at, r.realised.count as f64));
+    }
+    points
+}
+
+/// The forecast segment of a progress chart: from `through` to 31 December, in the running year.
+pub fn forecast_segment(r: &Realisation) -> Option<((f64, f64), (f64, f64))> {
+    let at = through_in_months(r);
+    let f = r
+        .forecast
+        .filter(|_| r.through.year() == r.year && at < 12.0)?;
+    Some(((at, r.realised.count as f64), (12.0, f.count as f64)))
+}
+
+/// `through` as months since 1 January (31 December is 12).
+fn through_in_months(r: &Realisation) -> f64 {
+    let days = month_end(r.year, 12).map_or(365, |d| d.ordinal());
+    if r.through.year() != r.year {
+        return 0.0;
+    }
+    f64::from(r.through.ordinal()) / f64::from(days) * 12.0
+}
+
+/// The report's findings in plain Dutch sentences, generated from the figures (the office page's
+/// headline and the annual report's summary): "In 2025 voerden we 1.240 van de 1.400 geplande
+/// controles uit (88,6 %), ..."
+pub fn summary(r: &Realisation) -> Vec<String> {
+    use crate::nl::{decimal, grouped};
+    let pct = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{} %", decimal(v, 1)));
+    let whole_year = Some(r.through) == month_end(r.year, 12);
+    let when = if whole_year {
+        format!("In {}", r.year)
+    } else {
+        format!(
+            "In {} tot en met {:02}-{:02}-{}",
+            r.year,
+            r.through.day(),
+            r.through.month(),
+            r.through.year()
+        )
+    };
+    let mut out = vec![format!(
+        "{when} voerden we {} van de {} geplande controles uit ({}), met {} van de {} geplande uren.",
+        grouped(r.realised.count as f64, 0),
+        grouped(r.planned.count as f64, 0),
+        pct(percent(r.realised.count, r.planned.count)),
+        grouped(r.realised.hours, 0),
+        grouped(r.planned.hours, 0),
+    )];
+    if let Some(f) = r
+        .forecast
+        .filter(|_| !whole_year && r.through.year() == r.year)
+    {
+        out.push(format!(
+            "In dit tempo komen we op {} controles aan het eind van het jaar ({} van het plan).",
+            grouped(f.count as f64, 0),
+            pct(percent(f.count, r.planned.count)),
+        ));
+    }
+    let c = &r.compliance;
+    if c.first_inspections > 0 {
+        out.push(format!(
+            "Bij {} van de {} eerste controles werd geen overtreding gevonden ({}); na hercontrole was {} in orde.",
+            grouped(c.compliant_at_first as f64, 0),
+            grouped(c.first_inspections as f64, 0),
+            pct(c.rate_first),
+            pct(c.rate_after_reinspection),
+        ));
+    }
+    let l = &r.lhso;
+    if l.violations > 0 {
+        out.push(format!(
+            "We stelden {} overtredingen vast bij {} controles; {} was een herhaalde overtreding en {} viel in een cel met BOA- of OM-overleg (indicatie {}-{} %).",
+            grouped(l.violations as f64, 0),
+            grouped(l.inspections_with_violations as f64, 0),
+            pct(l.repeat_offence_rate),
+            pct(l.boa_share),
+            BOA_INDICATION_PERCENT.0,
+            BOA_INDICATION_PERCENT.1,
+        ));
+    }
+    let p = &r.penalties;
+    if p.forfeited_count + p.collected_count > 0 {
+        let forfeited = if p.forfeited_count == 1 {
+            "1 dwangsom raakte".to_owned()
+        } else {
+            format!(
+                "{} dwangsommen raakten",
+                grouped(p.forfeited_count as f64, 0)
+            )
+        };
+        out.push(format!(
+            "{forfeited} verbeurd (€ {}); € {} werd ingevorderd.",
+            grouped(p.forfeited_cents as f64 / 100.0, 2),
+            grouped(p.collected_cents as f64 / 100.0, 2),
+        ));
+    }
+    out
+}
+
 /// The Dutch definition printed next to each figure (office pages and the annual report).
 pub fn definitions() -> &'static [(&'static str, &'static str)] {
     &[

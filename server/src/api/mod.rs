@@ -14,6 +14,8 @@ mod openapi;
 mod params;
 mod programme;
 mod reports;
+
+pub use reports::build as annual_report;
 mod sites;
 mod sync;
 mod team;
@@ -96,6 +98,7 @@ fn api() -> Api {
     .post("/programme/lines", programme::create)
     .put("/programme/lines/{id}", programme::update)
     .get("/reports/realisation", reports::realisation)
+    .get("/reports/annual/{file}", reports::annual)
     .post("/sync/push", sync::push)
     .get("/sync/pull", sync::pull)
     .get("/sync/problems", team::problems)

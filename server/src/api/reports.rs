@@ -3,10 +3,13 @@
 //! Authority viewers get their own authority only; asking for another is 403.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use sqlx::AnyPool;
 
 use shared::enforcement::{CaseState, StepKind};
 use shared::lhso::{Intervention, LhsoCell};
@@ -17,6 +20,7 @@ use shared::report::{
 use shared::visit::InspectionResult;
 use shared::ErrorCode;
 
+use crate::annual_report::{self, AnnualReport, Format};
 use crate::auth::{office_reader, AuthUser};
 use crate::db::{self, reports::Scope};
 use crate::error::{AppError, AppResult};
@@ -42,21 +46,10 @@ pub async fn realisation(
     if !(2000..=2100).contains(&query.year) || !report::PERIODS.contains(&months) {
         return Err(ErrorCode::RequestInvalid.into());
     }
-    let requested = super::params::optional_uuid(query.authority_id.as_deref())?;
-    let authority = match (office_reader(&user)?, requested) {
-        (Some(own), Some(asked)) if own != asked => return Err(ErrorCode::AuthForbidden.into()),
-        (Some(own), _) => Some(own),
-        (None, asked) => asked,
-    }
-    .map(|a| a.to_string());
-    if let Some(id) = &authority {
-        if !db::programme::authority_in_agency(&state.db.pool, &user.agency_id, id).await? {
-            return Err(ErrorCode::NotFound.into());
-        }
-    }
+    let authority = authority_in_scope(&state, &user, query.authority_id.as_deref()).await?;
     let today = chrono::Local::now().date_naive();
     let input = load(
-        &state,
+        &state.db.pool,
         &user.agency_id,
         authority.as_deref(),
         query.year,
@@ -69,9 +62,99 @@ pub async fn realisation(
         .ok_or_else(|| ErrorCode::RequestInvalid.into())
 }
 
+/// The authority a report covers: an authority viewer's own (asking for another is 403), or the
+/// one asked for by an office role (404 when it is not of the caller's agency), or none (the
+/// region).
+async fn authority_in_scope(
+    state: &AppState,
+    user: &AuthUser,
+    asked: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let requested = super::params::optional_uuid(asked)?;
+    let authority = match (office_reader(user)?, requested) {
+        (Some(own), Some(asked)) if own != asked => return Err(ErrorCode::AuthForbidden.into()),
+        (Some(own), _) => Some(own),
+        (None, asked) => asked,
+    }
+    .map(|a| a.to_string());
+    if let Some(id) = &authority {
+        if !db::programme::authority_in_agency(&state.db.pool, &user.agency_id, id).await? {
+            return Err(ErrorCode::NotFound.into());
+        }
+    }
+    Ok(authority)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualQuery {
+    authority_id: Option<String>,
+}
+
+/// `GET /api/v1/reports/annual/{year}.{html,csv}[?authority_id=]`: the annual report of the
+/// region or of one authority. A year without data is a valid, mostly empty report.
+pub async fn annual(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(file): Path<String>,
+    query: Result<Query<AnnualQuery>, QueryRejection>,
+) -> AppResult<Response> {
+    let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
+    let (year, format) = annual_report::parse_file_name(&file).ok_or(ErrorCode::NotFound)?;
+    if !(2000..=2100).contains(&year) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    let authority = authority_in_scope(&state, &user, query.authority_id.as_deref()).await?;
+    let report = build(
+        &state.db.pool,
+        &user.agency_id,
+        authority.as_deref(),
+        year,
+        chrono::Local::now().date_naive(),
+    )
+    .await?;
+    let disposition = match format {
+        Format::Html => "inline".to_owned(),
+        Format::Csv => format!("attachment; filename=\"jaarverslag-{year}.csv\""),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        format.render(&report),
+    )
+        .into_response())
+}
+
+/// The annual report of a year: the whole year's figures (up to `today` in the running year).
+pub async fn build(
+    pool: &AnyPool,
+    agency_id: &str,
+    authority_id: Option<&str>,
+    year: i32,
+    today: NaiveDate,
+) -> Result<AnnualReport, AppError> {
+    let input = load(pool, agency_id, authority_id, year, 12, today).await?;
+    let realisation = report::realisation(&input, authority_id).ok_or(ErrorCode::RequestInvalid)?;
+    let agency = db::reports::agency_name(pool, agency_id).await?;
+    let authority = authority_id.and_then(|id| {
+        realisation
+            .by_authority
+            .iter()
+            .find(|a| a.authority_id == id)
+            .map(|a| a.name.clone())
+    });
+    Ok(AnnualReport {
+        agency,
+        authority,
+        realisation,
+    })
+}
+
 /// Reads every row the report of one year needs.
 pub async fn load(
-    state: &AppState,
+    pool: &AnyPool,
     agency_id: &str,
     authority_id: Option<&str>,
     year: i32,
@@ -88,7 +171,6 @@ pub async fn load(
         from: &from,
         through: &through,
     };
-    let pool = &state.db.pool;
     let authorities = db::reports::authorities(pool, &scope).await?;
     let lines = db::programme::list(pool, agency_id, i64::from(year), authority_id).await?;
     let inspections = db::reports::inspections(pool, &scope).await?;

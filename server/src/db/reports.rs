@@ -64,6 +64,28 @@ pub async fn authorities(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<
     .await
 }
 
+/// The agency's name, for the report's title.
+pub async fn agency_name(pool: &AnyPool, agency_id: &str) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1")
+        .bind(agency_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// The agency with this code, or the only agency when no code is given.
+pub async fn agency_by_code(pool: &AnyPool, code: Option<&str>) -> anyhow::Result<String> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM agencies WHERE ($1 IS NULL OR code = $1)")
+            .bind(code)
+            .fetch_all(pool)
+            .await?;
+    match ids.as_slice() {
+        [id] => Ok(id.clone()),
+        [] => anyhow::bail!("geen omgevingsdienst gevonden"),
+        _ => anyhow::bail!("meer dan een omgevingsdienst: kies er een met --agency"),
+    }
+}
+
 const INSPECTIONS_OF_SCOPE: &str = "FROM inspections i JOIN sites s ON s.id = i.site_id \
      WHERE s.agency_id = $1 AND ($2 IS NULL OR s.authority_id = $2) \
      AND i.inspected_on >= $3 AND i.inspected_on <= $4 AND i.finished_at IS NOT NULL";

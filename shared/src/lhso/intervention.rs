@@ -26,6 +26,26 @@ crate::wire_enum! {
 }
 
 impl Intervention {
+    /// The Dutch name, as the field app, the office and the annual report show it.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Intervention::Inform => "Informeren",
+            Intervention::Address => "Aanspreken",
+            Intervention::Warn => "Waarschuwen",
+            Intervention::AdministrativeTalk => "Bestuurlijk gesprek",
+            Intervention::IntensifiedSupervision => "Verscherpt toezicht",
+            Intervention::PenaltyOrder => "Last onder dwangsom",
+            Intervention::EnforcementOrder => "Last onder bestuursdwang",
+            Intervention::TemporaryShutdown => "Tijdelijke stillegging",
+            Intervention::Closure => "Sluiting",
+            Intervention::PermitSuspension => "Schorsing vergunning",
+            Intervention::PermitWithdrawal => "Intrekking vergunning",
+            Intervention::AdministrativeFine => "Bestuurlijke boete",
+            Intervention::OfficialReport => "Proces-verbaal",
+            Intervention::PunishmentOrder => "Strafbeschikking",
+        }
+    }
+
     /// 0 (inform) to 13 (punishment_order).
     pub fn severity_rank(self) -> u8 {
         self as u8

@@ -480,3 +480,59 @@ fn every_figure_has_a_definition() {
         assert!(keys.contains(&k), "{k}");
     }
 }
+
+#[test]
+fn the_summary_says_the_figures_in_dutch() {
+    let r = realisation(&fixture(12, None), None).unwrap();
+    let text = summary(&r);
+    assert_eq!(text[0], "In 2025 voerden we 6 van de 19 geplande controles uit (31,6 %), met 19 van de 72 geplande uren.");
+    assert_eq!(text[1], "Bij 2 van de 5 eerste controles werd geen overtreding gevonden (40,0 %); na hercontrole was 80,0 % in orde.");
+    assert!(
+        text[2].starts_with(
+            "We stelden 4 overtredingen vast bij 3 controles; 25,0 % was een herhaalde overtreding"
+        ),
+        "{}",
+        text[2]
+    );
+    assert_eq!(
+        text[3],
+        "1 dwangsom raakte verbeurd (€ 1.500,00); € 1.500,00 werd ingevorderd."
+    );
+    let part = realisation(&fixture(12, Some(d(6, 30))), None).unwrap();
+    let text = summary(&part);
+    assert!(
+        text[0].starts_with("In 2025 tot en met 30-06-2025 voerden we 4 van de 19"),
+        "{}",
+        text[0]
+    );
+    assert!(
+        text[1].starts_with("In dit tempo komen we op 8 controles"),
+        "{}",
+        text[1]
+    );
+}
+
+#[test]
+fn the_progress_curve_stops_at_the_reference_date_and_the_forecast_runs_on_from_there() {
+    // Through 15-06 (day 166 of 365): the month ends January to May, then 15-06 itself, and the
+    // forecast from there to 31 December.
+    let r = realisation(&fixture(12, Some(d(6, 15))), None).unwrap();
+    let curve = realised_curve(&r);
+    assert_eq!(curve.first(), Some(&(0.0, 0.0)));
+    // Jan..May ends (0, 1, 2, 3, 3) and 15-06 itself with a3 not yet done: 3 inspections.
+    assert_eq!(curve.len(), 7);
+    let (at, n) = *curve.last().unwrap();
+    assert!(
+        (at - 166.0 / 365.0 * 12.0).abs() < 1e-9 && n == 3.0,
+        "{at} {n}"
+    );
+    let ((m1, v1), (m2, v2)) = forecast_segment(&r).unwrap();
+    assert_eq!((m1, v1, m2), (at, 3.0, 12.0));
+    assert_eq!(v2, r.forecast.unwrap().count as f64);
+    // A finished year has its twelve month ends and no forecast segment.
+    let whole = realisation(&fixture(12, None), None).unwrap();
+    assert_eq!(realised_curve(&whole).len(), 13);
+    assert_eq!(forecast_segment(&whole), None);
+    assert_eq!(task_group_nl(Some("basistaak")), "Basistaken");
+    assert_eq!(task_group_nl(None), "Buiten het programma");
+}

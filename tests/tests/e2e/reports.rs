@@ -393,3 +393,83 @@ on_both_databases! {
         assert_eq!(r["penalties"]["collected_cents"].as_i64().unwrap(), collected_cents);
     }
 }
+
+async fn get_text(server: &TestServer, token: &str, path: &str) -> (u16, String, String, Vec<u8>) {
+    let r = server
+        .client
+        .get(server.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = r.bytes().await.unwrap().to_vec();
+    (
+        status,
+        kind,
+        String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
+    )
+}
+
+on_both_databases! {
+    async fn the_annual_report_says_the_figures_in_html_and_csv(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let f = fixture(&server).await;
+        let manager = server.login("manager").await;
+        let (status, kind, html, _) = get_text(&server, &manager, &format!("/api/v1/reports/annual/{YEAR}.html")).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(kind.starts_with("text/html"), "{kind}");
+        assert!(html.starts_with("<!doctype html><html lang=\"nl\">"));
+        assert!(html.contains("<h1>Jaarverslag toezicht 2015</h1>"));
+        // The hand-computed figures of the fixture, in sentences.
+        assert!(html.contains("In 2015 voerden we 4 van de 14 geplande controles uit (28,6 %), met 14 van de 56 geplande uren."), "{html}");
+        assert!(html.contains("Bij 1 van de 3 eerste controles werd geen overtreding gevonden (33,3 %); na hercontrole was 66,7 % in orde."));
+        assert!(html.contains("1 dwangsom raakte verbeurd (€ 1.500,00); € 1.500,00 werd ingevorderd."));
+        assert_eq!(html.matches("<svg").count(), 2, "two charts");
+        assert!(html.contains("<a href=\"#definities\">Definities</a>"));
+
+        let (status, kind, csv, bytes) = get_text(&server, &manager, &format!("/api/v1/reports/annual/{YEAR}.csv")).await;
+        assert_eq!(status, 200);
+        assert!(kind.starts_with("text/csv"), "{kind}");
+        assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 with a byte-order mark");
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[0], "Tabel;Onderdeel;Kengetal;Waarde;Eenheid");
+        assert!(lines.iter().all(|l| l.is_empty() || l.split(';').count() == 5), "five fields on every line");
+        assert!(lines.contains(&"Realisatie;Omgevingsdienst Achterhoek;Uitgevoerd aantal;4;controles"), "{csv}");
+        assert!(lines.contains(&"Realisatie;Omgevingsdienst Achterhoek;Uitgevoerd uren;14,0;uur"));
+        assert!(lines.contains(&"Naleving;Omgevingsdienst Achterhoek;Naleving na hercontrole;66,7;%"));
+        assert!(lines.contains(&"Dwangsommen;Verbeurd;Bedrag;1500,00;euro"));
+        assert!(lines.contains(&"LHSO alle overtredingen;C3;Aantal;1;overtredingen"));
+
+        // An authority viewer: its own authority, whatever it asks; another is refused.
+        let viewer = server.login("gemeente1").await;
+        let (status, _, mine, _) = get_text(&server, &viewer, &format!("/api/v1/reports/annual/{YEAR}.html")).await;
+        assert_eq!(status, 200);
+        assert!(mine.contains("In 2015 voerden we 3 van de 10 geplande controles uit (30,0 %)"), "{mine}");
+        let (status, _, _, _) = get_text(&server, &viewer, &format!("/api/v1/reports/annual/{YEAR}.csv?authority_id={}", f.other)).await;
+        assert_eq!(status, 403);
+        // Unknown forms and years are 404.
+        for name in ["2015.doc", "2015", "1999.html", "twee.csv"] {
+            let (status, _, _, _) = get_text(&server, &manager, &format!("/api/v1/reports/annual/{name}")).await;
+            assert_eq!(status, 404, "{name}");
+        }
+    }
+
+    async fn an_annual_report_of_a_year_without_data_is_valid_and_mostly_empty(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let manager = server.login("manager").await;
+        let (status, _, html, _) = get_text(&server, &manager, "/api/v1/reports/annual/2001.html").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("In 2001 voerden we 0 van de 0 geplande controles uit (-), met 0 van de 0 geplande uren."), "{html}");
+        assert!(html.ends_with("</html>"));
+        let (status, _, csv, _) = get_text(&server, &manager, "/api/v1/reports/annual/2001.csv").await;
+        assert_eq!(status, 200);
+        assert!(csv.contains("Realisatie;Omgevingsdienst Achterhoek;Gepland aantal;0;controles"), "{csv}");
+    }
+}

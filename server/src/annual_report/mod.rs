@@ -1,0 +1,91 @@
+//! The annual report (Omgevingsbesluit art. 13.11): the realisation of the year's execution
+//! programme, its compliance, LHSO and enforcement figures, in Dutch sentences generated from the
+//! data (`shared::report::summary`), with charts. One computation (`shared::report::realisation`),
+//! several renderings: `html` (a standalone, printable page with vector charts) and `csv` (the
+//! figures for Dutch spreadsheet software).
+
+pub mod csv;
+pub mod html;
+
+use shared::report::Realisation;
+
+/// What a rendering needs: the figures and whose they are.
+pub struct AnnualReport {
+    pub agency: String,
+    /// The authority the report is limited to; `None` for the whole region.
+    pub authority: Option<String>,
+    pub realisation: Realisation,
+}
+
+impl AnnualReport {
+    /// "Omgevingsdienst Achterhoek" or "Omgevingsdienst Achterhoek, Aalten".
+    pub fn subject(&self) -> String {
+        match &self.authority {
+            Some(a) => format!("{}, {a}", self.agency),
+            None => self.agency.clone(),
+        }
+    }
+}
+
+/// The file formats of the annual report that are served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Csv,
+}
+
+impl Format {
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext {
+            "html" => Some(Format::Html),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Html => "text/html; charset=utf-8",
+            Format::Csv => "text/csv; charset=utf-8",
+        }
+    }
+
+    pub fn render(self, report: &AnnualReport) -> Vec<u8> {
+        match self {
+            Format::Html => html::render(report).into_bytes(),
+            Format::Csv => csv::render(report),
+        }
+    }
+}
+
+/// `2025.html` -> (2025, Html); anything else -> `None`.
+pub fn parse_file_name(name: &str) -> Option<(i32, Format)> {
+    let (year, ext) = name.split_once('.')?;
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((year.parse().ok()?, Format::from_extension(ext)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_name_a_year_and_a_served_format() {
+        assert_eq!(parse_file_name("2025.html"), Some((2025, Format::Html)));
+        assert_eq!(parse_file_name("2025.csv"), Some((2025, Format::Csv)));
+        for bad in [
+            "2025",
+            "2025.",
+            "2025.doc",
+            "25.csv",
+            "+202.csv",
+            "2025.csv.gz",
+            "twee.html",
+            "",
+        ] {
+            assert_eq!(parse_file_name(bad), None, "{bad}");
+        }
+    }
+}
