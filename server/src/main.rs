@@ -65,7 +65,7 @@ enum ReportCommand {
         /// Only this authority (its id); the whole region when left out.
         #[arg(long)]
         authority: Option<uuid::Uuid>,
-        /// `html` or `csv`.
+        /// `html`, `csv` or `xlsx`.
         #[arg(long, default_value = "html")]
         format: String,
         /// Code of the agency; may be left out when there is only one.
@@ -155,8 +155,10 @@ async fn run() -> anyhow::Result<()> {
                     out,
                 },
         } => {
-            let format = server::annual_report::Format::from_extension(&format)
-                .ok_or_else(|| anyhow::anyhow!("onbekend formaat {format:?}: kies html of csv"))?;
+            let format =
+                server::annual_report::Format::from_extension(&format).ok_or_else(|| {
+                    anyhow::anyhow!("onbekend formaat {format:?}: kies html, csv of xlsx")
+                })?;
             let db = server::db::Db::open(&config).await?;
             let agency_id =
                 server::db::reports::agency_by_code(&db.pool, agency.as_deref()).await?;
@@ -166,7 +168,7 @@ async fn run() -> anyhow::Result<()> {
                 server::api::annual_report(&db.pool, &agency_id, authority.as_deref(), year, today)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            std::fs::write(&out, format.render(&report))?;
+            std::fs::write(&out, format.render(&report)?)?;
             println!("Jaarverslag {year} geschreven naar {}.", out.display());
             Ok(())
         }

@@ -1,11 +1,12 @@
 //! The annual report (Omgevingsbesluit art. 13.11): the realisation of the year's execution
 //! programme, its compliance, LHSO and enforcement figures, in Dutch sentences generated from the
 //! data (`shared::report::summary`), with charts. One computation (`shared::report::realisation`),
-//! several renderings: `html` (a standalone, printable page with vector charts) and `csv` (the
-//! figures for Dutch spreadsheet software).
+//! several renderings: `html` (a standalone, printable page with vector charts), `csv` (the
+//! figures for Dutch spreadsheet software) and `xlsx` (a workbook with a sheet per table).
 
 pub mod csv;
 pub mod html;
+pub mod xlsx;
 
 use shared::report::Realisation;
 
@@ -32,6 +33,7 @@ impl AnnualReport {
 pub enum Format {
     Html,
     Csv,
+    Xlsx,
 }
 
 impl Format {
@@ -39,6 +41,7 @@ impl Format {
         match ext {
             "html" => Some(Format::Html),
             "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -47,14 +50,24 @@ impl Format {
         match self {
             Format::Html => "text/html; charset=utf-8",
             Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
 
-    pub fn render(self, report: &AnnualReport) -> Vec<u8> {
+    pub fn extension(self) -> &'static str {
         match self {
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn render(self, report: &AnnualReport) -> anyhow::Result<Vec<u8>> {
+        Ok(match self {
             Format::Html => html::render(report).into_bytes(),
             Format::Csv => csv::render(report),
-        }
+            Format::Xlsx => xlsx::render(report)?,
+        })
     }
 }
 
@@ -75,6 +88,7 @@ mod tests {
     fn file_names_name_a_year_and_a_served_format() {
         assert_eq!(parse_file_name("2025.html"), Some((2025, Format::Html)));
         assert_eq!(parse_file_name("2025.csv"), Some((2025, Format::Csv)));
+        assert_eq!(parse_file_name("2025.xlsx"), Some((2025, Format::Xlsx)));
         for bad in [
             "2025",
             "2025.",

@@ -115,14 +115,18 @@ pub async fn annual(
     .await?;
     let disposition = match format {
         Format::Html => "inline".to_owned(),
-        Format::Csv => format!("attachment; filename=\"jaarverslag-{year}.csv\""),
+        Format::Csv | Format::Xlsx => format!(
+            "attachment; filename=\"jaarverslag-{year}.{}\"",
+            format.extension()
+        ),
     };
+    let body = format.render(&report).map_err(AppError::Internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        format.render(&report),
+        body,
     )
         .into_response())
 }

@@ -455,7 +455,7 @@ on_both_databases! {
         let (status, _, _, _) = get_text(&server, &viewer, &format!("/api/v1/reports/annual/{YEAR}.csv?authority_id={}", f.other)).await;
         assert_eq!(status, 403);
         // Unknown forms and years are 404.
-        for name in ["2015.doc", "2015", "1999.html", "twee.csv"] {
+        for name in ["2015.doc", "2015.pdf.zip", "2015", "1999.html", "twee.csv"] {
             let (status, _, _, _) = get_text(&server, &manager, &format!("/api/v1/reports/annual/{name}")).await;
             assert_eq!(status, 404, "{name}");
         }
@@ -471,5 +471,45 @@ on_both_databases! {
         let (status, _, csv, _) = get_text(&server, &manager, "/api/v1/reports/annual/2001.csv").await;
         assert_eq!(status, 200);
         assert!(csv.contains("Realisatie;Omgevingsdienst Achterhoek;Gepland aantal;0;controles"), "{csv}");
+    }
+}
+
+/// The XML of one part of an XLSX workbook.
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    let mut part = archive
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in the workbook"));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+    text
+}
+
+on_both_databases! {
+    async fn the_annual_report_workbook_has_a_sheet_per_table_with_typed_cells(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        fixture(&server).await;
+        let manager = server.login("manager").await;
+        let (status, kind, _, bytes) = get_text(&server, &manager, &format!("/api/v1/reports/annual/{YEAR}.xlsx")).await;
+        assert_eq!(status, 200);
+        assert_eq!(kind, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        let workbook = xlsx_part(&bytes, "xl/workbook.xml");
+        for name in ["Samenvatting", "Realisatie", "Per bevoegd gezag", "Per product", "Per taakveld", "Voortgang",
+            "Naleving", "LHSO", "Interventies", "Dwangsommen", "Definities"] {
+            assert!(workbook.contains(&format!("name=\"{name}\"")), "sheet {name}: {workbook}");
+        }
+        // Sheet 2 (Realisatie): row 2 holds the region's planned 14, realised 4, 4/14 as a
+        // fraction and the hours 56 and 14, as numbers (no `t="s"` string cells).
+        let sheet = xlsx_part(&bytes, "xl/worksheets/sheet2.xml");
+        for (cell, value) in [("B2", "14"), ("C2", "4"), ("E2", "56"), ("F2", "14")] {
+            assert!(sheet.contains(&format!("<c r=\"{cell}\" s=\"")) && sheet.contains(&format!("<v>{value}</v>")), "{cell}: {sheet}");
+        }
+        assert!(sheet.contains("<v>0.2857"), "the realisation share as a fraction: {sheet}");
+        // Sheet 10 (Dwangsommen): EUR 1.500 forfeited and collected.
+        let penalties = xlsx_part(&bytes, "xl/worksheets/sheet10.xml");
+        assert_eq!(penalties.matches("<v>1500</v>").count(), 2, "{penalties}");
+        // The summary's sentences are there, in the shared strings.
+        let strings = xlsx_part(&bytes, "xl/sharedStrings.xml");
+        assert!(strings.contains("In 2015 voerden we 4 van de 14 geplande controles uit (28,6 %)"), "{strings}");
     }
 }
