@@ -25,6 +25,74 @@ const PERIOD: &str = "Periode";
 const AUTHORITY: &str = "Gemeente of provincie";
 const ALL_AUTHORITIES: &str = "Alle (regio)";
 const ENFORCEMENT_LINK: &str = "Handhaving: openstaande zaken";
+const ANNUAL: &str = "Jaarverslag";
+const ANNUAL_INTRO: &str = "Het jaarverslag (Omgevingsbesluit artikel 13.11) van het gekozen jaar, met dezelfde cijfers als hieronder.";
+const DOWNLOAD_FAILED: &str = "Downloaden is niet gelukt. Probeer het opnieuw.";
+
+/// The forms of the annual report: (extension, button label).
+const FORMS: [(&str, &str); 4] = [
+    ("pdf", "PDF"),
+    ("html", "HTML"),
+    ("xlsx", "Excel (XLSX)"),
+    ("csv", "CSV"),
+];
+
+/// Fetches a report with the session's token and hands it to the browser as a download (a plain
+/// link cannot carry the bearer token).
+async fn download(path: String, file_name: String, token: Option<String>) -> Result<(), ()> {
+    use wasm_bindgen::JsCast;
+    let response = api::raw("GET", &path, None, &[], token.as_deref())
+        .await
+        .map_err(|_| ())?;
+    if !response.ok() {
+        return Err(());
+    }
+    let blob = wasm_bindgen_futures::JsFuture::from(response.blob().map_err(|_| ())?)
+        .await
+        .map_err(|_| ())?
+        .dyn_into::<web_sys::Blob>()
+        .map_err(|_| ())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ())?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or(())?;
+    let link = document.create_element("a").map_err(|_| ())?;
+    link.set_attribute("href", &url).map_err(|_| ())?;
+    link.set_attribute("download", &file_name).map_err(|_| ())?;
+    link.dyn_ref::<web_sys::HtmlElement>().ok_or(())?.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[component]
+fn AnnualReport(year: RwSignal<i32>, authority: RwSignal<String>) -> impl IntoView {
+    let session = use_session();
+    let failed = RwSignal::new(false);
+    view! {
+        <section class="annual" data-testid="annual">
+            <h2>{ANNUAL}</h2>
+            <p class="muted">{ANNUAL_INTRO}</p>
+            <div class="actions">
+                {FORMS.iter().map(|&(ext, label)| view! {
+                    <button class="secondary" data-testid=format!("annual-{ext}") on:click=move |_| {
+                        let y = year.get_untracked();
+                        let a = authority.get_untracked();
+                        let mut path = format!("/api/v1/reports/annual/{y}.{ext}");
+                        if !a.is_empty() {
+                            path.push_str(&format!("?authority_id={a}"));
+                        }
+                        let token = session.token();
+                        failed.set(false);
+                        leptos::task::spawn_local(async move {
+                            if download(path, format!("jaarverslag-{y}.{ext}"), token).await.is_err() {
+                                failed.set(true);
+                            }
+                        });
+                    }>{label}</button>
+                }).collect_view()}
+            </div>
+            {move || failed.get().then(|| view! { <p class="error" role="alert">{DOWNLOAD_FAILED}</p> })}
+        </section>
+    }
+}
 
 fn period_label(months: u32) -> &'static str {
     match months {
@@ -136,6 +204,7 @@ fn Monitoring(title: &'static str, choose_authority: bool) -> impl IntoView {
                 })}
             </div>
             {choose_authority.then(|| view! { <p><a href="/kantoor/handhaving">{ENFORCEMENT_LINK}</a></p> })}
+            <AnnualReport year=year authority=authority/>
             {move || match data.get() {
                 None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),

@@ -65,7 +65,7 @@ enum ReportCommand {
         /// Only this authority (its id); the whole region when left out.
         #[arg(long)]
         authority: Option<uuid::Uuid>,
-        /// `html`, `csv` or `xlsx`.
+        /// `pdf`, `html`, `xlsx` or `csv`.
         #[arg(long, default_value = "html")]
         format: String,
         /// Code of the agency; may be left out when there is only one.
@@ -157,7 +157,7 @@ async fn run() -> anyhow::Result<()> {
         } => {
             let format =
                 server::annual_report::Format::from_extension(&format).ok_or_else(|| {
-                    anyhow::anyhow!("onbekend formaat {format:?}: kies html, csv of xlsx")
+                    anyhow::anyhow!("onbekend formaat {format:?}: kies pdf, html, xlsx of csv")
                 })?;
             let db = server::db::Db::open(&config).await?;
             let agency_id =

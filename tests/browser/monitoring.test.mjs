@@ -1,9 +1,11 @@
 // Realisation monitoring (issue 10): a manager opens the monitoring page and sees the figures with
-// their charts, narrows them to one authority and to the 4-month view; an authority viewer sees
+// their charts, downloads the annual report as PDF, narrows them to one authority and to the 4-month view; an authority viewer sees
 // exactly that authority's figures and cannot choose another.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+
+import { readFile } from 'node:fs/promises';
 
 import { loginAs, openBrowser, startServer } from './helpers.mjs';
 
@@ -38,6 +40,16 @@ describe('realisation monitoring', () => {
       assert.equal(await bars.count(), 2 * 9, 'planned and realised bars for the nine authorities');
       assert.equal(await page.getByTestId('lhso-all').locator('tbody td').count(), 16);
       assert.ok(await page.getByText('Naleving bij eerste controle', { exact: true }).isVisible());
+
+      // The annual report downloads as a PDF (fetched with the session's token).
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('annual-pdf').click(),
+      ]);
+      assert.match(download.suggestedFilename(), /^jaarverslag-\d{4}\.pdf$/);
+      const pdf = await readFile(await download.path());
+      assert.equal(pdf.subarray(0, 5).toString(), '%PDF-', 'a PDF file');
+      assert.ok(pdf.length > 10_000, `${pdf.length} bytes`);
 
       // The 4-month view ends on 30 April.
       await page.getByTestId('period').selectOption('4');

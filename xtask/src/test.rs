@@ -56,12 +56,27 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Debian's chromium for the browser tests and poppler-utils (`pdfinfo`, `pdftoppm`) for the tests
+/// that open the annual report's PDF.
 fn ensure_chromium() -> anyhow::Result<()> {
-    if Path::new("/usr/bin/chromium").exists() {
+    let missing: Vec<&str> = [
+        ("/usr/bin/chromium", "chromium"),
+        ("/usr/bin/pdfinfo", "poppler-utils"),
+    ]
+    .into_iter()
+    .filter(|(path, _)| !Path::new(path).exists())
+    .map(|(_, package)| package)
+    .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    println!("installing Debian's chromium for the browser tests");
-    for args in [&["update"][..], &["install", "-y", "chromium"][..]] {
+    println!(
+        "installing Debian's {} for the tests",
+        missing.join(" and ")
+    );
+    let mut install = vec!["install", "-y"];
+    install.extend(&missing);
+    for args in [&["update"][..], &install[..]] {
         let status = Command::new("apt-get")
             .args(args)
             .env("DEBIAN_FRONTEND", "noninteractive")

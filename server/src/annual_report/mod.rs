@@ -2,10 +2,12 @@
 //! programme, its compliance, LHSO and enforcement figures, in Dutch sentences generated from the
 //! data (`shared::report::summary`), with charts. One computation (`shared::report::realisation`),
 //! several renderings: `html` (a standalone, printable page with vector charts), `csv` (the
-//! figures for Dutch spreadsheet software) and `xlsx` (a workbook with a sheet per table).
+//! figures for Dutch spreadsheet software), `xlsx` (a workbook with a sheet per table) and `pdf`
+//! (a paginated document with contents and page numbers).
 
 pub mod csv;
 pub mod html;
+pub mod pdf;
 pub mod xlsx;
 
 use shared::report::Realisation;
@@ -34,6 +36,7 @@ pub enum Format {
     Html,
     Csv,
     Xlsx,
+    Pdf,
 }
 
 impl Format {
@@ -42,6 +45,7 @@ impl Format {
             "html" => Some(Format::Html),
             "csv" => Some(Format::Csv),
             "xlsx" => Some(Format::Xlsx),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -51,6 +55,7 @@ impl Format {
             Format::Html => "text/html; charset=utf-8",
             Format::Csv => "text/csv; charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Pdf => "application/pdf",
         }
     }
 
@@ -59,6 +64,7 @@ impl Format {
             Format::Html => "html",
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -67,6 +73,7 @@ impl Format {
             Format::Html => html::render(report).into_bytes(),
             Format::Csv => csv::render(report),
             Format::Xlsx => xlsx::render(report)?,
+            Format::Pdf => pdf::render(report)?,
         })
     }
 }
@@ -89,6 +96,7 @@ mod tests {
         assert_eq!(parse_file_name("2025.html"), Some((2025, Format::Html)));
         assert_eq!(parse_file_name("2025.csv"), Some((2025, Format::Csv)));
         assert_eq!(parse_file_name("2025.xlsx"), Some((2025, Format::Xlsx)));
+        assert_eq!(parse_file_name("2025.pdf"), Some((2025, Format::Pdf)));
         for bad in [
             "2025",
             "2025.",

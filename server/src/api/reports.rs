@@ -115,7 +115,7 @@ pub async fn annual(
     .await?;
     let disposition = match format {
         Format::Html => "inline".to_owned(),
-        Format::Csv | Format::Xlsx => format!(
+        Format::Csv | Format::Xlsx | Format::Pdf => format!(
             "attachment; filename=\"jaarverslag-{year}.{}\"",
             format.extension()
         ),

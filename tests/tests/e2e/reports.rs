@@ -513,3 +513,32 @@ on_both_databases! {
         assert!(strings.contains("In 2015 voerden we 4 van de 14 geplande controles uit (28,6 %)"), "{strings}");
     }
 }
+
+on_both_databases! {
+    async fn the_annual_report_pdf_is_a_paginated_document(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        fixture(&server).await;
+        let manager = server.login("manager").await;
+        for year in [YEAR, 2001] {
+            let r = server.client.get(server.url(&format!("/api/v1/reports/annual/{year}.pdf"))).bearer_auth(&manager).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+            assert_eq!(r.headers()["content-type"], "application/pdf");
+            assert_eq!(r.headers()["content-disposition"], format!("attachment; filename=\"jaarverslag-{year}.pdf\"").as_str());
+            let bytes = r.bytes().await.unwrap();
+            assert!(bytes.starts_with(b"%PDF-"), "a PDF file");
+            let tail = String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(64)..]).into_owned();
+            assert!(tail.trim_end().ends_with("%%EOF"), "a complete PDF: {tail}");
+            // Title page, contents and one page per section at least, as poppler reads it
+            // (`cargo xtask test` installs poppler-utils).
+            let file = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(file.path(), &bytes).unwrap();
+            let info = std::process::Command::new("pdfinfo").arg(file.path()).output()
+                .expect("pdfinfo (Debian's poppler-utils) reads the PDF");
+            let info = String::from_utf8_lossy(&info.stdout).into_owned();
+            let pages: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).map(|n| n.trim().parse().unwrap()).unwrap_or(0);
+            assert!(info.contains(&format!("Title:           Jaarverslag toezicht {year}")), "{info}");
+            assert!(info.contains("Page size:       595 x 842 pts (A4)"), "{info}");
+            assert!(pages >= 8, "{year}: {pages} pages");
+        }
+    }
+}
