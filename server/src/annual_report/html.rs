@@ -232,6 +232,11 @@ const SECTIONS: [(&str, &str); 6] = [
 
 pub fn render(report: &AnnualReport) -> String {
     let r = &report.realisation;
+    let report_rows = (
+        report.authority_rows(),
+        report.product_rows(),
+        report.task_group_rows(),
+    );
     let subject = report.subject();
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
@@ -264,36 +269,15 @@ pub fn render(report: &AnnualReport) -> String {
     }
 
     heading(&mut out);
-    let authorities: Vec<(String, Volume, Volume)> = r
-        .by_authority
-        .iter()
-        .map(|a| (a.name.clone(), a.planned, a.realised))
-        .collect();
+    let authorities = report_rows.0;
     out.push_str(&bars(
         "Gepland en uitgevoerd per bevoegd gezag",
         &authorities,
     ));
     out.push_str(&volume_table("Per bevoegd gezag", &authorities));
-    let products: Vec<(String, Volume, Volume)> = r
-        .by_product
-        .iter()
-        .map(|p| {
-            let name = p
-                .product
-                .clone()
-                .unwrap_or_else(|| "Buiten het programma".into());
-            (name, p.planned, p.realised)
-        })
-        .collect();
+    let products = report_rows.1;
     out.push_str(&volume_table("Per product", &products));
-    let groups: Vec<(String, Volume, Volume)> = r
-        .by_task_group
-        .iter()
-        .map(|t| {
-            let name = report::task_group_nl(t.task_group.as_deref()).to_owned();
-            (name, t.planned, t.realised)
-        })
-        .collect();
+    let groups = report_rows.2;
     out.push_str(&volume_table("Per taakveld", &groups));
     out.push_str(&definition("realised"));
 

@@ -10,7 +10,7 @@ pub mod html;
 pub mod pdf;
 pub mod xlsx;
 
-use shared::report::Realisation;
+use shared::report::{self, Realisation, Volume};
 
 /// What a rendering needs: the figures and whose they are.
 pub struct AnnualReport {
@@ -20,7 +20,41 @@ pub struct AnnualReport {
     pub realisation: Realisation,
 }
 
+/// A row of planned against realised work: (label, planned, realised).
+pub type VolumeRow = (String, Volume, Volume);
+
 impl AnnualReport {
+    pub fn authority_rows(&self) -> Vec<VolumeRow> {
+        let r = &self.realisation;
+        r.by_authority
+            .iter()
+            .map(|a| (a.name.clone(), a.planned, a.realised))
+            .collect()
+    }
+
+    /// Products of the programme, then the inspections no line covers.
+    pub fn product_rows(&self) -> Vec<VolumeRow> {
+        let r = &self.realisation;
+        r.by_product
+            .iter()
+            .map(|p| {
+                let name = p.product.as_deref().unwrap_or(report::task_group_nl(None));
+                (name.to_owned(), p.planned, p.realised)
+            })
+            .collect()
+    }
+
+    pub fn task_group_rows(&self) -> Vec<VolumeRow> {
+        let r = &self.realisation;
+        r.by_task_group
+            .iter()
+            .map(|t| {
+                let name = report::task_group_nl(t.task_group.as_deref());
+                (name.to_owned(), t.planned, t.realised)
+            })
+            .collect()
+    }
+
     /// "Omgevingsdienst Achterhoek" or "Omgevingsdienst Achterhoek, Aalten".
     pub fn subject(&self) -> String {
         match &self.authority {

@@ -595,35 +595,11 @@ fn sections(report: &AnnualReport) -> Vec<(&'static str, Vec<Block>)> {
         size: BODY,
         muted: false,
     };
-    let authorities: Vec<_> = r
-        .by_authority
-        .iter()
-        .map(|a| (a.name.clone(), a.planned, a.realised))
-        .collect();
-    let products: Vec<_> = r
-        .by_product
-        .iter()
-        .map(|p| {
-            (
-                p.product
-                    .clone()
-                    .unwrap_or_else(|| "Buiten het programma".into()),
-                p.planned,
-                p.realised,
-            )
-        })
-        .collect();
-    let groups: Vec<_> = r
-        .by_task_group
-        .iter()
-        .map(|t| {
-            (
-                report::task_group_nl(t.task_group.as_deref()).to_owned(),
-                t.planned,
-                t.realised,
-            )
-        })
-        .collect();
+    let (authorities, products, groups) = (
+        report.authority_rows(),
+        report.product_rows(),
+        report.task_group_rows(),
+    );
     let c = &r.compliance;
     let l = &r.lhso;
     let p = &r.penalties;

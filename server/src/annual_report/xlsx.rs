@@ -115,37 +115,11 @@ pub fn render(report: &AnnualReport) -> Result<Vec<u8>, XlsxError> {
         total.push(("Prognose eind van het jaar".to_owned(), r.planned, fc));
     }
     volumes(&mut book, "Realisatie", &total, &f)?;
-    let authorities: Vec<_> = r
-        .by_authority
-        .iter()
-        .map(|a| (a.name.clone(), a.planned, a.realised))
-        .collect();
+    let authorities = report.authority_rows();
     volumes(&mut book, "Per bevoegd gezag", &authorities, &f)?;
-    let products: Vec<_> = r
-        .by_product
-        .iter()
-        .map(|p| {
-            (
-                p.product
-                    .clone()
-                    .unwrap_or_else(|| "Buiten het programma".into()),
-                p.planned,
-                p.realised,
-            )
-        })
-        .collect();
+    let products = report.product_rows();
     volumes(&mut book, "Per product", &products, &f)?;
-    let groups: Vec<_> = r
-        .by_task_group
-        .iter()
-        .map(|t| {
-            (
-                report::task_group_nl(t.task_group.as_deref()).to_owned(),
-                t.planned,
-                t.realised,
-            )
-        })
-        .collect();
+    let groups = report.task_group_rows();
     volumes(&mut book, "Per taakveld", &groups, &f)?;
 
     let ws = sheet(
