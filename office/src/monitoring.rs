@@ -26,6 +26,91 @@ const AUTHORITY: &str = "Gemeente of provincie";
 const ALL_AUTHORITIES: &str = "Alle (regio)";
 const ENFORCEMENT_LINK: &str = "Handhaving: openstaande zaken";
 const ANNUAL: &str = "Jaarverslag";
+const OPEN_DRILL: &str = "Toon de controles achter dit cijfer";
+const DRILL_TITLE: &str = "Controles achter";
+const CLOSE: &str = "Sluiten";
+const DRILL_MORE: &str = "Alleen de nieuwste 500 worden getoond.";
+
+/// The figure whose inspections are shown: (title, query of `/api/v1/reports/inspections`).
+#[derive(Clone, Copy)]
+struct Drill(RwSignal<Option<(String, String)>>);
+
+#[derive(Clone, serde::Deserialize)]
+struct DrillAnswer {
+    total: usize,
+    inspections: Vec<report::DrillRow>,
+}
+
+/// The inspections behind the chosen figure, for the period and authority on screen.
+#[component]
+fn DrillPanel(
+    year: RwSignal<i32>,
+    months: RwSignal<u32>,
+    authority: RwSignal<String>,
+) -> impl IntoView {
+    let session = use_session();
+    let drill = expect_context::<Drill>();
+    let data = LocalResource::new(move || {
+        let chosen = drill.0.get();
+        let (year, months, authority, token) =
+            (year.get(), months.get(), authority.get(), session.token());
+        async move {
+            let (_, query) = chosen?;
+            let mut path =
+                format!("/api/v1/reports/inspections?year={year}&months={months}{query}");
+            if !authority.is_empty() && !query.contains("authority_id=") {
+                path.push_str(&format!("&authority_id={authority}"));
+            }
+            Some(
+                api::get::<DrillAnswer>(&path, token.as_deref())
+                    .await
+                    .map_err(|e| e.user_message()),
+            )
+        }
+    });
+    // Bring the list into view when a figure low on the page opens it.
+    let panel = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if let Some(el) = panel.get() {
+            el.scroll_into_view();
+        }
+    });
+    move || {
+        let (title, _) = drill.0.get()?;
+        Some(view! {
+            <section class="drill card" data-testid="drill" aria-live="polite" node_ref=panel>
+                <h2>{format!("{DRILL_TITLE}: {title}")}</h2>
+                <button class="secondary" on:click=move |_| drill.0.set(None)>{CLOSE}</button>
+                {move || match data.get().flatten() {
+                    None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
+                    Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                    Some(Ok(answer)) => view! {
+                        <table class="figures">
+                            <caption>{format!("{} controles", grouped(answer.total as f64, 0))}</caption>
+                            <thead><tr>
+                                <th scope="col">"Datum"</th><th scope="col">"Locatie"</th><th scope="col">"Soort"</th>
+                                <th scope="col">"Resultaat"</th><th scope="col" class="num">"Uren"</th><th scope="col">"Cellen"</th>
+                            </tr></thead>
+                            <tbody>
+                                {answer.inspections.into_iter().map(|i| view! {
+                                    <tr>
+                                        <td>{strings::date_nl(i.inspected_on)}</td>
+                                        <td>{i.site_name}</td>
+                                        <td>{if i.reinspection { "Hercontrole" } else { "Controle" }}</td>
+                                        <td>{if i.compliant { "Geen overtreding" } else { "Overtreding" }}</td>
+                                        <td class="num">{decimal(i.hours, 1)}</td>
+                                        <td>{i.cells.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        {(answer.total > 500).then(|| view! { <p class="muted">{DRILL_MORE}</p> })}
+                    }.into_any(),
+                }}
+            </section>
+        })
+    }
+}
 const ANNUAL_INTRO: &str = "Het jaarverslag (Omgevingsbesluit artikel 13.11) van het gekozen jaar, met dezelfde cijfers als hieronder.";
 const DOWNLOAD_FAILED: &str = "Downloaden is niet gelukt. Probeer het opnieuw.";
 
@@ -140,6 +225,15 @@ fn Monitoring(title: &'static str, choose_authority: bool) -> impl IntoView {
     let authority = RwSignal::new(String::new());
     // The authorities to choose from, as the region-wide answer lists them.
     let authorities = RwSignal::new(Vec::<(String, String)>::new());
+    let drill = Drill(RwSignal::new(None));
+    provide_context(drill);
+    // A new period or authority closes an open drill-down (its numbers would no longer match).
+    Effect::new(move |_| {
+        year.track();
+        months.track();
+        authority.track();
+        drill.0.set(None);
+    });
     let data = LocalResource::new(move || {
         let (online, token) = (session.online.get(), session.token());
         let (year, months, authority) = (year.get(), months.get(), authority.get());
@@ -205,6 +299,7 @@ fn Monitoring(title: &'static str, choose_authority: bool) -> impl IntoView {
             </div>
             {choose_authority.then(|| view! { <p><a href="/kantoor/handhaving">{ENFORCEMENT_LINK}</a></p> })}
             <AnnualReport year=year authority=authority/>
+            <DrillPanel year=year months=months authority=authority/>
             {move || match data.get() {
                 None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
@@ -248,14 +343,17 @@ fn Figures(r: Realisation) -> impl IntoView {
         <h2>"Per gemeente en provincie"</h2>
         <BarsChart rows=r.by_authority.iter().map(|a| (a.name.clone(), a.planned, a.realised)).collect()/>
         <VolumeTable caption="Gepland en uitgevoerd per bevoegd gezag"
-            rows=r.by_authority.iter().map(|a| (a.name.clone(), a.planned, a.realised)).collect()/>
+            rows=r.by_authority.iter().map(|a| (a.name.clone(), a.planned, a.realised)).collect()
+            drills=r.by_authority.iter().map(|a| Some(format!("&authority_id={}", a.authority_id))).collect()/>
 
         <h2>"Per product"</h2>
         <VolumeTable caption="Gepland en uitgevoerd per product"
-            rows=r.by_product.iter().map(|p| (p.product.clone().unwrap_or_else(|| "Buiten het programma".to_owned()), p.planned, p.realised)).collect()/>
+            rows=r.by_product.iter().map(|p| (p.product.clone().unwrap_or_else(|| "Buiten het programma".to_owned()), p.planned, p.realised)).collect()
+            drills=r.by_product.iter().map(|p| p.product.as_deref().map(|name| format!("&product={}", String::from(js_sys::encode_uri_component(name))))).collect()/>
         <h2>"Per taakveld"</h2>
         <VolumeTable caption="Gepland en uitgevoerd per taakveld"
-            rows=r.by_task_group.iter().map(|t| (report::task_group_nl(t.task_group.as_deref()).to_owned(), t.planned, t.realised)).collect()/>
+            rows=r.by_task_group.iter().map(|t| (report::task_group_nl(t.task_group.as_deref()).to_owned(), t.planned, t.realised)).collect()
+            drills=r.by_task_group.iter().map(|t| t.task_group.as_ref().map(|g| format!("&task_group={g}"))).collect()/>
         <p class="definition">{definition("realised")}</p>
 
         <h2>"Overtredingen (LHSO)"</h2>
@@ -270,8 +368,8 @@ fn Figures(r: Realisation) -> impl IntoView {
                 detail=format!("indicatie {}-{} %", report::BOA_INDICATION_PERCENT.0, report::BOA_INDICATION_PERCENT.1) definition=definition("boa_share")/>
         </div>
         <div class="lhso-grids">
-            <LhsoGrid caption="Alle overtredingen" cells=lhso.all_violations.clone() testid="lhso-all"/>
-            <LhsoGrid caption="Zwaarste per controle" cells=lhso.heaviest_per_inspection.clone() testid="lhso-heaviest"/>
+            <LhsoGrid caption="Alle overtredingen" cells=lhso.all_violations.clone() testid="lhso-all" heaviest=false/>
+            <LhsoGrid caption="Zwaarste per controle" cells=lhso.heaviest_per_inspection.clone() testid="lhso-heaviest" heaviest=true/>
         </div>
         <p class="definition">{definition("all_violations")}" "{definition("heaviest_per_inspection")}</p>
 
@@ -320,7 +418,12 @@ fn Kpi(
 }
 
 #[component]
-fn VolumeTable(caption: &'static str, rows: Vec<(String, Volume, Volume)>) -> impl IntoView {
+fn VolumeTable(
+    caption: &'static str,
+    rows: Vec<(String, Volume, Volume)>,
+    #[prop(optional)] drills: Vec<Option<String>>,
+) -> impl IntoView {
+    let drill = use_context::<Drill>();
     view! {
         <table class="figures">
             <caption>{caption}</caption>
@@ -330,16 +433,24 @@ fn VolumeTable(caption: &'static str, rows: Vec<(String, Volume, Volume)>) -> im
                 <th scope="col" class="num">"Uren gepland"</th><th scope="col" class="num">"Uren uitgevoerd"</th>
             </tr></thead>
             <tbody>
-                {rows.into_iter().map(|(name, p, r)| view! {
+                {rows.into_iter().enumerate().map(|(i, (name, p, r))| {
+                    let query = drills.get(i).cloned().flatten();
+                    let label = name.clone();
+                    view! {
                     <tr>
-                        <th scope="row">{name}</th>
+                        <th scope="row">{match (query, drill) {
+                            (Some(q), Some(d)) => view! {
+                                <button class="link drill" title=OPEN_DRILL on:click=move |_| d.0.set(Some((label.clone(), q.clone())))>{name}</button>
+                            }.into_any(),
+                            _ => view! { <span>{name}</span> }.into_any(),
+                        }}</th>
                         <td class="num">{grouped(p.count as f64, 0)}</td>
                         <td class="num">{grouped(r.count as f64, 0)}</td>
                         <td class="num">{share(r.count, p.count)}</td>
                         <td class="num">{grouped(p.hours, 1)}</td>
                         <td class="num">{grouped(r.hours, 1)}</td>
                     </tr>
-                }).collect_view()}
+                }}).collect_view()}
             </tbody>
         </table>
     }
@@ -444,7 +555,13 @@ fn BarsChart(rows: Vec<(String, Volume, Volume)>) -> impl IntoView {
 
 /// The 4 x 4 LHSO matrix with the count in every cell, shaded by its share.
 #[component]
-fn LhsoGrid(caption: &'static str, cells: Vec<CellCount>, testid: &'static str) -> impl IntoView {
+fn LhsoGrid(
+    caption: &'static str,
+    cells: Vec<CellCount>,
+    testid: &'static str,
+    heaviest: bool,
+) -> impl IntoView {
+    let drill = use_context::<Drill>();
     let total: i64 = cells.iter().map(|c| c.count).sum();
     let max = cells.iter().map(|c| c.count).max().unwrap_or(0).max(1);
     let count = move |cell: LhsoCell| cells.iter().find(|c| c.cell == cell).map_or(0, |c| c.count);
@@ -463,7 +580,15 @@ fn LhsoGrid(caption: &'static str, cells: Vec<CellCount>, testid: &'static str) 
                             let n = count(LhsoCell::new(c, b));
                             // Five shades; the darkest two carry white text for contrast.
                             let level = if n == 0 { 0 } else { 1 + (n * 4 / max).min(3) };
-                            view! { <td class=format!("heat-{level}") title=format!("{}{}", b.letter(), c.digit())>{n}</td> }
+                            let cell = format!("{}{}", b.letter(), c.digit());
+                            let query = format!("&cell={cell}{}", if heaviest { "&heaviest=true" } else { "" });
+                            let label = format!("{caption}, cel {cell}");
+                            view! { <td class=format!("heat-{level}")>{match (n, drill) {
+                                (n, Some(d)) if n > 0 => view! {
+                                    <button class="cell-drill" aria-label=format!("{label}: {n}") on:click=move |_| d.0.set(Some((label.clone(), query.clone())))>{n}</button>
+                                }.into_any(),
+                                _ => view! { <span title=cell>{n}</span> }.into_any(),
+                            }}</td> }
                         }).collect_view()}
                     </tr>
                 }).collect_view()}

@@ -30,6 +30,8 @@ pub struct LineInput {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InspectionInput {
     pub id: String,
+    /// The site's name, for the drill-down list.
+    pub site_name: String,
     pub authority_id: String,
     pub sector: String,
     pub inspected_on: NaiveDate,
@@ -238,44 +240,80 @@ fn round_hours(h: f64) -> f64 {
     (h * 10.0).round() / 10.0
 }
 
+/// The rows of one report's scope and period, and the rule that ties an inspection to the
+/// programme line it realises; shared by the figures and their drill-down.
+struct Scoped<'a> {
+    year_start: NaiveDate,
+    year_end: NaiveDate,
+    through: NaiveDate,
+    lines: Vec<&'a LineInput>,
+    inspections: Vec<&'a InspectionInput>,
+    line_of: BTreeMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> Scoped<'a> {
+    fn new(input: &'a ReportInput, authority_id: Option<&str>) -> Option<Scoped<'a>> {
+        let year_start = NaiveDate::from_ymd_opt(input.year, 1, 1)?;
+        let year_end = month_end(input.year, 12)?;
+        let period_end = month_end(input.year, input.months.clamp(1, 12))?;
+        let through = match input.as_of {
+            Some(d) if d < period_end => d.max(year_start.pred_opt()?),
+            _ => period_end,
+        };
+        let in_scope = |a: &str| authority_id.is_none_or(|id| id == a);
+        let lines: Vec<&LineInput> = input
+            .lines
+            .iter()
+            .filter(|l| in_scope(&l.authority_id))
+            .collect();
+        let inspections: Vec<&InspectionInput> = input
+            .inspections
+            .iter()
+            .filter(|i| in_scope(&i.authority_id) && i.inspected_on <= through)
+            .filter(|i| i.inspected_on >= year_start)
+            .collect();
+        // The programme line an inspection realises: same authority, the line's sector. When
+        // several lines share a sector (say a basistaak and a project), the first in product
+        // order takes it.
+        let mut line_of = BTreeMap::new();
+        let mut order: Vec<usize> = (0..lines.len()).collect();
+        order.sort_by(|&a, &b| {
+            (&lines[a].product, &lines[a].task_group)
+                .cmp(&(&lines[b].product, &lines[b].task_group))
+        });
+        for &i in &order {
+            if let Some(sector) = &lines[i].sector {
+                line_of
+                    .entry((lines[i].authority_id.as_str(), sector.as_str()))
+                    .or_insert(i);
+            }
+        }
+        Some(Scoped {
+            year_start,
+            year_end,
+            through,
+            lines,
+            inspections,
+            line_of,
+        })
+    }
+
+    /// The programme line an inspection realises, if any.
+    fn line(&self, i: &InspectionInput) -> Option<&'a LineInput> {
+        self.line_of
+            .get(&(i.authority_id.as_str(), i.sector.as_str()))
+            .map(|&n| self.lines[n])
+    }
+}
+
 /// Computes the report. Inspections and penalties outside the period are ignored, so the caller
 /// may pass the whole year.
 pub fn realisation(input: &ReportInput, authority_id: Option<&str>) -> Option<Realisation> {
-    let year_start = NaiveDate::from_ymd_opt(input.year, 1, 1)?;
-    let year_end = month_end(input.year, 12)?;
-    let period_end = month_end(input.year, input.months.clamp(1, 12))?;
-    let through = match input.as_of {
-        Some(d) if d < period_end => d.max(year_start.pred_opt()?),
-        _ => period_end,
-    };
+    let scoped = Scoped::new(input, authority_id)?;
+    let (year_start, year_end, through) = (scoped.year_start, scoped.year_end, scoped.through);
     let in_scope = |a: &str| authority_id.is_none_or(|id| id == a);
-
-    let lines: Vec<&LineInput> = input
-        .lines
-        .iter()
-        .filter(|l| in_scope(&l.authority_id))
-        .collect();
-    let inspections: Vec<&InspectionInput> = input
-        .inspections
-        .iter()
-        .filter(|i| in_scope(&i.authority_id) && i.inspected_on <= through)
-        .filter(|i| i.inspected_on >= year_start)
-        .collect();
-
-    // The programme line an inspection realises: same authority, the line's sector. When several
-    // lines share a sector (say a basistaak and a project), the first in product order takes it.
-    let mut line_of: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by(|&a, &b| {
-        (&lines[a].product, &lines[a].task_group).cmp(&(&lines[b].product, &lines[b].task_group))
-    });
-    for &i in &order {
-        if let Some(sector) = &lines[i].sector {
-            line_of
-                .entry((lines[i].authority_id.as_str(), sector.as_str()))
-                .or_insert(i);
-        }
-    }
+    let lines = &scoped.lines;
+    let inspections = &scoped.inspections;
 
     let mut planned = Volume::default();
     let mut realised = Volume::default();
@@ -286,7 +324,7 @@ pub fn realisation(input: &ReportInput, authority_id: Option<&str>) -> Option<Re
     for a in input.authorities.iter().filter(|a| in_scope(&a.id)) {
         by_authority.entry(a.id.as_str()).or_default();
     }
-    for l in &lines {
+    for l in lines {
         planned.add(l.planned_count, l.planned_hours);
         by_authority
             .entry(l.authority_id.as_str())
@@ -305,7 +343,7 @@ pub fn realisation(input: &ReportInput, authority_id: Option<&str>) -> Option<Re
             .add(l.planned_count, l.planned_hours);
     }
     let mut monthly = [0i64; 12];
-    for i in &inspections {
+    for i in inspections {
         realised.add(1, i.hours);
         monthly[i.inspected_on.month0() as usize] += 1;
         by_authority
@@ -313,9 +351,7 @@ pub fn realisation(input: &ReportInput, authority_id: Option<&str>) -> Option<Re
             .or_default()
             .1
             .add(1, i.hours);
-        let line = line_of
-            .get(&(i.authority_id.as_str(), i.sector.as_str()))
-            .map(|&n| lines[n]);
+        let line = scoped.line(i);
         let product = line.map(|l| l.product.as_str());
         let group = line.map(|l| l.task_group.as_str());
         by_product
@@ -409,7 +445,7 @@ pub fn realisation(input: &ReportInput, authority_id: Option<&str>) -> Option<Re
         by_product,
         by_task_group,
         progress,
-        compliance: compliance(&inspections, &violations),
+        compliance: compliance(inspections, &violations),
         lhso: lhso_figures(&violations),
         interventions: intervention_counts(&violations),
         penalties: penalties(&input.penalties, year_start, through),
@@ -520,6 +556,99 @@ fn penalties(rows: &[PenaltyInput], from: NaiveDate, through: NaiveDate) -> Pena
         }
     }
     p
+}
+
+/// Which figure a drill-down opens: filters on the report's inspections, all optional and combined.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillDown {
+    pub authority_id: Option<String>,
+    /// A programme product (its line's name).
+    pub product: Option<String>,
+    pub task_group: Option<String>,
+    /// Inspections with a violation in this LHSO cell ...
+    pub cell: Option<LhsoCell>,
+    /// ... counted as the inspection's heaviest (the "heaviest per inspection" grid).
+    #[serde(default)]
+    pub heaviest: bool,
+}
+
+/// One inspection behind a figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrillRow {
+    pub id: String,
+    pub inspected_on: NaiveDate,
+    pub site_name: String,
+    pub authority_id: String,
+    pub product: Option<String>,
+    pub reinspection: bool,
+    pub compliant: bool,
+    pub hours: f64,
+    /// The cells of its violations, heaviest first.
+    pub cells: Vec<LhsoCell>,
+}
+
+/// The inspections behind a figure of `realisation` (same scope, period and line rule), newest
+/// first.
+pub fn drill_down(
+    input: &ReportInput,
+    authority_id: Option<&str>,
+    filter: &DrillDown,
+) -> Option<Vec<DrillRow>> {
+    let scoped = Scoped::new(input, authority_id)?;
+    let mut cells: BTreeMap<&str, Vec<LhsoCell>> = BTreeMap::new();
+    for v in &input.violations {
+        cells
+            .entry(v.inspection_id.as_str())
+            .or_default()
+            .push(v.cell);
+    }
+    for list in cells.values_mut() {
+        list.sort_by_key(|c| std::cmp::Reverse(c.gravity_key()));
+    }
+    let mut rows: Vec<DrillRow> = scoped
+        .inspections
+        .iter()
+        .filter_map(|i| {
+            let line = scoped.line(i);
+            let own = cells.get(i.id.as_str()).cloned().unwrap_or_default();
+            let keep = filter
+                .authority_id
+                .as_deref()
+                .is_none_or(|a| a == i.authority_id)
+                && filter
+                    .product
+                    .as_deref()
+                    .is_none_or(|p| line.is_some_and(|l| l.product == p))
+                && filter
+                    .task_group
+                    .as_deref()
+                    .is_none_or(|g| line.is_some_and(|l| l.task_group == g))
+                && filter.cell.is_none_or(|c| {
+                    if filter.heaviest {
+                        own.first() == Some(&c)
+                    } else {
+                        own.contains(&c)
+                    }
+                });
+            keep.then(|| DrillRow {
+                id: i.id.clone(),
+                inspected_on: i.inspected_on,
+                site_name: i.site_name.clone(),
+                authority_id: i.authority_id.clone(),
+                product: line.map(|l| l.product.clone()),
+                reinspection: i.reinspection,
+                compliant: i.compliant,
+                hours: i.hours,
+                cells: own,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.inspected_on
+            .cmp(&a.inspected_on)
+            .then(a.site_name.cmp(&b.site_name))
+    });
+    Some(rows)
 }
 
 /// The Dutch name of a task group (`None`: work no programme line covers).

@@ -51,6 +51,22 @@ describe('realisation monitoring', () => {
       assert.equal(pdf.subarray(0, 5).toString(), '%PDF-', 'a PDF file');
       assert.ok(pdf.length > 10_000, `${pdf.length} bytes`);
 
+      // A figure opens the inspections behind it: Aalten's row lists as many as it realised.
+      const aaltenRow = page.locator('table.figures tr', { has: page.getByRole('button', { name: 'Aalten', exact: true }) });
+      const realisedAalten = (await aaltenRow.locator('td').nth(1).textContent()).replace('.', '');
+      await page.getByRole('button', { name: 'Aalten', exact: true }).click();
+      const drill = page.getByTestId('drill');
+      await drill.getByText(`${realisedAalten} controles`).waitFor();
+      assert.equal(await drill.locator('tbody tr').count(), Number(realisedAalten));
+      assert.match(await drill.locator('tbody tr').first().locator('td').first().textContent(), /^\d{2}-\d{2}-\d{4}$/);
+      // An LHSO cell of the heaviest-per-inspection grid opens its inspections too.
+      const cell = page.getByTestId('lhso-heaviest').locator('button.cell-drill').first();
+      const count = Number(await cell.textContent());
+      await cell.click();
+      await drill.getByText(`${count} controles`).waitFor();
+      await drill.getByRole('button', { name: 'Sluiten' }).click();
+      assert.equal(await drill.count(), 0);
+
       // The 4-month view ends on 30 April.
       await page.getByTestId('period').selectOption('4');
       await page.waitForFunction(() => document.querySelector('[data-testid=headline]')?.textContent.includes('tot en met 30-04-'));

@@ -99,6 +99,7 @@ fn api() -> Api {
     .put("/programme/lines/{id}", programme::update)
     .get("/reports/realisation", reports::realisation)
     .get("/reports/annual/{file}", reports::annual)
+    .get("/reports/inspections", reports::inspections)
     .post("/sync/push", sync::push)
     .get("/sync/pull", sync::pull)
     .get("/sync/problems", team::problems)

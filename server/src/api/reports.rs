@@ -62,6 +62,69 @@ pub async fn realisation(
         .ok_or_else(|| ErrorCode::RequestInvalid.into())
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrillQuery {
+    year: i32,
+    authority_id: Option<String>,
+    months: Option<u32>,
+    product: Option<String>,
+    task_group: Option<String>,
+    cell: Option<String>,
+    heaviest: Option<bool>,
+}
+
+/// At most this many inspections in one drill-down answer (`total` says how many there are).
+const DRILL_LIMIT: usize = 500;
+
+/// `GET /api/v1/reports/inspections`: the inspections behind a figure of the realisation report,
+/// with the same scope, period and rules.
+pub async fn inspections(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<DrillQuery>, QueryRejection>,
+) -> AppResult<Json<serde_json::Value>> {
+    let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
+    let months = query.months.unwrap_or(12);
+    if !(2000..=2100).contains(&query.year) || !report::PERIODS.contains(&months) {
+        return Err(ErrorCode::RequestInvalid.into());
+    }
+    let cell = query
+        .cell
+        .as_deref()
+        .map(str::parse::<LhsoCell>)
+        .transpose()
+        .map_err(|_| ErrorCode::RequestInvalid)?;
+    if let Some(g) = query.task_group.as_deref() {
+        crate::api::programme::TaskGroup::parse(g).ok_or(ErrorCode::RequestInvalid)?;
+    }
+    let authority = authority_in_scope(&state, &user, query.authority_id.as_deref()).await?;
+    let today = chrono::Local::now().date_naive();
+    let input = load(
+        &state.db.pool,
+        &user.agency_id,
+        authority.as_deref(),
+        query.year,
+        months,
+        today,
+    )
+    .await?;
+    let filter = report::DrillDown {
+        authority_id: None,
+        product: query.product,
+        task_group: query.task_group,
+        cell,
+        heaviest: query.heaviest.unwrap_or(false),
+    };
+    let rows = report::drill_down(&input, authority.as_deref(), &filter)
+        .ok_or(ErrorCode::RequestInvalid)?;
+    let total = rows.len();
+    let shown: Vec<_> = rows.into_iter().take(DRILL_LIMIT).collect();
+    Ok(Json(
+        serde_json::json!({ "year": query.year, "total": total, "inspections": shown }),
+    ))
+}
+
 /// The authority a report covers: an authority viewer's own (asking for another is 403), or the
 /// one asked for by an office role (404 when it is not of the caller's agency), or none (the
 /// region).
@@ -213,6 +276,7 @@ pub async fn load(
                     compliant: i.result == InspectionResult::Compliant.as_str(),
                     reinspection: i.kind == shared::planner::VisitKind::Reinspection.as_str(),
                     id: i.id,
+                    site_name: i.site_name,
                     authority_id: i.authority_id,
                     sector: i.sector,
                     hours: i.hours_spent,

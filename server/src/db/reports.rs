@@ -9,6 +9,7 @@ use shared::enforcement::{CaseState, StepKind};
 #[derive(Debug, FromRow)]
 pub struct InspectionRow {
     pub id: String,
+    pub site_name: String,
     pub authority_id: String,
     pub sector: String,
     pub inspected_on: String,
@@ -92,7 +93,7 @@ const INSPECTIONS_OF_SCOPE: &str = "FROM inspections i JOIN sites s ON s.id = i.
 
 pub async fn inspections(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<InspectionRow>> {
     sqlx::query_as(&format!(
-        "SELECT i.id, s.authority_id, s.sector, i.inspected_on, i.hours_spent, i.result, i.kind \
+        "SELECT i.id, s.name AS site_name, s.authority_id, s.sector, i.inspected_on, i.hours_spent, i.result, i.kind \
          {INSPECTIONS_OF_SCOPE}"
     ))
     .bind(scope.agency_id)

@@ -1,5 +1,7 @@
 //! The realisation figures against a small fixture whose answers are worked out by hand below.
 
+use std::str::FromStr;
+
 use chrono::NaiveDate;
 
 use super::*;
@@ -41,6 +43,7 @@ fn inspection(
 ) -> InspectionInput {
     InspectionInput {
         id: id.into(),
+        site_name: format!("Site {id}"),
         authority_id: authority.into(),
         sector: sector.into(),
         inspected_on: on,
@@ -535,4 +538,92 @@ fn the_progress_curve_stops_at_the_reference_date_and_the_forecast_runs_on_from_
     assert_eq!(forecast_segment(&whole), None);
     assert_eq!(task_group_nl(Some("basistaak")), "Basistaken");
     assert_eq!(task_group_nl(None), "Buiten het programma");
+}
+
+#[test]
+fn a_drill_down_lists_the_inspections_behind_a_figure() {
+    let input = fixture(12, None);
+    let ids = |filter: DrillDown| -> Vec<String> {
+        drill_down(&input, None, &filter)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    };
+    // Garages realised by a1, a2, a3 (newest first); GM2 by b1, b2.
+    assert_eq!(
+        ids(DrillDown {
+            product: Some("Controle garagebedrijven".into()),
+            ..Default::default()
+        }),
+        ["a3", "a2", "a1"]
+    );
+    assert_eq!(
+        ids(DrillDown {
+            authority_id: Some("gm2".into()),
+            ..Default::default()
+        }),
+        ["b2", "b1"]
+    );
+    assert_eq!(
+        ids(DrillDown {
+            task_group: Some("basistaak".into()),
+            ..Default::default()
+        })
+        .len(),
+        5
+    );
+    // B2 is found at a2 but is not its heaviest (C3 is).
+    let b2 = LhsoCell::from_str("B2").unwrap();
+    assert_eq!(
+        ids(DrillDown {
+            cell: Some(b2),
+            ..Default::default()
+        }),
+        ["a2"]
+    );
+    assert!(ids(DrillDown {
+        cell: Some(b2),
+        heaviest: true,
+        ..Default::default()
+    })
+    .is_empty());
+    let c3 = LhsoCell::from_str("C3").unwrap();
+    assert_eq!(
+        ids(DrillDown {
+            cell: Some(c3),
+            heaviest: true,
+            ..Default::default()
+        }),
+        ["a2"]
+    );
+    // The counts agree with the figures they open.
+    let r = realisation(&input, None).unwrap();
+    let garages = r
+        .by_product
+        .iter()
+        .find(|p| p.product.as_deref() == Some("Controle garagebedrijven"))
+        .unwrap();
+    assert_eq!(garages.realised.count, 3);
+    let row = &drill_down(
+        &input,
+        None,
+        &DrillDown {
+            authority_id: Some("gm1".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()[0];
+    assert_eq!((row.site_name.as_str(), row.cells.len()), ("Site a4", 0));
+    // An authority scope limits the drill-down as it limits the figures.
+    assert!(drill_down(
+        &input,
+        Some("gm2"),
+        &DrillDown {
+            authority_id: Some("gm1".into()),
+            ..Default::default()
+        }
+    )
+    .unwrap()
+    .is_empty());
 }

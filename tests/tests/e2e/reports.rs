@@ -542,3 +542,40 @@ on_both_databases! {
         }
     }
 }
+
+on_both_databases! {
+    async fn a_figure_drills_down_to_the_inspections_behind_it(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let f = fixture(&server).await;
+        let manager = server.login("manager").await;
+        let drill = |query: String| {
+            let manager = manager.clone();
+            let server = &server;
+            async move { get(server, &manager, &format!("/api/v1/reports/inspections?year={YEAR}{query}")).await }
+        };
+        // The viewer's authority realised i1, i2, i3 (newest first); the other i4.
+        let (status, own) = drill(format!("&authority_id={}", f.own)).await;
+        assert_eq!(status, 200, "{own}");
+        let ids: Vec<&str> = own["inspections"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["i3-2015", "i2-2015", "i1-2015"]);
+        assert_eq!(own["total"], 3);
+        assert_eq!(own["inspections"][1]["site_name"], "Garage Een");
+        assert_eq!(own["inspections"][1]["cells"], json!(["C3", "B2"]), "heaviest first");
+        // The product row opens all four garage inspections, as its realised count says.
+        let (_, product) = drill("&product=Controle%20garagebedrijven".into()).await;
+        assert_eq!(product["total"], 4);
+        // B2 is found at i2 but is not its heaviest.
+        assert_eq!(drill("&cell=B2".into()).await.1["total"], 1);
+        assert_eq!(drill("&cell=B2&heaviest=true".into()).await.1["total"], 0);
+        assert_eq!(drill("&cell=C3&heaviest=true".into()).await.1["inspections"][0]["id"], "i2-2015");
+        // Bad filters are 400; the viewer sees only its own authority.
+        for bad in ["&cell=E5", "&task_group=hobby", "&heaviest=misschien", "&colour=red"] {
+            assert_eq!(drill(bad.into()).await.0, 400, "{bad}");
+        }
+        let viewer = server.login("gemeente1").await;
+        let (_, mine) = get(&server, &viewer, &format!("/api/v1/reports/inspections?year={YEAR}")).await;
+        assert_eq!(mine["total"], 3);
+        let (status, _) = get(&server, &viewer, &format!("/api/v1/reports/inspections?year={YEAR}&authority_id={}", f.other)).await;
+        assert_eq!(status, 403);
+    }
+}
