@@ -87,7 +87,7 @@ pub struct Importer<'a> {
 }
 
 impl ImportReport {
-    fn reject(&mut self, rejection: Rejection) {
+    pub(crate) fn reject(&mut self, rejection: Rejection) {
         self.rejected_total += 1;
         if self.rejected.len() < MAX_LISTED_REJECTIONS {
             self.rejected.push(rejection);
@@ -148,7 +148,7 @@ fn rejection(line: u64, column: Option<&str>, reason: impl Into<String>) -> Reje
 }
 
 /// `;` when the header line has more semicolons than commas (the Dutch spreadsheet default), else `,`.
-fn detect_delimiter(text: &[u8]) -> u8 {
+pub(crate) fn detect_delimiter(text: &[u8]) -> u8 {
     let header = text.split(|b| *b == b'\n').next().unwrap_or_default();
     let count = |d: u8| header.iter().filter(|b| **b == d).count();
     if count(b';') > count(b',') {

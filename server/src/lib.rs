@@ -16,6 +16,7 @@ pub mod enforcement;
 pub mod error;
 pub mod import;
 pub mod planning;
+pub mod programme_import;
 pub mod sync;
 pub mod web;
 

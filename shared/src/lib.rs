@@ -12,6 +12,7 @@ pub mod error;
 pub mod lhso;
 pub mod nl;
 pub mod planner;
+pub mod programme;
 pub mod report;
 pub mod risk;
 pub mod sync;

@@ -50,12 +50,24 @@ fn digits(value: f64, decimals: u32, group: bool) -> String {
 /// decimal comma with at most two decimals; dots only between groups of three digits. `None` for
 /// anything else (a negative amount, a decimal point, letters), so the form can say so.
 pub fn parse_euro_cents(text: &str) -> Option<i64> {
-    let text = text.trim().trim_start_matches('€').trim();
+    parse_fixed(text.trim().trim_start_matches('€'), 2)
+}
+
+/// A non-negative number as a person types it in Dutch, scaled by 10^`decimals`: `1250`, `1.250`,
+/// `12,5` (with `decimals` 2: 1250). A decimal comma with at most `decimals` decimals; dots only
+/// between groups of three digits. `None` for anything else (a negative number, a decimal point,
+/// letters, an overflow).
+pub fn parse_fixed(text: &str, decimals: u32) -> Option<i64> {
+    let text = text.trim();
     let (whole, fraction) = match text.split_once(',') {
         Some((w, f)) => (w, f),
         None => (text, ""),
     };
-    if whole.is_empty() || fraction.len() > 2 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || fraction.len() > decimals as usize
+        || (text.contains(',') && fraction.is_empty())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let groups: Vec<&str> = whole.split('.').collect();
@@ -66,13 +78,17 @@ pub fn parse_euro_cents(text: &str) -> Option<i64> {
     if !grouped_ok || !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
-    let euros: i64 = groups.concat().parse().ok()?;
-    let cents: i64 = match fraction.len() {
-        0 => 0,
-        1 => fraction.parse::<i64>().ok()? * 10,
-        _ => fraction.parse().ok()?,
+    let scale = 10i64.checked_pow(decimals)?;
+    let units: i64 = groups.concat().parse().ok()?;
+    let mut part: i64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().ok()?
     };
-    euros.checked_mul(100)?.checked_add(cents)
+    for _ in fraction.len()..decimals as usize {
+        part *= 10;
+    }
+    units.checked_mul(scale)?.checked_add(part)
 }
 
 #[cfg(test)]
@@ -87,10 +103,22 @@ mod tests {
         assert_eq!(parse_euro_cents(" € 2.500,50 "), Some(250_050));
         assert_eq!(parse_euro_cents("12,5"), Some(1_250));
         for bad in [
-            "", "-5", "2.50", "2500.00", "12,345", "1.2345", "tien", "1,2,3", ".500",
+            "", "-5", "2.50", "2500.00", "12,345", "1.2345", "tien", "1,2,3", ".500", "12,",
         ] {
             assert_eq!(parse_euro_cents(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn fixed_point_numbers_with_any_number_of_decimals() {
+        assert_eq!(parse_fixed("1.250", 0), Some(1250));
+        assert_eq!(parse_fixed("12,5", 2), Some(1250));
+        assert_eq!(parse_fixed("0,25", 2), Some(25));
+        assert_eq!(parse_fixed("7", 1), Some(70));
+        for bad in ["12,5", "1,0", "-1", "1e3", "99999999999999999999"] {
+            assert_eq!(parse_fixed(bad, 0), None, "{bad}");
+        }
+        assert_eq!(parse_fixed("12,345", 2), None);
     }
 
     proptest! {

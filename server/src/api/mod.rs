@@ -5,6 +5,7 @@
 //! cannot be added without being documented and given its access rules.
 
 mod auth;
+mod authorities;
 mod blobs;
 mod checklists;
 mod config;
@@ -94,8 +95,10 @@ fn api() -> Api {
     .post("/admin/sites/import", sites::import_csv)
     .get("/checklists", checklists::latest)
     .get("/checklists/{id}/versions/{version}", checklists::pinned)
+    .get("/authorities", authorities::list)
     .get("/programme", programme::list)
     .post("/programme/lines", programme::create)
+    .post("/programme/import", programme::import)
     .put("/programme/lines/{id}", programme::update)
     .get("/reports/realisation", reports::realisation)
     .get("/reports/annual/{file}", reports::annual)

@@ -7,23 +7,15 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use shared::programme::{valid_figures, TaskGroup, MAX_PRODUCT_CHARS, MAX_SECTOR_CHARS};
 use shared::{ErrorCode, Role};
 
 use crate::audit::{self, AuditEntry};
 use crate::auth::{office_reader, require_role, AuthUser};
 use crate::db::{self, programme::ProgrammeLineRow};
 use crate::error::{ApiJson, AppError, AppResult};
+use crate::programme_import::{self, Format};
 use crate::AppState;
-
-shared::wire_enum! {
-    /// The task group of a programme line (the `task_group` CHECK of `programme_lines`).
-    pub enum TaskGroup {
-        Basistaak = "basistaak",
-        Plustaak = "plustaak",
-        Project = "project",
-        Bedrijfsvoering = "bedrijfsvoering",
-    }
-}
 
 #[derive(Debug, Serialize)]
 pub struct ProgrammeLine {
@@ -84,10 +76,6 @@ pub struct LineUpdate {
     pub planned_hours: f64,
 }
 
-fn valid_figures(count: i64, hours: f64) -> bool {
-    (0..=1_000_000).contains(&count) && hours.is_finite() && (0.0..=10_000_000.0).contains(&hours)
-}
-
 /// `GET /api/v1/programme?year=YYYY[&authority_id=]`.
 pub async fn list(
     State(state): State<AppState>,
@@ -130,13 +118,13 @@ pub async fn create(
     if !(2000..=2100).contains(&line.year)
         || product.is_empty()
         // At most 200 characters as sent (the document's `maxLength`).
-        || line.product.chars().count() > 200
+        || line.product.chars().count() > MAX_PRODUCT_CHARS
         || TaskGroup::parse(&line.task_group).is_none()
         || !valid_figures(line.planned_count, line.planned_hours)
         || line
             .sector
             .as_deref()
-            .is_some_and(|s| s.trim().is_empty() || s.chars().count() > 100)
+            .is_some_and(|s| s.trim().is_empty() || s.chars().count() > MAX_SECTOR_CHARS)
     {
         return Err(ErrorCode::ProgrammeInvalidLine.into());
     }
@@ -240,3 +228,51 @@ pub async fn update(
     tx.commit().await?;
     Ok(Json(line.into()))
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    pub year: i64,
+}
+
+/// `POST /api/v1/programme/import?year=YYYY` with the year's lines as CSV (`text/csv`) or XLSX
+/// (managers and admins, own agency): 200 with the report when every row was imported, 422
+/// `import.rejected` with the same report (and nothing written) when any row was rejected.
+pub async fn import(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> AppResult<axum::response::Response> {
+    require_writer(&user)?;
+    let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
+    if !(2000..=2100).contains(&query.year) {
+        return Err(ErrorCode::RequestInvalid.into());
+    }
+    let format = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Format::from_content_type)
+        .ok_or(ErrorCode::RequestInvalid)?;
+    let data = axum::body::to_bytes(body, IMPORT_LIMIT)
+        .await
+        .map_err(|_| ErrorCode::RequestTooLarge)?;
+    let actor = user.info.id.to_string();
+    let report = programme_import::import_programme(
+        &state.db,
+        &user.agency_id,
+        query.year,
+        programme_import::Importer {
+            actor_id: Some(&actor),
+            source: "api",
+        },
+        format,
+        &data,
+    )
+    .await?;
+    Ok(super::sites::report_response(report))
+}
+
+/// A programme of a few thousand lines is well under a megabyte, as CSV or XLSX.
+const IMPORT_LIMIT: usize = 4 * 1024 * 1024;

@@ -96,7 +96,7 @@ pub async fn inspections(
         .transpose()
         .map_err(|_| ErrorCode::RequestInvalid)?;
     if let Some(g) = query.task_group.as_deref() {
-        crate::api::programme::TaskGroup::parse(g).ok_or(ErrorCode::RequestInvalid)?;
+        shared::programme::TaskGroup::parse(g).ok_or(ErrorCode::RequestInvalid)?;
     }
     let authority = authority_in_scope(&state, &user, query.authority_id.as_deref()).await?;
     let today = chrono::Local::now().date_naive();

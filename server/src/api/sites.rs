@@ -329,7 +329,7 @@ pub async fn import_csv(
     Ok(report_response(report))
 }
 
-fn report_response(report: ImportReport) -> Response {
+pub(super) fn report_response(report: ImportReport) -> Response {
     if report.written {
         return (StatusCode::OK, Json(report)).into_response();
     }

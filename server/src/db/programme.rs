@@ -111,3 +111,48 @@ pub async fn authority_in_agency(
             .await?;
     Ok(n == 1)
 }
+
+/// The agency's authorities as (id, CBS code, name), for reading an import.
+pub async fn authorities(
+    tx: &mut Transaction<'_, Any>,
+    agency_id: &str,
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    sqlx::query_as("SELECT id, cbs_code, name FROM authorities WHERE agency_id = $1")
+        .bind(agency_id)
+        .fetch_all(&mut **tx)
+        .await
+}
+
+/// An import's correction of a line: new figures and sector, one version up.
+pub async fn update_imported(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    planned_count: i64,
+    planned_hours: f64,
+    sector: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE programme_lines SET planned_count = $1, planned_hours = $2, sector = $3, \
+         version = version + 1 WHERE id = $4",
+    )
+    .bind(planned_count)
+    .bind(planned_hours)
+    .bind(sector)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The agency's authorities as (id, name, CBS code, kind), by name.
+pub async fn authority_list(
+    pool: &AnyPool,
+    agency_id: &str,
+) -> sqlx::Result<Vec<(String, String, String, String)>> {
+    sqlx::query_as(
+        "SELECT id, name, cbs_code, kind FROM authorities WHERE agency_id = $1 ORDER BY name",
+    )
+    .bind(agency_id)
+    .fetch_all(pool)
+    .await
+}

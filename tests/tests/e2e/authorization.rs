@@ -410,6 +410,41 @@ fn matrix() -> Vec<Row> {
         },
         Row {
             method: "GET",
+            path: "/authorities",
+            // No id to name: every office role gets its own agency's list (a viewer its own entry).
+            request: |_, _| req("/api/v1/authorities".into()),
+            fresh_token: false,
+            own: NOT_INSPECTOR_200,
+            sibling: NOT_INSPECTOR_200,
+            foreign: NOT_INSPECTOR_200,
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/programme/import",
+            // An authority code of another agency is a rejected row: nothing is imported.
+            request: |w, s| {
+                let i = w.at(s);
+                let csv = format!(
+                    "product;authority;task_group;planned_count;planned_hours\n\
+                     Matrix import {};{};project;3;12\n",
+                    uuid::Uuid::new_v4(),
+                    w.authority_code[i]
+                );
+                Req {
+                    target: format!("/api/v1/programme/import?year={}", w.year),
+                    body: Body::Csv(csv),
+                    shows: None,
+                }
+            },
+            fresh_token: false,
+            own: [401, 403, 403, 200, 403, 200],
+            sibling: [401, 403, 403, 200, 403, 200],
+            foreign: [401, 403, 403, 422, 403, 422],
+            results: None,
+        },
+        Row {
+            method: "GET",
             path: "/programme",
             // An authority viewer gets its own part whatever it asks for; another agency's
             // authority gives nothing.

@@ -21,7 +21,179 @@ async fn count_lines(server: &TestServer) -> i64 {
         .unwrap()
 }
 
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn import(
+    server: &TestServer,
+    token: &str,
+    year: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (u16, Value) {
+    let r = server
+        .client
+        .post(server.url(&format!("/api/v1/programme/import?year={year}")))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// Everything an import could touch: the lines with their versions, and the audit trail's length.
+async fn programme_state(server: &TestServer) -> (Vec<(String, i64, f64, i64)>, i64) {
+    let lines = sqlx::query_as(
+        "SELECT product, planned_count, planned_hours, version FROM programme_lines ORDER BY id",
+    )
+    .fetch_all(&server.state.db.pool)
+    .await
+    .unwrap();
+    let audit =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'programme_line'")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+    (lines, audit)
+}
+
+/// A Dutch spreadsheet's CSV: BOM, semicolons, decimal commas, authorities by CBS code and by name.
+fn dutch_csv(hours: &str) -> Vec<u8> {
+    format!(
+        "\u{feff}Product;Gemeente;Taakgroep;Aantal;Uren;Sector\r\n\
+         Controle garages;GM0197;Basistaak;120;{hours};garage\r\n\
+         Asbestdaken;Doetinchem;Projecten;0;1.250;\r\n"
+    )
+    .into_bytes()
+}
+
 on_both_databases! {
+    async fn a_programme_is_imported_from_csv_and_xlsx_all_or_nothing_and_audited(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let manager = server.login("manager").await;
+        let (status, report) = import(&server, &manager, "2027", "text/csv", dutch_csv("300,5")).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!((report["created"].as_u64(), report["written"].as_bool()), (Some(2), Some(true)), "{report}");
+        let (_, lines) = get(&server, &manager, "/api/v1/programme?year=2027").await;
+        let lines = lines["lines"].as_array().unwrap().clone();
+        assert_eq!(lines.len(), 2);
+        let garages = lines.iter().find(|l| l["product"] == "Controle garages").unwrap();
+        assert_eq!((garages["planned_count"].as_i64(), garages["planned_hours"].as_f64()), (Some(120), Some(300.5)));
+        assert_eq!((garages["task_group"].as_str(), garages["sector"].as_str()), (Some("basistaak"), Some("garage")));
+        let asbestos = lines.iter().find(|l| l["product"] == "Asbestdaken").unwrap();
+        assert_eq!((asbestos["planned_hours"].as_f64(), asbestos["sector"].as_str()), (Some(1250.0), None));
+
+        // The same file again changes nothing; corrected hours update one line, one version up.
+        let (_, again) = import(&server, &manager, "2027", "text/csv", dutch_csv("300,5")).await;
+        assert_eq!((again["created"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(2)), "{again}");
+        let (_, fixed) = import(&server, &manager, "2027", "text/csv; charset=utf-8", dutch_csv("320")).await;
+        assert_eq!((fixed["updated"].as_u64(), fixed["unchanged"].as_u64()), (Some(1), Some(1)), "{fixed}");
+        let (_, lines) = get(&server, &manager, "/api/v1/programme?year=2027").await;
+        let garages = lines["lines"].as_array().unwrap().iter().find(|l| l["product"] == "Controle garages").unwrap().clone();
+        assert_eq!((garages["planned_hours"].as_f64(), garages["version"].as_i64()), (Some(320.0), Some(2)));
+
+        // The same lines as a workbook (numbers as numbers, code names as headers) are unchanged;
+        // a third line is added.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, head) in shared::programme::TEMPLATE_HEADER.iter().enumerate() {
+            sheet.write_string(0, col as u16, *head).unwrap();
+        }
+        for (row, (product, authority, group, count, hours, sector)) in [
+            ("Controle garages", "gm0197", "basistaak", 120.0, 320.0, "garage"),
+            ("Asbestdaken", "GM0222", "project", 0.0, 1250.0, ""),
+            ("Bedrijfsvoering", "PV25", "bedrijfsvoering", 0.0, 80.25, ""),
+        ].into_iter().enumerate() {
+            let r = row as u32 + 1;
+            sheet.write_string(r, 0, product).unwrap();
+            sheet.write_string(r, 1, authority).unwrap();
+            sheet.write_string(r, 2, group).unwrap();
+            sheet.write_number(r, 3, count).unwrap();
+            sheet.write_number(r, 4, hours).unwrap();
+            if !sector.is_empty() {
+                sheet.write_string(r, 5, sector).unwrap();
+            }
+        }
+        let (status, report) = import(&server, &manager, "2027", XLSX, book.save_to_buffer().unwrap()).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!((report["created"].as_u64(), report["unchanged"].as_u64()), (Some(1), Some(2)), "{report}");
+
+        let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE entity = 'programme_line' ORDER BY seq")
+            .fetch_all(&server.state.db.pool).await.unwrap();
+        assert_eq!(actions, ["programme_line.create", "programme_line.create", "programme_line.update", "programme_line.create"]);
+    }
+
+    async fn a_programme_import_with_bad_rows_changes_nothing_and_reports_every_row(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let manager = server.login("manager").await;
+        let before = programme_state(&server).await;
+        let csv = "product;authority;task_group;planned_count;planned_hours\n\
+                   Goed;GM0197;basistaak;10;20\n\
+                   ;GM9999;hobby;-1;tien\n\
+                   Ook goed;GM0222;plustaak;5;7,5\n\
+                   Half;GM0197;basistaak;2,5;1\n";
+        let (status, body) = import(&server, &manager, "2026", "text/csv", csv.as_bytes().to_vec()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (422, Some("import.rejected")), "{body}");
+        let report = &body["report"];
+        assert_eq!(report["written"], false);
+        let rejected: Vec<(u64, &str)> = report["rejected"].as_array().unwrap().iter()
+            .map(|r| (r["line"].as_u64().unwrap(), r["column"].as_str().unwrap_or("")))
+            .collect();
+        assert_eq!(rejected, [(3, "product"), (3, "authority"), (3, "task_group"), (3, "planned_count"), (3, "planned_hours"), (5, "planned_count")]);
+        assert_eq!(report["rejected_total"], 6);
+        assert!(report["rejected"][1]["reason"].as_str().unwrap().contains("GM9999"), "{report}");
+        assert_eq!(programme_state(&server).await, before);
+
+        // A file that is no workbook, an unknown header: rejected as a whole, nothing changed.
+        let (status, body) = import(&server, &manager, "2026", XLSX, b"PK not really".to_vec()).await;
+        assert_eq!((status, body["report"]["rejected"][0]["line"].as_u64()), (422, Some(1)), "{body}");
+        let (status, body) = import(&server, &manager, "2026", "text/csv", b"kleur;maat\nrood;5\n".to_vec()).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body["report"]["rejected_total"].as_u64().unwrap() >= 5, "{body}");
+        assert_eq!(programme_state(&server).await, before);
+    }
+
+    async fn only_managers_and_admins_import_a_programme_and_bad_requests_are_refused(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let before = programme_state(&server).await;
+        for user in ["inspecteur1", "teamleider1", "gemeente1"] {
+            let token = server.login(user).await;
+            let (status, body) = import(&server, &token, "2027", "text/csv", dutch_csv("1")).await;
+            assert_eq!((status, body["error"]["code"].as_str()), (403, Some("auth.forbidden")), "{user}");
+        }
+        let admin = server.login("admin").await;
+        assert_eq!(import(&server, &admin, "2027", "application/json", b"{}".to_vec()).await.0, 400);
+        assert_eq!(import(&server, &admin, "1999", "text/csv", dutch_csv("1")).await.0, 400);
+        assert_eq!(import(&server, &admin, "twee", "text/csv", dutch_csv("1")).await.0, 400);
+        assert_eq!(programme_state(&server).await, before);
+        let (status, report) = import(&server, &admin, "2027", "text/csv", dutch_csv("1")).await;
+        assert_eq!((status, report["created"].as_u64()), (200, Some(2)), "{report}");
+    }
+
+    async fn office_roles_list_the_authorities_and_a_viewer_only_its_own(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let manager = server.login("manager").await;
+        let (status, all) = get(&server, &manager, "/api/v1/authorities").await;
+        assert_eq!(status, 200);
+        let all = all["authorities"].as_array().unwrap();
+        assert_eq!(all.len(), 9, "{all:?}");
+        assert!(all.iter().any(|a| a["cbs_code"] == "PV25" && a["kind"] == "province"));
+        let names: Vec<&str> = all.iter().map(|a| a["name"].as_str().unwrap()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted, "by name");
+        let viewer = server.login("gemeente1").await;
+        let (_, me) = get(&server, &viewer, "/api/v1/me").await;
+        let (status, own) = get(&server, &viewer, "/api/v1/authorities").await;
+        assert_eq!(status, 200);
+        let own = own["authorities"].as_array().unwrap();
+        assert_eq!(own.len(), 1);
+        assert_eq!(own[0]["id"], me["authority_id"]);
+        let inspector = server.login("inspecteur1").await;
+        assert_eq!(get(&server, &inspector, "/api/v1/authorities").await.0, 403);
+    }
+
     async fn the_demo_programme_is_visible_to_management_and_each_authority_sees_only_its_own_part(backend: Backend) {
         let server = TestServer::with_demo(backend).await;
         let year = tests::demo_date().format("%Y").to_string();

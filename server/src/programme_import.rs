@@ -1,0 +1,314 @@
+//! Programme import: a year's execution programme from a spreadsheet, as CSV or XLSX
+//! (`POST /api/v1/programme/import?year=`).
+//!
+//! All or nothing, like the site import: every row is checked by `shared::programme::read_import`
+//! first; if any is rejected nothing is written and the report lists each rejected row (line,
+//! column, Dutch reason). Otherwise every line is upserted on its key (year, product, authority,
+//! task group) in one transaction, with one audit entry per created or changed line. Lines of
+//! the year that the file does not name are kept: an import adds and corrects, it never deletes.
+
+use std::collections::HashMap;
+
+use shared::programme::{read_import, Cell, Problem};
+
+use crate::audit::{self, AuditEntry};
+use crate::db::{self, programme::ProgrammeLineRow, Db};
+use crate::import::{ImportReport, Rejection};
+
+/// The two forms a programme arrives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    /// From the upload's `Content-Type` (parameters such as `charset` ignored).
+    pub fn from_content_type(value: &str) -> Option<Format> {
+        match value
+            .split(';')
+            .next()?
+            .trim()
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "text/csv" | "application/csv" => Some(Format::Csv),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => {
+                Some(Format::Xlsx)
+            }
+            _ => None,
+        }
+    }
+}
+
+fn file_problem(reason: &str) -> Problem {
+    Problem {
+        line: 1,
+        column: None,
+        reason: reason.to_owned(),
+    }
+}
+
+/// The table of a CSV file (UTF-8, optional BOM, `;` or `,` as in the header line), each row with
+/// its line in the file.
+fn csv_rows(data: &[u8]) -> Result<Vec<(u64, Vec<Cell>)>, Problem> {
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(crate::import::detect_delimiter(data))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(data);
+    let mut rows = Vec::new();
+    for record in reader.byte_records() {
+        let record = record.map_err(|e| Problem {
+            line: e.position().map_or(0, |p| p.line()),
+            column: None,
+            reason: "regel kan niet gelezen worden als CSV".into(),
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let cells = record
+            .iter()
+            .map(|field| match std::str::from_utf8(field) {
+                Ok(t) if t.trim().is_empty() => Ok(Cell::Empty),
+                Ok(t) => Ok(Cell::Text(t.to_owned())),
+                Err(_) => Err(Problem {
+                    line,
+                    column: None,
+                    reason: "ongeldige tekens: het bestand moet UTF-8 zijn".into(),
+                }),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.push((line, cells));
+    }
+    Ok(rows)
+}
+
+/// The table on the first sheet of a workbook; lines are the sheet's row numbers.
+fn xlsx_rows(data: &[u8]) -> Result<Vec<(u64, Vec<Cell>)>, Problem> {
+    use calamine::{Data, Reader, Xlsx};
+    let unreadable = || file_problem("het bestand is geen leesbaar Excel-werkboek (XLSX)");
+    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(data)).map_err(|_| unreadable())?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| file_problem("het werkboek heeft geen werkblad"))?
+        .map_err(|_| unreadable())?;
+    let first_row = range.start().map_or(0, |(row, _)| row);
+    let first_col = range.start().map_or(0, |(_, col)| col);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            // Columns left of the used range are empty; keep their places so the header lines up.
+            let mut cells = vec![Cell::Empty; first_col as usize];
+            cells.extend(row.iter().map(|d| match d {
+                Data::String(s) if s.trim().is_empty() => Cell::Empty,
+                Data::String(s) => Cell::Text(s.clone()),
+                Data::Float(f) => Cell::Number(*f),
+                Data::Int(n) => Cell::Number(*n as f64),
+                Data::Empty => Cell::Empty,
+                other => Cell::Text(other.to_string()),
+            }));
+            (u64::from(first_row) + i as u64 + 1, cells)
+        })
+        .collect())
+}
+
+fn rejection(p: Problem) -> Rejection {
+    Rejection {
+        line: p.line,
+        column: p.column,
+        reason: p.reason,
+    }
+}
+
+/// Who imports: the user (none from the command line) and the channel, for the audit trail.
+pub struct Importer<'a> {
+    pub actor_id: Option<&'a str>,
+    pub source: &'a str,
+}
+
+/// Checks the whole file and, when every row is good, writes the year's lines.
+pub async fn import_programme(
+    db: &Db,
+    agency_id: &str,
+    year: i64,
+    importer: Importer<'_>,
+    format: Format,
+    data: &[u8],
+) -> anyhow::Result<ImportReport> {
+    let mut report = ImportReport::default();
+    // Parsing a workbook is CPU work of up to a few hundred milliseconds: off the async workers.
+    let bytes = data.to_vec();
+    let table = tokio::task::spawn_blocking(move || match format {
+        Format::Csv => csv_rows(&bytes),
+        Format::Xlsx => xlsx_rows(&bytes),
+    })
+    .await?;
+    let rows = match table {
+        Ok(rows) => rows,
+        Err(problem) => {
+            report.reject(rejection(problem));
+            return Ok(report);
+        }
+    };
+    let mut tx = db.pool.begin().await?;
+    let mut authorities = HashMap::new();
+    for (id, code, name) in db::programme::authorities(&mut tx, agency_id).await? {
+        authorities.insert(code.to_uppercase(), id.clone());
+        authorities.insert(name.to_lowercase(), id);
+    }
+    let sectors: Vec<String> = shared::risk::RiskModel::default_2026()
+        .environment
+        .sectors
+        .into_keys()
+        .collect();
+    let drafts = match read_import(&rows, &authorities, &sectors) {
+        Ok(drafts) => drafts,
+        Err(problems) => {
+            for p in problems {
+                report.reject(rejection(p));
+            }
+            // Dropping the transaction rolls back: nothing was written.
+            return Ok(report);
+        }
+    };
+    report.accepted = drafts.len();
+
+    let existing: HashMap<(String, String, String), ProgrammeLineRow> =
+        db::programme::list(&db.pool, agency_id, year, None)
+            .await?
+            .into_iter()
+            .map(|l| {
+                (
+                    (
+                        l.product.to_lowercase(),
+                        l.authority_id.clone(),
+                        l.task_group.clone(),
+                    ),
+                    l,
+                )
+            })
+            .collect();
+    let mut entries = Vec::new();
+    let mut ids = Vec::new();
+    for draft in &drafts {
+        let key = (
+            draft.product.to_lowercase(),
+            draft.authority_id.clone(),
+            draft.task_group.as_str().to_owned(),
+        );
+        match existing.get(&key) {
+            Some(line)
+                if line.planned_count == draft.planned_count
+                    && line.planned_hours == draft.planned_hours
+                    && line.sector == draft.sector =>
+            {
+                report.unchanged += 1;
+            }
+            Some(line) => {
+                db::programme::update_imported(
+                    &mut tx,
+                    &line.id,
+                    draft.planned_count,
+                    draft.planned_hours,
+                    draft.sector.as_deref(),
+                )
+                .await?;
+                report.updated += 1;
+                ids.push((line.id.clone(), Some(line.version), line.version + 1, draft));
+            }
+            None => {
+                let row = ProgrammeLineRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    agency_id: agency_id.to_owned(),
+                    year,
+                    product: draft.product.clone(),
+                    authority_id: draft.authority_id.clone(),
+                    task_group: draft.task_group.as_str().to_owned(),
+                    planned_count: draft.planned_count,
+                    planned_hours: draft.planned_hours,
+                    version: 1,
+                    sector: draft.sector.clone(),
+                };
+                db::programme::insert(&mut tx, &row).await?;
+                report.created += 1;
+                ids.push((row.id, None, 1, draft));
+            }
+        }
+    }
+    for (id, old_version, new_version, draft) in &ids {
+        entries.push(AuditEntry {
+            actor_id: importer.actor_id,
+            device_id: None,
+            action: if old_version.is_some() {
+                "programme_line.update"
+            } else {
+                "programme_line.create"
+            },
+            entity: "programme_line",
+            entity_id: id,
+            old_version: *old_version,
+            new_version: Some(*new_version),
+            details: serde_json::json!({
+                "source": importer.source,
+                "year": year,
+                "line": draft.line,
+                "planned_count": draft.planned_count,
+                "planned_hours": draft.planned_hours,
+            }),
+        });
+    }
+    audit::record_many(&mut tx, &entries).await?;
+    tx.commit().await?;
+    report.written = true;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_name_the_format() {
+        assert_eq!(
+            Format::from_content_type("text/csv; charset=utf-8"),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::from_content_type(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+            Some(Format::Xlsx)
+        );
+        assert_eq!(Format::from_content_type("application/json"), None);
+    }
+
+    #[test]
+    fn csv_rows_keep_their_lines_and_refuse_bad_bytes() {
+        let rows = csv_rows(b"\xEF\xBB\xBFproduct;uren\nA;1,5\n\nB;\n").unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows[1],
+            (2, vec![Cell::Text("A".into()), Cell::Text("1,5".into())])
+        );
+        assert_eq!(rows[2], (4, vec![Cell::Text("B".into()), Cell::Empty]));
+        assert!(csv_rows(b"product\n\xff\xfe\n").is_err());
+    }
+
+    #[test]
+    fn a_workbook_written_by_rust_xlsxwriter_reads_back_with_numbers() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "product").unwrap();
+        sheet.write_string(0, 1, "uren").unwrap();
+        sheet.write_string(1, 0, "Garages").unwrap();
+        sheet.write_number(1, 1, 12.5).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let rows = xlsx_rows(&bytes).unwrap();
+        assert_eq!(
+            rows[1],
+            (2, vec![Cell::Text("Garages".into()), Cell::Number(12.5)])
+        );
+        assert!(xlsx_rows(b"not a zip").is_err());
+    }
+}
