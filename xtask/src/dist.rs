@@ -180,14 +180,18 @@ fn wasm_bundle(
         args.push("--release");
     }
     args.extend(features);
-    cargo(root, &args)?;
+    let target_dir = if profile == Profile::Release {
+        release_wasm_build(root, &args)?
+    } else {
+        cargo(root, &args)?;
+        root.join("target")
+    };
     let profile_dir = if profile == Profile::Release {
         "release"
     } else {
         "debug"
     };
-    let wasm_in = root
-        .join("target")
+    let wasm_in = target_dir
         .join(WASM_TARGET)
         .join(profile_dir)
         .join(format!("{krate}.wasm"));
@@ -222,6 +226,47 @@ fn wasm_bundle(
         compress,
     )?;
     Ok((wasm, js, wasm_bytes))
+}
+
+/// The flags of the size build: Leptos type-erases views (`erase_components`, also set for every
+/// wasm build in `.cargo/config.toml`), and a panic traps at once instead of formatting a message
+/// (`-Cpanic=immediate-abort`), which drops core's formatting and panic-location machinery.
+const SIZE_RUSTFLAGS: &str = "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort";
+
+/// Builds a browser bundle for release with the standard library compiled from source for size
+/// (`-Zbuild-std` with `optimize_for_size` and immediate-abort panics; measured in
+/// docs/BENCHMARKS.md "Two front doors": 348.7 -> 326.8 KB brotli for the inspector). These are
+/// unstable cargo flags, allowed on the pinned stable toolchain by `RUSTC_BOOTSTRAP=1` and needing
+/// the `rust-src` component (rust-toolchain.toml). Its own target directory keeps the normal wasm
+/// checks from rebuilding the standard library. If the toolchain refuses the flags (a newer
+/// toolchain renamed one), the plain release build runs instead, with a warning: the bundle is
+/// then larger but correct. Returns the target directory holding the module.
+fn release_wasm_build(root: &Path, args: &[&str]) -> anyhow::Result<PathBuf> {
+    let size_dir = "target/wasm-size";
+    let mut size_args = args.to_vec();
+    size_args.extend([
+        "-Zbuild-std=std,panic_abort",
+        "-Zbuild-std-features=optimize_for_size",
+        "--target-dir",
+        size_dir,
+    ]);
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo_bin)
+        .args(&size_args)
+        .current_dir(root)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("RUSTFLAGS", SIZE_RUSTFLAGS)
+        .status()
+        .context("running cargo for the size build")?;
+    if status.success() {
+        return Ok(root.join(size_dir));
+    }
+    eprintln!(
+        "warning: the size build (-Zbuild-std, immediate-abort panics) failed; building with the \
+         prebuilt standard library instead (a larger bundle)"
+    );
+    cargo(root, args)?;
+    Ok(root.join("target"))
 }
 
 fn ensure_wasm_target() -> anyhow::Result<()> {
