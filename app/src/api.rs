@@ -19,6 +19,15 @@ pub async fn post<B: Serialize, R: DeserializeOwned>(
     send("POST", path, Some(body), token).await
 }
 
+pub async fn put<B: Serialize, R: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    token: Option<&str>,
+) -> Result<R, AppError> {
+    let body = serde_json::to_string(body).map_err(|_| AppError::Network)?;
+    send("PUT", path, Some(body), token).await
+}
+
 pub async fn get<R: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<R, AppError> {
     send("GET", path, None, token).await
 }
@@ -45,7 +54,8 @@ async fn send<R: DeserializeOwned>(
     crate::json::parse_json(text).ok_or_else(|| AppError::internal(response.status()))
 }
 
-async fn text(response: &Response) -> Result<String, AppError> {
+/// The body of an answer as text.
+pub async fn text(response: &Response) -> Result<String, AppError> {
     Ok(
         JsFuture::from(response.text().map_err(|_| AppError::Network)?)
             .await

@@ -421,6 +421,9 @@ pub fn sector_label(code: &str) -> &str {
         "construction" => "Bouw",
         "retail" => "Detailhandel",
         "agriculture" => "Akkerbouw",
+        "office" => "Kantoor",
+        "food_industry" => "Voedingsmiddelenindustrie",
+        "chemical_industry" => "Chemische industrie",
         other => other,
     }
 }

@@ -29,6 +29,9 @@ pub fn RoleLanding(role: Role) -> impl IntoView {
                         {(role == Role::Manager).then(|| view! {
                             <p><a href="/kantoor/handhaving">"Handhaving: openstaande zaken"</a></p>
                         })}
+                        {matches!(role, Role::Manager | Role::Admin).then(|| view! {
+                            <p><a href="/kantoor/programma">"Uitvoeringsprogramma: regels invoeren en importeren"</a></p>
+                        })}
                     </section>
                 }
                 .into_any()

@@ -5,7 +5,9 @@
 mod enforcement;
 mod landing;
 mod monitoring;
+mod programme;
 mod team;
+mod year;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -22,6 +24,7 @@ use shared::Role;
 use enforcement::EnforcementPage;
 use landing::RoleLanding;
 use monitoring::{AuthorityPage, MonitoringPage};
+use programme::ProgrammePage;
 use team::TeamPage;
 
 #[wasm_bindgen(start)]
@@ -46,6 +49,7 @@ fn Office() -> impl IntoView {
                     <Route path=path!("/kantoor/handhaving") view=EnforcementPage/>
                     <Route path=path!("/kantoor/monitoring") view=MonitoringPage/>
                     <Route path=path!("/kantoor/gemeente") view=AuthorityPage/>
+                    <Route path=path!("/kantoor/programma") view=ProgrammePage/>
                     <Route path=path!("/kantoor/beheer") view=|| view! { <RoleLanding role=Role::Admin/> }/>
                 </Routes>
             </main>

@@ -7,7 +7,8 @@
 
 use leptos::prelude::*;
 
-use chrono::Datelike;
+use crate::year::{this_year, YearSelect};
+
 use shared::lhso::{Behaviour, Consequence, LhsoCell};
 use shared::nl::{decimal, grouped};
 use shared::report::{self, CellCount, Realisation, Volume, PERIODS};
@@ -20,12 +21,12 @@ use app::strings;
 
 const MANAGER_TITLE: &str = "Realisatie uitvoeringsprogramma";
 const VIEWER_TITLE: &str = "Mijn gemeente: realisatie";
-const YEAR: &str = "Jaar";
 const PERIOD: &str = "Periode";
 const AUTHORITY: &str = "Gemeente of provincie";
 const ALL_AUTHORITIES: &str = "Alle (regio)";
 const ENFORCEMENT_LINK: &str = "Handhaving: openstaande zaken";
 const ANNUAL: &str = "Jaarverslag";
+const PROGRAMME_LINK: &str = "Uitvoeringsprogramma: regels invoeren en importeren";
 const OPEN_DRILL: &str = "Toon de controles achter dit cijfer";
 const DRILL_TITLE: &str = "Controles achter";
 const CLOSE: &str = "Sluiten";
@@ -219,8 +220,7 @@ pub fn AuthorityPage() -> impl IntoView {
 #[component]
 fn Monitoring(title: &'static str, choose_authority: bool) -> impl IntoView {
     let session = use_session();
-    let this_year = app::util::today().year();
-    let year = RwSignal::new(this_year);
+    let year = RwSignal::new(this_year());
     let months = RwSignal::new(12u32);
     let authority = RwSignal::new(String::new());
     // The authorities to choose from, as the region-wide answer lists them.
@@ -267,15 +267,7 @@ fn Monitoring(title: &'static str, choose_authority: bool) -> impl IntoView {
         <section class="monitoring" data-testid="monitoring">
             <h1>{title}</h1>
             <div class="filters">
-                <label>{YEAR}
-                    <select data-testid="year" on:change=move |ev| {
-                        if let Ok(y) = event_target_value(&ev).parse() { year.set(y) }
-                    }>
-                        {(this_year - 4..=this_year + 1).rev().map(|y| view! {
-                            <option value=y.to_string() selected=move || year.get() == y>{y}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
+                <YearSelect year=year testid="year"/>
                 <label>{PERIOD}
                     <select data-testid="period" on:change=move |ev| {
                         if let Ok(m) = event_target_value(&ev).parse() { months.set(m) }
@@ -298,6 +290,9 @@ fn Monitoring(title: &'static str, choose_authority: bool) -> impl IntoView {
                 })}
             </div>
             {choose_authority.then(|| view! { <p><a href="/kantoor/handhaving">{ENFORCEMENT_LINK}</a></p> })}
+            {move || session.user().is_some_and(|u| u.role == Role::Manager).then(|| view! {
+                <p><a href="/kantoor/programma">{PROGRAMME_LINK}</a></p>
+            })}
             <AnnualReport year=year authority=authority/>
             <DrillPanel year=year months=months authority=authority/>
             {move || match data.get() {

@@ -158,6 +158,44 @@ pub(crate) fn detect_delimiter(text: &[u8]) -> u8 {
     }
 }
 
+/// The line in the file where each CSV record starts. The csv crate's own record positions lag
+/// behind after a blank line or a `\r\n` line end (a record's position is taken before the
+/// previous line end is consumed), so lines are counted here from the byte offsets.
+pub(crate) struct LineCounter<'a> {
+    data: &'a [u8],
+    offset: usize,
+    newlines: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(data: &'a [u8]) -> Self {
+        LineCounter {
+            data,
+            offset: 0,
+            newlines: 0,
+        }
+    }
+
+    /// The 1-based line of the record whose position starts at `byte` (the line ends and blank
+    /// lines before its first character skipped). Records come in file order.
+    pub(crate) fn line_of(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.data.len());
+        while start < self.data.len() && matches!(self.data[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.offset {
+            self.newlines += self.data[self.offset..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            self.offset = start;
+        }
+        self.newlines + 1
+    }
+}
+
 /// A number as written in a register export: `52.1`, or `52,1` (Dutch decimal comma).
 fn parse_number(text: &str) -> Option<f64> {
     let text = text.trim();
@@ -204,6 +242,7 @@ pub fn parse(
         .has_headers(false)
         .flexible(true)
         .from_reader(data);
+    let mut lines = LineCounter::new(data);
     let mut records = reader.byte_records();
 
     let header = match records.next() {
@@ -261,7 +300,7 @@ pub fn parse(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
                 report.reject(rejection(
                     line,
                     None,
@@ -270,7 +309,7 @@ pub fn parse(
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         if record.len() != names.len() {
             report.reject(rejection(
                 line,
@@ -717,6 +756,18 @@ mod tests {
         ]);
         let sectors = shared::risk::RiskModel::default_2026().environment.sectors;
         (authorities, sectors)
+    }
+
+    #[test]
+    fn lines_are_counted_across_blank_lines_and_windows_line_ends() {
+        for (data, starts, expected) in [
+            (&b"a\nb\n\nc\n"[..], [0u64, 2, 4], [1u64, 2, 4]),
+            (b"a\r\nb\r\nc\r\n", [0, 2, 5], [1, 2, 3]),
+        ] {
+            let mut lines = LineCounter::new(data);
+            let got: Vec<u64> = starts.iter().map(|s| lines.line_of(*s)).collect();
+            assert_eq!(got, expected);
+        }
     }
 
     #[test]

@@ -59,13 +59,14 @@ fn csv_rows(data: &[u8]) -> Result<Vec<(u64, Vec<Cell>)>, Problem> {
         .flexible(true)
         .from_reader(data);
     let mut rows = Vec::new();
+    let mut lines = crate::import::LineCounter::new(data);
     for record in reader.byte_records() {
         let record = record.map_err(|e| Problem {
-            line: e.position().map_or(0, |p| p.line()),
+            line: e.position().map_or(0, |p| lines.line_of(p.byte())),
             column: None,
             reason: "regel kan niet gelezen worden als CSV".into(),
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         let cells = record
             .iter()
             .map(|field| match std::str::from_utf8(field) {
@@ -293,6 +294,10 @@ mod tests {
         );
         assert_eq!(rows[2], (4, vec![Cell::Text("B".into()), Cell::Empty]));
         assert!(csv_rows(b"product\n\xff\xfe\n").is_err());
+        // Windows line ends count the same.
+        let crlf = csv_rows(b"a;b\r\nc;d\r\ne;f\r\n").unwrap();
+        let lines: Vec<u64> = crlf.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [1, 2, 3]);
     }
 
     #[test]

@@ -12,6 +12,24 @@ use super::class::{IntervalPreset, RiskClass, VisitSize};
 
 const DEFAULT_JSON: &str = include_str!("risk-default-2026.json");
 
+/// The sector vocabulary of the default model, in its order: what forms offer without parsing the
+/// whole model (parsing pulls the JSON reader into a browser bundle). A test keeps it equal to the
+/// model's own list.
+pub const DEFAULT_SECTORS: [&str; 12] = [
+    "office",
+    "retail",
+    "construction",
+    "hospitality",
+    "garage",
+    "fuel_station",
+    "livestock",
+    "agriculture",
+    "food_industry",
+    "metal_industry",
+    "waste_processing",
+    "chemical_industry",
+];
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskModel {
     /// Stable identifier recorded with every score, e.g. `risk-default-2026`.
@@ -256,6 +274,21 @@ impl RiskModel {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_default_sector_list_is_the_default_models() {
+        let mut listed: Vec<&str> = DEFAULT_SECTORS.to_vec();
+        listed.sort_unstable();
+        let model = RiskModel::default_2026();
+        let keys: Vec<&str> = model
+            .environment
+            .sectors
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(listed, keys);
+    }
+
     use super::*;
 
     #[test]

@@ -1,0 +1,94 @@
+// The execution programme (issue 10): a manager enters a line, corrects it in place, imports a
+// spreadsheet with a bad row (nothing changes, every bad row is told in Dutch) and then a good one.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { loginAs, openBrowser, startServer } from './helpers.mjs';
+
+describe('execution programme', () => {
+  let server;
+
+  before(async () => {
+    server = await startServer();
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('a manager adds, corrects and imports lines; a bad import changes nothing', async () => {
+    const browser = await openBrowser(server.url);
+    const dir = await mkdtemp(join(tmpdir(), 'programme-'));
+    try {
+      const { page } = browser;
+      await loginAs(page, 'manager', '**/kantoor/monitoring');
+      await page.getByRole('link', { name: /Uitvoeringsprogramma/ }).click();
+      await page.waitForURL('**/kantoor/programma');
+      // This year's demo programme: a table with its total.
+      const lines = page.getByTestId('programme-lines');
+      await lines.waitFor();
+      assert.ok((await lines.getByTestId('programme-line').count()) > 30);
+      assert.match(await page.getByTestId('programme-total-count').textContent(), /^\d{1,3}(\.\d{3})*$/);
+
+      // Next year starts empty; a line is added through the form.
+      const next = String(new Date().getFullYear() + 1);
+      await page.getByTestId('programme-year').selectOption(next);
+      await page.getByTestId('programme-empty').waitFor();
+      const form = page.getByTestId('programme-new');
+      await form.getByLabel('Product (soort controle of project)').fill('Controle garages');
+      await form.getByLabel('Gemeente of provincie').selectOption({ label: 'Aalten' });
+      await form.getByLabel('Sector (controles die meetellen)').selectOption({ label: 'Garagebedrijf' });
+      await form.getByLabel('Gepland aantal').fill('120');
+      await form.getByLabel('Geplande uren').fill('tien');
+      await form.getByRole('button', { name: 'Toevoegen' }).click();
+      await form.getByText('Vul bij uren een getal in').waitFor();
+      await form.getByLabel('Geplande uren').fill('1.250,5');
+      await form.getByRole('button', { name: 'Toevoegen' }).click();
+      await form.getByText('Opgeslagen.').waitFor();
+      const row = page.getByTestId('programme-line');
+      await row.waitFor();
+      assert.deepEqual(
+        (await row.locator('td').allTextContents()).slice(0, 6),
+        ['Controle garages', 'Aalten', 'Basistaak', 'Garagebedrijf', '120', '1.250,5'],
+      );
+
+      // Corrected in place.
+      await row.getByRole('button', { name: 'Wijzigen: Controle garages Aalten' }).click();
+      await row.getByLabel('Gepland aantal: Controle garages Aalten').fill('130');
+      await row.getByRole('button', { name: 'Opslaan' }).click();
+      await page.getByTestId('programme-total-count').filter({ hasText: '130' }).waitFor();
+
+      // A spreadsheet with a bad row: nothing is imported and each bad cell is named.
+      const bad = join(dir, 'programma.csv');
+      await writeFile(bad, '\ufeffProduct;Gemeente;Taakgroep;Aantal;Uren\r\n'
+        + 'Controle horeca;Doetinchem;Basistaak;40;80\r\n'
+        + 'Asbest;Nergenshuizen;hobby;veel;10\r\n');
+      const upload = page.getByTestId('programme-import');
+      await upload.getByLabel('Bestand (CSV of XLSX)').setInputFiles(bad);
+      await upload.getByRole('button', { name: 'Importeren' }).click();
+      const rejections = page.getByTestId('programme-rejections');
+      await rejections.waitFor();
+      assert.deepEqual(await rejections.locator('tbody tr td:first-child').allTextContents(), ['3', '3', '3'],
+        'the bad row is line 3 of the file (Windows line ends)');
+      assert.match(await rejections.textContent(), /Nergenshuizen/);
+      assert.equal(await page.getByTestId('programme-line').count(), 1, 'nothing was imported');
+      await page.screenshot({ path: join(process.env.SCHOUW_SCREENSHOTS ?? dir, 'programme-rejected.png'), fullPage: true });
+
+      // The corrected file is imported: one new line, the table shows both.
+      const good = join(dir, 'programma-goed.csv');
+      await writeFile(good, 'Product;Gemeente;Taakgroep;Aantal;Uren\r\nControle horeca;Doetinchem;Basistaak;40;80\r\n');
+      await upload.getByLabel('Bestand (CSV of XLSX)').setInputFiles(good);
+      await upload.getByRole('button', { name: 'Importeren' }).click();
+      await upload.getByText('Geïmporteerd: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd.').waitFor();
+      await page.getByTestId('programme-line').nth(1).waitFor();
+      assert.equal(await page.getByTestId('programme-total-count').textContent(), '170');
+      await page.screenshot({ path: join(process.env.SCHOUW_SCREENSHOTS ?? dir, 'programme.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
