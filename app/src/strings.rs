@@ -411,21 +411,7 @@ pub fn factor_label(name: &str) -> &str {
 }
 
 pub fn sector_label(code: &str) -> &str {
-    match code {
-        "garage" => "Garagebedrijf",
-        "fuel_station" => "Tankstation",
-        "hospitality" => "Horeca",
-        "livestock" => "Veehouderij",
-        "metal_industry" => "Metaalbewerking",
-        "waste_processing" => "Afvalverwerking",
-        "construction" => "Bouw",
-        "retail" => "Detailhandel",
-        "agriculture" => "Akkerbouw",
-        "office" => "Kantoor",
-        "food_industry" => "Voedingsmiddelenindustrie",
-        "chemical_industry" => "Chemische industrie",
-        other => other,
-    }
+    shared::risk::sector_label_nl(code)
 }
 
 pub fn theme_label(theme: Theme) -> &'static str {

@@ -271,7 +271,7 @@ pub fn choose_inspector(
 }
 
 /// Everything planning needs of one agency, as of `today`.
-async fn load(db: &Db, agency_id: &str, today: NaiveDate) -> anyhow::Result<AgencyData> {
+pub(crate) async fn load(db: &Db, agency_id: &str, today: NaiveDate) -> anyhow::Result<AgencyData> {
     let pool = &db.pool;
     Ok(AgencyData {
         agency_id: agency_id.to_owned(),

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod capacity;
 pub mod checklist;
 pub mod coords;
 pub mod enforcement;

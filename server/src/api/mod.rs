@@ -7,6 +7,7 @@
 mod auth;
 mod authorities;
 mod blobs;
+mod capacity;
 mod checklists;
 mod config;
 mod enforcement;
@@ -100,7 +101,9 @@ fn api() -> Api {
     .post("/programme/lines", programme::create)
     .post("/programme/import", programme::import)
     .put("/programme/lines/{id}", programme::update)
+    .put("/programme/capacity/{year}", capacity::enter)
     .get("/reports/realisation", reports::realisation)
+    .get("/reports/capacity", capacity::picture)
     .get("/reports/annual/{file}", reports::annual)
     .get("/reports/inspections", reports::inspections)
     .post("/sync/push", sync::push)

@@ -128,7 +128,7 @@ pub async fn inspections(
 /// The authority a report covers: an authority viewer's own (asking for another is 403), or the
 /// one asked for by an office role (404 when it is not of the caller's agency), or none (the
 /// region).
-async fn authority_in_scope(
+pub(super) async fn authority_in_scope(
     state: &AppState,
     user: &AuthUser,
     asked: Option<&str>,

@@ -13,9 +13,9 @@ mod score;
 
 pub use class::{IntervalPreset, RiskClass, SizeHours, VisitSize};
 pub use model::{
-    ActivityParams, ClassParams, ComplianceParams, EnvironmentParams, FocusPointParams,
-    OverdueParams, RiskModel, RiskModelError, SampleParams, ScaledFactor, SizeParams,
-    DEFAULT_SECTORS,
+    sector_label_nl, ActivityParams, ClassParams, ComplianceParams, EnvironmentParams,
+    FocusPointParams, OverdueParams, RiskModel, RiskModelError, SampleParams, ScaledFactor,
+    SizeParams, DEFAULT_SECTORS,
 };
 pub use profile::{
     ComplianceHistory, InspectionSummary, ManualBoost, Modifiers, SiteRiskProfile, ViolationRecord,

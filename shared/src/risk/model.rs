@@ -12,6 +12,25 @@ use super::class::{IntervalPreset, RiskClass, VisitSize};
 
 const DEFAULT_JSON: &str = include_str!("risk-default-2026.json");
 
+/// The Dutch name of a sector code; an unknown code is shown as it is.
+pub fn sector_label_nl(code: &str) -> &str {
+    match code {
+        "garage" => "Garagebedrijf",
+        "fuel_station" => "Tankstation",
+        "hospitality" => "Horeca",
+        "livestock" => "Veehouderij",
+        "metal_industry" => "Metaalbewerking",
+        "waste_processing" => "Afvalverwerking",
+        "construction" => "Bouw",
+        "retail" => "Detailhandel",
+        "agriculture" => "Akkerbouw",
+        "office" => "Kantoor",
+        "food_industry" => "Voedingsmiddelenindustrie",
+        "chemical_industry" => "Chemische industrie",
+        other => other,
+    }
+}
+
 /// The sector vocabulary of the default model, in its order: what forms offer without parsing the
 /// whole model (parsing pulls the JSON reader into a browser bundle). A test keeps it equal to the
 /// model's own list.

@@ -55,6 +55,8 @@ struct World {
     line: [String; 3],
     /// Current versions of the lines, re-read before every request.
     line_version: [i64; 3],
+    /// The version of the own agency's capacity for `year` (0: none entered), re-read likewise.
+    capacity_version: i64,
     /// An enforcement case at the scope's site whose penalty was forfeited (recording the amount
     /// again is a step every writer may repeat), and its current version.
     case: [String; 3],
@@ -514,6 +516,39 @@ fn matrix() -> Vec<Row> {
         },
         Row {
             method: "GET",
+            path: "/reports/capacity",
+            // As the realisation: a viewer its own authority only, another agency's unknown.
+            request: |w, s| {
+                req(format!(
+                    "/api/v1/reports/capacity?year={}&authority_id={}",
+                    w.year,
+                    w.authority[w.at(s)]
+                ))
+                .shows(&w.authority[w.at(s)])
+            },
+            fresh_token: false,
+            own: NOT_INSPECTOR_200,
+            sibling: LEADS_200,
+            foreign: [401, 403, 404, 404, 403, 404],
+            results: None,
+        },
+        Row {
+            method: "PUT",
+            path: "/programme/capacity/{year}",
+            // The year is the caller's own agency's whatever the scope: there is nothing of another
+            // agency to name.
+            request: |w, _| {
+                req(format!("/api/v1/programme/capacity/{}", w.year)).json(json!({
+                    "base_version": w.capacity_version, "fte": 21.5, "productive_hours_per_fte": 1250.0}))
+            },
+            fresh_token: false,
+            own: [401, 403, 403, 200, 403, 200],
+            sibling: [401, 403, 403, 200, 403, 200],
+            foreign: [401, 403, 403, 200, 403, 200],
+            results: None,
+        },
+        Row {
+            method: "GET",
             path: "/reports/annual/{file}",
             request: |w, s| {
                 req(format!(
@@ -722,7 +757,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// What a refused request must leave as it was.
 async fn snapshot(server: &TestServer) -> Vec<(&'static str, i64)> {
-    const QUERIES: [&str; 29] = [
+    const QUERIES: [&str; 30] = [
         "SELECT COUNT(*) FROM agencies",
         "SELECT COUNT(*) FROM authorities",
         "SELECT COUNT(*) FROM users",
@@ -735,6 +770,7 @@ async fn snapshot(server: &TestServer) -> Vec<(&'static str, i64)> {
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM visits",
         "SELECT COUNT(*) FROM programme_lines",
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM programme_lines",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM capacity_years",
         "SELECT COUNT(*) FROM checklist_templates",
         "SELECT COUNT(*) FROM audit_log",
         "SELECT COUNT(*) FROM inspections",
@@ -979,6 +1015,7 @@ async fn world(server: &TestServer) -> World {
         visit: [own_visit, sibling_visit, foreign.visit_id.clone()],
         line: [own_line, sibling_line, foreign.line_id.clone()],
         line_version: [1, 1, 1],
+        capacity_version: 0,
         case,
         case_version: [1, 1, 1],
         template: [
@@ -995,6 +1032,16 @@ async fn world(server: &TestServer) -> World {
 }
 
 async fn refresh(server: &TestServer, world: &mut World) {
+    world.capacity_version = sqlx::query_scalar(
+        "SELECT c.version FROM capacity_years c JOIN authorities a ON a.agency_id = c.agency_id \
+         WHERE a.id = $1 AND c.year = $2",
+    )
+    .bind(&world.authority[0])
+    .bind(world.year)
+    .fetch_optional(&server.state.db.pool)
+    .await
+    .unwrap()
+    .unwrap_or(0);
     for i in 0..3 {
         world.line_version[i] =
             sqlx::query_scalar("SELECT version FROM programme_lines WHERE id = $1")

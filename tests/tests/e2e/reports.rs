@@ -579,3 +579,99 @@ on_both_databases! {
         assert_eq!(status, 403);
     }
 }
+
+async fn put_capacity(server: &TestServer, token: &str, year: &str, body: Value) -> (u16, Value) {
+    let r = server
+        .client
+        .put(server.url(&format!("/api/v1/programme/capacity/{year}")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn capacity_versions(server: &TestServer) -> Vec<(i64, f64, i64)> {
+    sqlx::query_as("SELECT year, fte, version FROM capacity_years ORDER BY year")
+        .fetch_all(&server.state.db.pool)
+        .await
+        .unwrap()
+}
+
+on_both_databases! {
+    async fn capacity_sets_the_risk_models_demand_against_the_programme_and_the_entered_fte(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let year = tests::demo_date().format("%Y").to_string();
+        let manager = server.login("manager").await;
+        let (status, c) = get(&server, &manager, &format!("/api/v1/reports/capacity?year={year}")).await;
+        assert_eq!(status, 200, "{c}");
+        assert_eq!(c["capacity_version"], 0);
+        assert_eq!(c["available"], Value::Null);
+        let sites: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sites").fetch_one(&server.state.db.pool).await.unwrap();
+        assert_eq!(c["sites"].as_i64(), Some(sites));
+        let required = c["required_visits"].as_f64().unwrap();
+        assert!(required > 1.0 && c["required_hours"].as_f64().unwrap() > required, "{c}");
+        // The planned figures are the programme's, read here in plain SQL.
+        let (count, hours): (i64, f64) = sqlx::query_as(&format!(
+            "SELECT CAST(SUM(planned_count) AS BIGINT), SUM(planned_hours) FROM programme_lines WHERE year = {year} AND sector IS NOT NULL"))
+            .fetch_one(&server.state.db.pool).await.unwrap();
+        assert_eq!(c["planned_count"].as_i64(), Some(count));
+        assert!((c["planned_inspection_hours"].as_f64().unwrap() - hours).abs() < 1e-6);
+        // The authorities' rows add up to the totals.
+        let rows = c["by_authority"].as_array().unwrap();
+        let sum = |key: &str| rows.iter().map(|r| r[key].as_f64().unwrap()).sum::<f64>();
+        assert!((sum("required_hours") - c["required_hours"].as_f64().unwrap()).abs() < 1e-6);
+        assert_eq!(sum("planned_count") as i64, count);
+        assert!(c["summary"][0].as_str().unwrap().starts_with(&format!("Het risicomodel vraagt in {year} ")), "{c}");
+
+        // The manager enters the year's capacity; a second entry from the same base is a conflict.
+        let (status, entered) = put_capacity(&server, &manager, &year, json!({"base_version": 0, "fte": 24.5, "productive_hours_per_fte": 1200})).await;
+        assert_eq!((status, entered["version"].as_i64()), (200, Some(1)), "{entered}");
+        let (status, stale) = put_capacity(&server, &manager, &year, json!({"base_version": 0, "fte": 30, "productive_hours_per_fte": 1200})).await;
+        assert_eq!((status, stale["error"]["code"].as_str()), (409, Some("record.version_conflict")));
+        let (_, c) = get(&server, &manager, &format!("/api/v1/reports/capacity?year={year}")).await;
+        assert_eq!((c["capacity_version"].as_i64(), c["available_hours"].as_f64()), (Some(1), Some(29_400.0)), "{c}");
+        assert!(c["summary"].as_array().unwrap().iter().any(|s| s.as_str().unwrap().starts_with("Beschikbaar: 24,5 fte × 1.200 productieve uren = 29.400 uur")), "{c}");
+        let (status, _) = put_capacity(&server, &manager, &year, json!({"base_version": 1, "fte": 25, "productive_hours_per_fte": 1210.5})).await;
+        assert_eq!(status, 200);
+        let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'capacity.enter'")
+            .fetch_one(&server.state.db.pool).await.unwrap();
+        assert_eq!(audit, 2);
+
+        // An authority viewer sees its own authority's demand, not the agency's capacity.
+        let viewer = server.login("gemeente1").await;
+        let (_, me) = get(&server, &viewer, "/api/v1/me").await;
+        let (status, own) = get(&server, &viewer, &format!("/api/v1/reports/capacity?year={year}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(own["authority_id"], me["authority_id"]);
+        assert_eq!(own["available"], Value::Null);
+        let mine = rows.iter().find(|r| r["key"] == me["authority_id"]).unwrap();
+        assert_eq!(own["required_hours"], mine["required_hours"]);
+    }
+
+    async fn bad_or_unauthorised_capacity_entries_change_nothing(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let manager = server.login("manager").await;
+        for body in [
+            json!({"base_version": 0, "fte": -1, "productive_hours_per_fte": 1200}),
+            json!({"base_version": 0, "fte": 10, "productive_hours_per_fte": 9000}),
+            json!({"base_version": -1, "fte": 10, "productive_hours_per_fte": 1200}),
+            json!({"base_version": 0, "fte": 10}),
+            json!({"base_version": 0, "fte": 10, "productive_hours_per_fte": 1200, "extra": 1}),
+        ] {
+            let (status, answer) = put_capacity(&server, &manager, "2026", body.clone()).await;
+            assert_eq!(status, 400, "{body} -> {answer}");
+        }
+        assert_eq!(put_capacity(&server, &manager, "1999", json!({"base_version": 0, "fte": 1, "productive_hours_per_fte": 1})).await.0, 400);
+        for user in ["inspecteur1", "teamleider1", "gemeente1"] {
+            let token = server.login(user).await;
+            let (status, _) = put_capacity(&server, &token, "2026", json!({"base_version": 0, "fte": 1, "productive_hours_per_fte": 1})).await;
+            assert_eq!(status, 403, "{user}");
+        }
+        assert_eq!(capacity_versions(&server).await, vec![]);
+        let inspector = server.login("inspecteur1").await;
+        assert_eq!(get(&server, &inspector, "/api/v1/reports/capacity?year=2026").await.0, 403);
+        assert_eq!(get(&server, &manager, "/api/v1/reports/capacity?year=tien").await.0, 400);
+    }
+}
