@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::capacity::CapacitySection;
 use crate::year::{this_year, YearSelect};
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -205,6 +206,7 @@ fn ProgrammeEditor() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            <CapacitySection year=year refresh=refresh/>
             <NewLineForm year=year refresh=refresh authorities=authorities/>
             <ImportForm year=year refresh=refresh/>
         </section>

@@ -255,6 +255,13 @@ pub fn summary(c: &Capacity) -> Vec<String> {
                     )
                 }
             ));
+            let short = c.required_hours - hours;
+            if short >= 0.5 {
+                out.push(format!(
+                    "Voor alles wat het risicomodel vraagt is {} uur meer nodig dan er beschikbaar is.",
+                    grouped(short.round(), 0)
+                ));
+            }
         }
         _ if c.authority_id.is_none() => {
             out.push("De beschikbare capaciteit (fte en productieve uren) is voor dit jaar nog niet ingevuld.".to_owned());

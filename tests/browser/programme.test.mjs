@@ -1,5 +1,6 @@
 // The execution programme (issue 10): a manager enters a line, corrects it in place, imports a
-// spreadsheet with a bad row (nothing changes, every bad row is told in Dutch) and then a good one.
+// spreadsheet with a bad row (nothing changes, every bad row is told in Dutch) and then a good one;
+// the capacity section compares the risk model's hours with the programme and the entered fte.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +34,19 @@ describe('execution programme', () => {
       await lines.waitFor();
       assert.ok((await lines.getByTestId('programme-line').count()) > 30);
       assert.match(await page.getByTestId('programme-total-count').textContent(), /^\d{1,3}(\.\d{3})*$/);
+
+      // Capacity (art. 13.10): the risk model's hours against the programme's, in a chart; the
+      // manager enters the year's fte and productive hours and the sentence says what is left.
+      const capacity = page.getByTestId('capacity');
+      await capacity.getByTestId('capacity-chart').locator('rect').first().waitFor();
+      assert.equal(await capacity.getByTestId('capacity-chart').locator('rect').count(), 4);
+      assert.match(await capacity.getByTestId('capacity-summary').textContent(), /^Het risicomodel vraagt in \d{4} [\d.]+ controles \([\d.]+ uur\)/);
+      assert.match(await capacity.getByTestId('capacity-summary').textContent(), /nog niet ingevuld/);
+      await capacity.getByLabel('Beschikbare fte').fill('2,5');
+      await capacity.getByLabel('Productieve uren per fte').fill('1.200');
+      await capacity.getByRole('button', { name: 'Capaciteit opslaan' }).click();
+      await capacity.getByText(/^Beschikbaar: 2,5 fte × 1\.200 productieve uren = 3\.000 uur; het programma/).waitFor();
+      await page.screenshot({ path: join(process.env.SCHOUW_SCREENSHOTS ?? dir, 'programme-capacity.png'), fullPage: true });
 
       // Next year starts empty; a line is added through the form.
       const next = String(new Date().getFullYear() + 1);

@@ -137,6 +137,27 @@ fn the_summary_states_the_gap_in_dutch() {
     let text = summary(&c).join(" ");
     assert!(text.starts_with("Het risicomodel vraagt in 2026 4 controles (12 uur) bij 3 van de 4 locaties; het programma plant 3 controles (10 uur) en in totaal 110 uur."), "{text}");
     assert!(text.contains("Beschikbaar: 0,1 fte × 1.000 productieve uren = 50 uur; het programma vraagt 60 uur meer dan er is."), "{text}");
+    // 12 hours of demand against 50 available: no shortfall sentence.
+    assert!(
+        !text.contains("Voor alles wat het risicomodel vraagt"),
+        "{text}"
+    );
+    let tight = Available {
+        fte: 0.01,
+        productive_hours_per_fte: 1_000.0,
+    };
+    let c = capacity(
+        2026,
+        None,
+        &sites,
+        &lines,
+        &names,
+        str::to_owned,
+        Some(tight),
+    );
+    assert!(summary(&c).join(" ").contains(
+        "Voor alles wat het risicomodel vraagt is 2 uur meer nodig dan er beschikbaar is."
+    ));
     let none = capacity(2026, None, &sites, &lines, &names, str::to_owned, None);
     assert!(summary(&none).join(" ").contains("nog niet ingevuld"));
 }
