@@ -30,6 +30,7 @@ const PROGRAMME_LINK: &str = "Uitvoeringsprogramma: regels invoeren en importere
 const OPEN_DRILL: &str = "Toon de controles achter dit cijfer";
 const DRILL_TITLE: &str = "Controles achter";
 const CLOSE: &str = "Sluiten";
+const SHOW: &str = "Toon controles";
 const DRILL_MORE: &str = "Alleen de nieuwste 500 worden getoond.";
 
 /// The figure whose inspections are shown: (title, query of `/api/v1/reports/inspections`).
@@ -95,7 +96,7 @@ fn DrillPanel(
                             <tbody>
                                 {answer.inspections.into_iter().map(|i| view! {
                                     <tr>
-                                        <td>{strings::date_nl(i.inspected_on)}</td>
+                                        <td class="date">{strings::date_nl(i.inspected_on)}</td>
                                         <td>{i.site_name}</td>
                                         <td>{if i.reinspection { "Hercontrole" } else { "Controle" }}</td>
                                         <td>{if i.compliant { "Geen overtreding" } else { "Overtreding" }}</td>
@@ -326,9 +327,11 @@ fn Figures(r: Realisation) -> impl IntoView {
             <Kpi label="Prognose eind van het jaar" value=r.forecast.map_or("-".to_owned(), |f| grouped(f.count as f64, 0))
                 detail=r.forecast.map_or(String::new(), |f| share(f.count, r.planned.count)) definition=definition("forecast")/>
             <Kpi label="Naleving bij eerste controle" value=percent_nl(compliance.rate_first)
-                detail=format!("{} van {} eerste controles", compliance.compliant_at_first, compliance.first_inspections) definition=definition("rate_first")/>
+                detail=format!("{} van {} eerste controles", compliance.compliant_at_first, compliance.first_inspections) definition=definition("rate_first")
+                drill="&figure=first_inspections"/>
             <Kpi label="Naleving na hercontrole" value=percent_nl(compliance.rate_after_reinspection)
-                detail=format!("{} van {}", compliance.compliant_after_reinspection, compliance.first_inspections) definition=definition("rate_after_reinspection")/>
+                detail=format!("{} van {}", compliance.compliant_after_reinspection, compliance.first_inspections) definition=definition("rate_after_reinspection")
+                drill="&figure=reinspections"/>
         </div>
 
         <h2>"Voortgang over het jaar"</h2>
@@ -354,13 +357,17 @@ fn Figures(r: Realisation) -> impl IntoView {
         <h2>"Overtredingen (LHSO)"</h2>
         <div class="kpis">
             <Kpi label="Overtredingen" value=grouped(violations as f64, 0)
-                detail=format!("bij {} controles", lhso.inspections_with_violations) definition=""/>
+                detail=format!("bij {} controles", lhso.inspections_with_violations) definition=""
+                drill="&figure=with_violations"/>
             <Kpi label="Recidive" value=percent_nl(lhso.repeat_offence_rate)
-                detail=format!("{} van {}", lhso.repeat_offences, violations) definition=definition("repeat_offence_rate")/>
+                detail=format!("{} van {}", lhso.repeat_offences, violations) definition=definition("repeat_offence_rate")
+                drill="&figure=repeat_offence"/>
             <Kpi label="Afwijking van de voorgestelde cel" value=percent_nl(lhso.deviation_rate)
-                detail=format!("{} van {}", lhso.deviations, violations) definition=definition("deviation_rate")/>
+                detail=format!("{} van {}", lhso.deviations, violations) definition=definition("deviation_rate")
+                drill="&figure=deviation"/>
             <Kpi label="BOA-aandeel" value=percent_nl(lhso.boa_share)
-                detail=format!("indicatie {}-{} %", report::BOA_INDICATION_PERCENT.0, report::BOA_INDICATION_PERCENT.1) definition=definition("boa_share")/>
+                detail=format!("indicatie {}-{} %", report::BOA_INDICATION_PERCENT.0, report::BOA_INDICATION_PERCENT.1) definition=definition("boa_share")
+                drill="&figure=boa"/>
         </div>
         <div class="lhso-grids">
             <LhsoGrid caption="Alle overtredingen" cells=lhso.all_violations.clone() testid="lhso-all" heaviest=false/>
@@ -374,7 +381,8 @@ fn Figures(r: Realisation) -> impl IntoView {
             <thead><tr><th scope="col">"Interventie"</th><th scope="col" class="num">"Aantal"</th><th scope="col" class="num">"Aandeel"</th></tr></thead>
             <tbody>
                 {r.interventions.iter().map(|i| view! {
-                    <tr><td>{strings::intervention_label(i.intervention)}</td>
+                    <tr><th scope="row"><DrillName name=strings::intervention_label(i.intervention).to_owned()
+                        query=format!("&intervention={}", i.intervention.as_str())/></th>
                         <td class="num">{grouped(i.count as f64, 0)}</td>
                         <td class="num">{share(i.count, violations)}</td></tr>
                 }).collect_view()}
@@ -401,14 +409,38 @@ fn Kpi(
     value: String,
     detail: String,
     definition: &'static str,
+    /// The drill-down query of the inspections the figure counts.
+    #[prop(optional)]
+    drill: Option<&'static str>,
 ) -> impl IntoView {
+    let opener = use_context::<Drill>();
     view! {
         <div class="kpi">
             <div class="kpi-label">{label}</div>
             <div class="kpi-value">{value}</div>
             <div class="kpi-detail">{detail}</div>
+            {drill.zip(opener).map(|(query, d)| view! {
+                <button class="link drill" aria-label=format!("{OPEN_DRILL}: {label}")
+                    on:click=move |_| d.0.set(Some((label.to_owned(), query.to_owned())))>{SHOW}</button>
+            })}
             {(!definition.is_empty()).then(|| view! { <details><summary>"Definitie"</summary><p>{definition}</p></details> })}
         </div>
+    }
+}
+
+/// A row's name that opens the inspections behind the row.
+#[component]
+fn DrillName(name: String, query: String) -> impl IntoView {
+    let drill = use_context::<Drill>();
+    match drill {
+        Some(d) => {
+            let label = name.clone();
+            view! {
+                <button class="link drill" title=OPEN_DRILL on:click=move |_| d.0.set(Some((label.clone(), query.clone())))>{name}</button>
+            }
+            .into_any()
+        }
+        None => view! { <span>{name}</span> }.into_any(),
     }
 }
 
@@ -418,7 +450,6 @@ fn VolumeTable(
     rows: Vec<(String, Volume, Volume)>,
     #[prop(optional)] drills: Vec<Option<String>>,
 ) -> impl IntoView {
-    let drill = use_context::<Drill>();
     view! {
         <table class="figures">
             <caption>{caption}</caption>
@@ -430,14 +461,11 @@ fn VolumeTable(
             <tbody>
                 {rows.into_iter().enumerate().map(|(i, (name, p, r))| {
                     let query = drills.get(i).cloned().flatten();
-                    let label = name.clone();
                     view! {
                     <tr>
-                        <th scope="row">{match (query, drill) {
-                            (Some(q), Some(d)) => view! {
-                                <button class="link drill" title=OPEN_DRILL on:click=move |_| d.0.set(Some((label.clone(), q.clone())))>{name}</button>
-                            }.into_any(),
-                            _ => view! { <span>{name}</span> }.into_any(),
+                        <th scope="row">{match query {
+                            Some(q) => view! { <DrillName name=name query=q/> }.into_any(),
+                            None => view! { <span>{name}</span> }.into_any(),
                         }}</th>
                         <td class="num">{grouped(p.count as f64, 0)}</td>
                         <td class="num">{grouped(r.count as f64, 0)}</td>

@@ -558,6 +558,40 @@ fn penalties(rows: &[PenaltyInput], from: NaiveDate, through: NaiveDate) -> Pena
     p
 }
 
+crate::wire_enum! {
+    /// A key figure whose inspections a drill-down lists (`figure=` of the drill-down request).
+    pub enum DrillFigure {
+        /// First inspections: the base of compliance at first inspection.
+        FirstInspections = "first_inspections",
+        /// First inspections without a violation.
+        CompliantFirst = "compliant_first",
+        /// Re-inspections of an earlier violation.
+        Reinspections = "reinspections",
+        /// Inspections with at least one violation.
+        WithViolations = "with_violations",
+        /// Inspections with a repeat offence.
+        RepeatOffence = "repeat_offence",
+        /// Inspections with a violation scored in another cell than the one suggested.
+        Deviation = "deviation",
+        /// Inspections with a violation in a cell where the matrix advises a BOA or prosecutor.
+        Boa = "boa",
+    }
+}
+
+impl DrillFigure {
+    fn keeps(self, i: &InspectionInput, violations: &[&ViolationInput]) -> bool {
+        match self {
+            DrillFigure::FirstInspections => !i.reinspection,
+            DrillFigure::CompliantFirst => !i.reinspection && i.compliant,
+            DrillFigure::Reinspections => i.reinspection,
+            DrillFigure::WithViolations => !violations.is_empty(),
+            DrillFigure::RepeatOffence => violations.iter().any(|v| v.repeat_offence),
+            DrillFigure::Deviation => violations.iter().any(|v| v.cell != v.suggested_cell),
+            DrillFigure::Boa => violations.iter().any(|v| v.boa_consultation),
+        }
+    }
+}
+
 /// Which figure a drill-down opens: filters on the report's inspections, all optional and combined.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrillDown {
@@ -570,6 +604,12 @@ pub struct DrillDown {
     /// ... counted as the inspection's heaviest (the "heaviest per inspection" grid).
     #[serde(default)]
     pub heaviest: bool,
+    /// Inspections counted in a key figure.
+    #[serde(default)]
+    pub figure: Option<DrillFigure>,
+    /// Inspections with a violation that got this intervention.
+    #[serde(default)]
+    pub intervention: Option<Intervention>,
 }
 
 /// One inspection behind a figure.
@@ -596,11 +636,13 @@ pub fn drill_down(
 ) -> Option<Vec<DrillRow>> {
     let scoped = Scoped::new(input, authority_id)?;
     let mut cells: BTreeMap<&str, Vec<LhsoCell>> = BTreeMap::new();
+    let mut found: BTreeMap<&str, Vec<&ViolationInput>> = BTreeMap::new();
     for v in &input.violations {
         cells
             .entry(v.inspection_id.as_str())
             .or_default()
             .push(v.cell);
+        found.entry(v.inspection_id.as_str()).or_default().push(v);
     }
     for list in cells.values_mut() {
         list.sort_by_key(|c| std::cmp::Reverse(c.gravity_key()));
@@ -611,10 +653,15 @@ pub fn drill_down(
         .filter_map(|i| {
             let line = scoped.line(i);
             let own = cells.get(i.id.as_str()).cloned().unwrap_or_default();
-            let keep = filter
-                .authority_id
-                .as_deref()
-                .is_none_or(|a| a == i.authority_id)
+            let violations = found.get(i.id.as_str()).map_or(&[][..], Vec::as_slice);
+            let keep = filter.figure.is_none_or(|f| f.keeps(i, violations))
+                && filter
+                    .intervention
+                    .is_none_or(|x| violations.iter().any(|v| v.intervention == x))
+                && filter
+                    .authority_id
+                    .as_deref()
+                    .is_none_or(|a| a == i.authority_id)
                 && filter
                     .product
                     .as_deref()

@@ -1,11 +1,13 @@
 // Realisation monitoring (issue 10): a manager opens the monitoring page and sees the figures with
-// their charts, downloads the annual report as PDF, narrows them to one authority and to the 4-month view; an authority viewer sees
+// their charts, opens the inspections behind a key figure, downloads the annual report as PDF, narrows them to one authority and to the 4-month view; an authority viewer sees
 // exactly that authority's figures and cannot choose another.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { loginAs, openBrowser, startServer } from './helpers.mjs';
 
@@ -64,6 +66,14 @@ describe('realisation monitoring', () => {
       const count = Number(await cell.textContent());
       await cell.click();
       await drill.getByText(`${count} controles`).waitFor();
+      // A key figure opens what it counts: compliance at first inspection lists the first inspections.
+      const firsts = (await page.locator('.kpi', { hasText: 'Naleving bij eerste controle' }).locator('.kpi-detail').textContent())
+        .match(/van ([\d.]+) eerste controles/)[1].replace('.', '');
+      await page.getByRole('button', { name: 'Toon de controles achter dit cijfer: Naleving bij eerste controle' }).click();
+      await drill.getByText(`${Number(firsts).toLocaleString('nl-NL')} controles`).waitFor();
+      assert.equal(await drill.locator('tbody tr').count(), Math.min(Number(firsts), 500));
+      assert.equal(await drill.locator('tbody tr td:nth-child(3)', { hasText: 'Hercontrole' }).count(), 0, 'first inspections only');
+      await page.screenshot({ path: join(process.env.SCHOUW_SCREENSHOTS ?? tmpdir(), 'monitoring-kpi-drill.png'), fullPage: false });
       await drill.getByRole('button', { name: 'Sluiten' }).click();
       assert.equal(await drill.count(), 0);
 

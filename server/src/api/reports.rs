@@ -72,6 +72,8 @@ pub struct DrillQuery {
     task_group: Option<String>,
     cell: Option<String>,
     heaviest: Option<bool>,
+    figure: Option<String>,
+    intervention: Option<String>,
 }
 
 /// At most this many inspections in one drill-down answer (`total` says how many there are).
@@ -95,6 +97,16 @@ pub async fn inspections(
         .map(str::parse::<LhsoCell>)
         .transpose()
         .map_err(|_| ErrorCode::RequestInvalid)?;
+    let figure = query
+        .figure
+        .as_deref()
+        .map(|f| report::DrillFigure::parse(f).ok_or(ErrorCode::RequestInvalid))
+        .transpose()?;
+    let intervention = query
+        .intervention
+        .as_deref()
+        .map(|x| Intervention::parse(x).ok_or(ErrorCode::RequestInvalid))
+        .transpose()?;
     if let Some(g) = query.task_group.as_deref() {
         shared::programme::TaskGroup::parse(g).ok_or(ErrorCode::RequestInvalid)?;
     }
@@ -115,6 +127,8 @@ pub async fn inspections(
         task_group: query.task_group,
         cell,
         heaviest: query.heaviest.unwrap_or(false),
+        figure,
+        intervention,
     };
     let rows = report::drill_down(&input, authority.as_deref(), &filter)
         .ok_or(ErrorCode::RequestInvalid)?;

@@ -627,3 +627,56 @@ fn a_drill_down_lists_the_inspections_behind_a_figure() {
     .unwrap()
     .is_empty());
 }
+
+#[test]
+fn key_figures_drill_down_to_the_inspections_they_count() {
+    let input = fixture(12, None);
+    let ids = |figure: Option<DrillFigure>, intervention: Option<Intervention>| -> Vec<String> {
+        let filter = DrillDown {
+            figure,
+            intervention,
+            ..Default::default()
+        };
+        let mut ids: Vec<String> = drill_down(&input, None, &filter)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    // First inspections a1, a2, a4, b1, b2; of those a1 and a4 without a violation; a3 is the
+    // re-inspection. Violations at a2 (B2, C3 repeat, deviation from B3, BOA cell), b1 (A1) and
+    // b2 (D1, BOA cell).
+    use DrillFigure::*;
+    assert_eq!(
+        ids(Some(FirstInspections), None),
+        ["a1", "a2", "a4", "b1", "b2"]
+    );
+    assert_eq!(ids(Some(CompliantFirst), None), ["a1", "a4"]);
+    assert_eq!(ids(Some(Reinspections), None), ["a3"]);
+    assert_eq!(ids(Some(WithViolations), None), ["a2", "b1", "b2"]);
+    assert_eq!(ids(Some(RepeatOffence), None), ["a2"]);
+    assert_eq!(ids(Some(Deviation), None), ["a2"]);
+    assert_eq!(ids(Some(Boa), None), ["a2", "b2"]);
+    assert_eq!(ids(None, Some(Intervention::Warn)), ["a2", "b2"]);
+    assert_eq!(ids(None, Some(Intervention::Inform)), ["b1"]);
+    assert_eq!(
+        ids(Some(Boa), Some(Intervention::Inform)),
+        Vec::<String>::new()
+    );
+    // The counts are the figures' own.
+    let r = realisation(&input, None).unwrap();
+    assert_eq!(
+        ids(Some(FirstInspections), None).len() as i64,
+        r.compliance.first_inspections
+    );
+    assert_eq!(
+        ids(Some(CompliantFirst), None).len() as i64,
+        r.compliance.compliant_at_first
+    );
+    assert_eq!(
+        ids(Some(WithViolations), None).len() as i64,
+        r.lhso.inspections_with_violations
+    );
+}

@@ -568,8 +568,33 @@ on_both_databases! {
         assert_eq!(drill("&cell=B2".into()).await.1["total"], 1);
         assert_eq!(drill("&cell=B2&heaviest=true".into()).await.1["total"], 0);
         assert_eq!(drill("&cell=C3&heaviest=true".into()).await.1["inspections"][0]["id"], "i2-2015");
+        // Key figures open the inspections they count: first inspections i1, i2, i4 (i1 without a
+        // violation), the re-inspection i3; i2 has the repeat offence, the deviation (C3 for B3),
+        // the BOA cell and the penalty order; i4 was informed.
+        let listed = |answer: Value| -> Vec<String> {
+            let mut ids: Vec<String> = answer["inspections"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+            ids.sort();
+            ids
+        };
+        for (query, expected) in [
+            ("&figure=first_inspections", vec!["i1-2015", "i2-2015", "i4-2015"]),
+            ("&figure=compliant_first", vec!["i1-2015"]),
+            ("&figure=reinspections", vec!["i3-2015"]),
+            ("&figure=with_violations", vec!["i2-2015", "i4-2015"]),
+            ("&figure=repeat_offence", vec!["i2-2015"]),
+            ("&figure=deviation", vec!["i2-2015"]),
+            ("&figure=boa", vec!["i2-2015"]),
+            ("&intervention=penalty_order", vec!["i2-2015"]),
+            ("&intervention=inform", vec!["i4-2015"]),
+        ] {
+            assert_eq!(listed(drill(query.into()).await.1), expected, "{query}");
+        }
+        // The counts are those of the figures themselves.
+        let (_, figures) = get(&server, &manager, &format!("/api/v1/reports/realisation?year={YEAR}")).await;
+        assert_eq!(drill("&figure=first_inspections".into()).await.1["total"], figures["compliance"]["first_inspections"]);
+        assert_eq!(drill("&figure=compliant_first".into()).await.1["total"], figures["compliance"]["compliant_at_first"]);
         // Bad filters are 400; the viewer sees only its own authority.
-        for bad in ["&cell=E5", "&task_group=hobby", "&heaviest=misschien", "&colour=red"] {
+        for bad in ["&cell=E5", "&task_group=hobby", "&heaviest=misschien", "&colour=red", "&figure=all", "&intervention=scold"] {
             assert_eq!(drill(bad.into()).await.0, 400, "{bad}");
         }
         let viewer = server.login("gemeente1").await;
