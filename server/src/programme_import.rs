@@ -230,6 +230,7 @@ pub async fn import_programme(
                     planned_hours: draft.planned_hours,
                     version: 1,
                     sector: draft.sector.clone(),
+                    focus_point_id: None,
                 };
                 db::programme::insert(&mut tx, &row).await?;
                 report.created += 1;

@@ -40,6 +40,46 @@ impl TaskGroup {
     }
 }
 
+crate::wire_enum! {
+    /// How a focus point's outcome indicator is measured, from the field results of the lines
+    /// that serve it.
+    pub enum FocusMeasure {
+        /// Realised inspections as a share of the planned ones.
+        Realisation = "realisation",
+        /// Compliance at first inspection.
+        ComplianceFirst = "compliance_first",
+        /// Compliance after re-inspection.
+        ComplianceAfterReinspection = "compliance_after_reinspection",
+    }
+}
+
+impl FocusMeasure {
+    /// The indicator in Dutch, as a report names it.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            FocusMeasure::Realisation => "Realisatie van de geplande controles",
+            FocusMeasure::ComplianceFirst => "Naleving bij eerste controle",
+            FocusMeasure::ComplianceAfterReinspection => "Naleving na hercontrole",
+        }
+    }
+}
+
+/// The longest focus point title, in characters.
+pub const MAX_FOCUS_TITLE_CHARS: usize = 200;
+/// The longest focus point goal, in characters.
+pub const MAX_FOCUS_GOAL_CHARS: usize = 2_000;
+
+/// Whether a focus point's fields are valid: a title and goal of sensible length, a target
+/// percentage from 0 to 100.
+pub fn valid_focus_point(title: &str, goal: &str, target_percent: f64) -> bool {
+    let title = title.trim();
+    !title.is_empty()
+        && title.chars().count() <= MAX_FOCUS_TITLE_CHARS
+        && goal.chars().count() <= MAX_FOCUS_GOAL_CHARS
+        && target_percent.is_finite()
+        && (0.0..=100.0).contains(&target_percent)
+}
+
 /// The largest planned count of one line.
 pub const MAX_COUNT: i64 = 1_000_000;
 /// The largest planned hours of one line.

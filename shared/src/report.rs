@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::lhso::{Intervention, LhsoCell};
+use crate::programme::FocusMeasure;
 
 /// A line of the execution programme, as the report reads it.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +25,18 @@ pub struct LineInput {
     pub sector: Option<String>,
     pub planned_count: i64,
     pub planned_hours: f64,
+    /// The focus point the line serves, if any.
+    pub focus_point_id: Option<String>,
+}
+
+/// A focus point (speerpunt) of the programme year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FocusPointInput {
+    pub id: String,
+    pub title: String,
+    pub goal: String,
+    pub measure: FocusMeasure,
+    pub target_percent: f64,
 }
 
 /// A finished inspection of the year.
@@ -88,6 +101,7 @@ pub struct ReportInput {
     pub as_of: Option<NaiveDate>,
     pub authorities: Vec<AuthorityInput>,
     pub lines: Vec<LineInput>,
+    pub focus_points: Vec<FocusPointInput>,
     pub inspections: Vec<InspectionInput>,
     pub violations: Vec<ViolationInput>,
     pub penalties: Vec<PenaltyInput>,
@@ -121,6 +135,23 @@ pub struct ProductRow {
     pub task_group: Option<String>,
     pub planned: Volume,
     pub realised: Volume,
+}
+
+/// What the programme contributed to a focus point: the planned and realised work of its lines
+/// and its outcome indicator against the target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FocusPointRow {
+    pub id: String,
+    pub title: String,
+    pub goal: String,
+    pub measure: FocusMeasure,
+    pub target_percent: f64,
+    pub planned: Volume,
+    pub realised: Volume,
+    /// The indicator's value in percent (one decimal); `None` without anything to measure.
+    pub value_percent: Option<f64>,
+    /// Whether the value reaches the target; `None` without a value.
+    pub met: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,6 +235,7 @@ pub struct Realisation {
     pub by_authority: Vec<AuthorityRow>,
     pub by_product: Vec<ProductRow>,
     pub by_task_group: Vec<TaskGroupRow>,
+    pub by_focus_point: Vec<FocusPointRow>,
     pub progress: Vec<MonthPoint>,
     pub compliance: Compliance,
     pub lhso: LhsoFigures,
@@ -444,12 +476,72 @@ pub fn realisation(input: &ReportInput, authority_id: Option<&str>) -> Option<Re
         by_authority,
         by_product,
         by_task_group,
+        by_focus_point: focus_points(input, &scoped, &violations),
         progress,
         compliance: compliance(inspections, &violations),
         lhso: lhso_figures(&violations),
         interventions: intervention_counts(&violations),
         penalties: penalties(&input.penalties, year_start, through),
     })
+}
+
+/// Each focus point with the work of its lines and its indicator: the realisation of its planned
+/// count, or the compliance of the inspections that realised its lines.
+fn focus_points(
+    input: &ReportInput,
+    scoped: &Scoped<'_>,
+    violations: &[&ViolationInput],
+) -> Vec<FocusPointRow> {
+    input
+        .focus_points
+        .iter()
+        .map(|fp| {
+            let serves = |l: &LineInput| l.focus_point_id.as_deref() == Some(fp.id.as_str());
+            let mut planned = Volume::default();
+            for l in scoped.lines.iter().filter(|l| serves(l)) {
+                planned.add(l.planned_count, l.planned_hours);
+            }
+            let own: Vec<&InspectionInput> = scoped
+                .inspections
+                .iter()
+                .copied()
+                .filter(|i| scoped.line(i).is_some_and(serves))
+                .collect();
+            let mut realised = Volume::default();
+            for i in &own {
+                realised.add(1, i.hours);
+            }
+            let ids: std::collections::BTreeSet<&str> = own.iter().map(|i| i.id.as_str()).collect();
+            let found: Vec<&ViolationInput> = violations
+                .iter()
+                .copied()
+                .filter(|v| ids.contains(v.inspection_id.as_str()))
+                .collect();
+            let c = compliance(&own, &found);
+            let value_percent = match fp.measure {
+                FocusMeasure::Realisation => percent(realised.count, planned.count),
+                FocusMeasure::ComplianceFirst => c.rate_first,
+                FocusMeasure::ComplianceAfterReinspection => c.rate_after_reinspection,
+            };
+            FocusPointRow {
+                id: fp.id.clone(),
+                title: fp.title.clone(),
+                goal: fp.goal.clone(),
+                measure: fp.measure,
+                target_percent: fp.target_percent,
+                planned: Volume {
+                    count: planned.count,
+                    hours: round_hours(planned.hours),
+                },
+                realised: Volume {
+                    count: realised.count,
+                    hours: round_hours(realised.hours),
+                },
+                value_percent,
+                met: value_percent.map(|v| v >= fp.target_percent),
+            }
+        })
+        .collect()
 }
 
 fn compliance(inspections: &[&InspectionInput], violations: &[&ViolationInput]) -> Compliance {
@@ -818,7 +910,28 @@ pub fn summary(r: &Realisation) -> Vec<String> {
             grouped(p.collected_cents as f64 / 100.0, 2),
         ));
     }
+    out.extend(r.by_focus_point.iter().map(focus_point_sentence));
     out
+}
+
+/// "Speerpunt Veilige garages (doel: ...): naleving bij eerste controle 50,0 %, doel 50 %: gehaald."
+pub fn focus_point_sentence(f: &FocusPointRow) -> String {
+    use crate::nl::decimal;
+    let value = f.value_percent.map_or("nog niet te meten".to_owned(), |v| {
+        format!("{} %", decimal(v, 1))
+    });
+    let verdict = match f.met {
+        Some(true) => ": gehaald",
+        Some(false) => ": niet gehaald",
+        None => "",
+    };
+    format!(
+        "Speerpunt {}: {} {}, doel {} %{verdict}.",
+        f.title,
+        f.measure.label_nl().to_lowercase(),
+        value,
+        decimal(f.target_percent, 0),
+    )
 }
 
 /// The Dutch definition printed next to each figure (office pages and the annual report).
@@ -827,6 +940,7 @@ pub fn definitions() -> &'static [(&'static str, &'static str)] {
         ("realised", "Uitgevoerd: afgeronde controles met een controledatum in de periode; uren zijn de geregistreerde uren van die controles. Een controle telt voor de programmaregel van dezelfde gemeente of provincie en dezelfde branche."),
         ("planned", "Gepland: het aantal en de uren van de regels van het uitvoeringsprogramma voor het jaar."),
         ("forecast", "Prognose: het aantal tot nu toe, doorgetrokken naar 31 december in hetzelfde tempo (per kalenderdag)."),
+        ("focus_points", "Speerpunten: per speerpunt het werk van de programmaregels die het dienen, en de indicator gemeten op de controles van die regels (realisatie van het geplande aantal, of naleving bij eerste controle of na hercontrole), tegen het doel."),
         ("rate_first", "Naleving bij eerste controle: het aandeel eerste controles (geen hercontroles) zonder overtreding."),
         ("rate_after_reinspection", "Naleving na hercontrole: eerste controles zonder overtreding, plus die waarvan elke overtreding bij de hercontrole hersteld bleek, gedeeld door alle eerste controles."),
         ("all_violations", "LHSO-verdeling, alle overtredingen: elke overtreding telt in haar cel."),

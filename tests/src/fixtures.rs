@@ -270,6 +270,7 @@ pub async fn insert_line(
             planned_hours: 40.0,
             version: 1,
             sector: None,
+            focus_point_id: None,
         },
     )
     .await

@@ -100,6 +100,11 @@ fn api() -> Api {
     .get("/programme", programme::list)
     .post("/programme/lines", programme::create)
     .post("/programme/import", programme::import)
+    .post("/programme/focus-points", programme::create_focus_point)
+    .put(
+        "/programme/focus-points/{id}",
+        programme::update_focus_point,
+    )
     .put("/programme/lines/{id}", programme::update)
     .put("/programme/capacity/{year}", capacity::enter)
     .get("/reports/realisation", reports::realisation)

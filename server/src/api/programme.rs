@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use shared::programme::{valid_figures, TaskGroup, MAX_PRODUCT_CHARS, MAX_SECTOR_CHARS};
+use shared::programme::{
+    valid_figures, valid_focus_point, FocusMeasure, TaskGroup, MAX_PRODUCT_CHARS, MAX_SECTOR_CHARS,
+};
 use shared::{ErrorCode, Role};
 
 use crate::audit::{self, AuditEntry};
@@ -30,6 +32,8 @@ pub struct ProgrammeLine {
     /// The site sector whose inspections realise the line; `null` for work inspections do not
     /// realise (projects, bedrijfsvoering).
     pub sector: Option<String>,
+    /// The focus point the line serves, if any.
+    pub focus_point_id: Option<String>,
 }
 
 impl From<ProgrammeLineRow> for ProgrammeLine {
@@ -44,6 +48,32 @@ impl From<ProgrammeLineRow> for ProgrammeLine {
             planned_hours: r.planned_hours,
             version: r.version,
             sector: r.sector,
+            focus_point_id: r.focus_point_id,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct FocusPoint {
+    pub id: String,
+    pub year: i64,
+    pub title: String,
+    pub goal: String,
+    pub measure: String,
+    pub target_percent: f64,
+    pub version: i64,
+}
+
+impl From<db::programme::FocusPointRow> for FocusPoint {
+    fn from(r: db::programme::FocusPointRow) -> Self {
+        FocusPoint {
+            id: r.id,
+            year: r.year,
+            title: r.title,
+            goal: r.goal,
+            measure: r.measure,
+            target_percent: r.target_percent,
+            version: r.version,
         }
     }
 }
@@ -66,6 +96,8 @@ pub struct NewLine {
     pub planned_hours: f64,
     #[serde(default)]
     pub sector: Option<String>,
+    #[serde(default)]
+    pub focus_point_id: Option<uuid::Uuid>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +106,16 @@ pub struct LineUpdate {
     pub base_version: i64,
     pub planned_count: i64,
     pub planned_hours: f64,
+    /// Absent: unchanged; `null`: the line serves no focus point; an id: it serves that one.
+    #[serde(default, deserialize_with = "present")]
+    pub focus_point_id: Option<Option<uuid::Uuid>>,
+}
+
+/// A field that may be absent (`None`), `null` (`Some(None)`) or a value.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// `GET /api/v1/programme?year=YYYY[&authority_id=]`.
@@ -98,8 +140,14 @@ pub async fn list(
     )
     .await?;
     let lines: Vec<ProgrammeLine> = rows.into_iter().map(Into::into).collect();
+    let focus_points: Vec<FocusPoint> =
+        db::programme::focus_points(&state.db.pool, &user.agency_id, query.year)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect();
     Ok(Json(
-        serde_json::json!({ "year": query.year, "lines": lines }),
+        serde_json::json!({ "year": query.year, "lines": lines, "focus_points": focus_points }),
     ))
 }
 
@@ -132,6 +180,7 @@ pub async fn create(
     if !db::programme::authority_in_agency(&state.db.pool, &user.agency_id, &authority_id).await? {
         return Err(ErrorCode::ProgrammeInvalidLine.into());
     }
+    let focus_point_id = line.focus_point_id.map(|f| f.to_string());
     let row = ProgrammeLineRow {
         id: uuid::Uuid::new_v4().to_string(),
         agency_id: user.agency_id.clone(),
@@ -143,8 +192,12 @@ pub async fn create(
         planned_hours: line.planned_hours,
         version: 1,
         sector: line.sector.map(|s| s.trim().to_owned()),
+        focus_point_id,
     };
     let mut tx = state.db.pool.begin().await?;
+    if let Some(f) = &row.focus_point_id {
+        check_focus_point(&mut tx, &user.agency_id, f, row.year).await?;
+    }
     if let Err(e) = db::programme::insert(&mut tx, &row).await {
         // Roll back before answering: on SQLite the failed insert holds the write lock until the
         // transaction ends, and a dropped transaction only ends it later.
@@ -203,6 +256,14 @@ pub async fn update(
     if !updated {
         tx.rollback().await?;
         return Err(ErrorCode::RecordVersionConflict.into());
+    }
+    if let Some(focus) = change.focus_point_id {
+        let focus = focus.map(|f| f.to_string());
+        if let Some(f) = &focus {
+            check_focus_point(&mut tx, &user.agency_id, f, current.year).await?;
+        }
+        db::programme::set_line_focus_point(&mut tx, &user.agency_id, &id, focus.as_deref())
+            .await?;
     }
     let actor = user.info.id.to_string();
     audit::record(
@@ -276,3 +337,152 @@ pub async fn import(
 
 /// A programme of a few thousand lines is well under a megabyte, as CSV or XLSX.
 const IMPORT_LIMIT: usize = 4 * 1024 * 1024;
+
+/// A line may serve only a focus point of its own agency and year.
+async fn check_focus_point(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    agency_id: &str,
+    focus_point_id: &str,
+    year: i64,
+) -> Result<(), AppError> {
+    match db::programme::focus_point_year(tx, agency_id, focus_point_id).await? {
+        Some(y) if y == year => Ok(()),
+        _ => Err(ErrorCode::ProgrammeInvalidLine.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewFocusPoint {
+    pub year: i64,
+    pub title: String,
+    #[serde(default)]
+    pub goal: String,
+    pub measure: FocusMeasure,
+    pub target_percent: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FocusPointChange {
+    pub base_version: i64,
+    pub title: String,
+    #[serde(default)]
+    pub goal: String,
+    pub measure: FocusMeasure,
+    pub target_percent: f64,
+}
+
+/// `POST /api/v1/programme/focus-points` -> 201 with the focus point (managers and admins).
+pub async fn create_focus_point(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(new): ApiJson<NewFocusPoint>,
+) -> AppResult<(StatusCode, Json<FocusPoint>)> {
+    require_writer(&user)?;
+    if !(2000..=2100).contains(&new.year)
+        || !valid_focus_point(&new.title, &new.goal, new.target_percent)
+    {
+        return Err(ErrorCode::RequestInvalid.into());
+    }
+    let row = db::programme::FocusPointRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        year: new.year,
+        title: new.title.trim().to_owned(),
+        goal: new.goal.trim().to_owned(),
+        measure: new.measure.as_str().to_owned(),
+        target_percent: new.target_percent,
+        version: 1,
+    };
+    let mut tx = state.db.pool.begin().await?;
+    if let Err(e) = db::programme::insert_focus_point(&mut tx, &user.agency_id, &row).await {
+        tx.rollback().await?;
+        return Err(AppError::unique(
+            e,
+            &[(db::FOCUS_POINTS_KEY, ErrorCode::RecordDuplicate)],
+        ));
+    }
+    audit_focus_point(&mut tx, &user, &row, None).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// `PUT /api/v1/programme/focus-points/{id}`: a stale `base_version` is 409.
+pub async fn update_focus_point(
+    State(state): State<AppState>,
+    user: AuthUser,
+    path: Result<Path<uuid::Uuid>, PathRejection>,
+    ApiJson(change): ApiJson<FocusPointChange>,
+) -> AppResult<Json<FocusPoint>> {
+    require_writer(&user)?;
+    let Path(id) = path.map_err(|_| ErrorCode::NotFound)?;
+    if !valid_focus_point(&change.title, &change.goal, change.target_percent) {
+        return Err(ErrorCode::RequestInvalid.into());
+    }
+    let id = id.to_string();
+    let mut tx = state.db.pool.begin().await?;
+    let year = db::programme::focus_point_year(&mut tx, &user.agency_id, &id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let row = db::programme::FocusPointRow {
+        id: id.clone(),
+        year,
+        title: change.title.trim().to_owned(),
+        goal: change.goal.trim().to_owned(),
+        measure: change.measure.as_str().to_owned(),
+        target_percent: change.target_percent,
+        version: change.base_version + 1,
+    };
+    let updated = match db::programme::update_focus_point(
+        &mut tx,
+        &user.agency_id,
+        &row,
+        change.base_version,
+    )
+    .await
+    {
+        Ok(updated) => updated,
+        Err(e) => {
+            tx.rollback().await?;
+            return Err(AppError::unique(
+                e,
+                &[(db::FOCUS_POINTS_KEY, ErrorCode::RecordDuplicate)],
+            ));
+        }
+    };
+    if !updated {
+        tx.rollback().await?;
+        return Err(ErrorCode::RecordVersionConflict.into());
+    }
+    audit_focus_point(&mut tx, &user, &row, Some(change.base_version)).await?;
+    tx.commit().await?;
+    Ok(Json(row.into()))
+}
+
+async fn audit_focus_point(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: &AuthUser,
+    row: &db::programme::FocusPointRow,
+    old_version: Option<i64>,
+) -> Result<(), AppError> {
+    let actor = user.info.id.to_string();
+    audit::record(
+        tx,
+        &AuditEntry {
+            actor_id: Some(&actor),
+            device_id: None,
+            action: if old_version.is_some() {
+                "focus_point.update"
+            } else {
+                "focus_point.create"
+            },
+            entity: "focus_point",
+            entity_id: &row.id,
+            old_version,
+            new_version: Some(row.version),
+            details: serde_json::json!({"year": row.year, "title": row.title, "measure": row.measure, "target_percent": row.target_percent}),
+        },
+    )
+    .await?;
+    Ok(())
+}

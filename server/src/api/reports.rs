@@ -13,9 +13,10 @@ use sqlx::AnyPool;
 
 use shared::enforcement::{CaseState, StepKind};
 use shared::lhso::{Intervention, LhsoCell};
+use shared::programme::FocusMeasure;
 use shared::report::{
-    self, AuthorityInput, InspectionInput, LineInput, PenaltyInput, Realisation, Reinspected,
-    ReportInput, ViolationInput,
+    self, AuthorityInput, FocusPointInput, InspectionInput, LineInput, PenaltyInput, Realisation,
+    Reinspected, ReportInput, ViolationInput,
 };
 use shared::visit::InspectionResult;
 use shared::ErrorCode;
@@ -254,6 +255,7 @@ pub async fn load(
     };
     let authorities = db::reports::authorities(pool, &scope).await?;
     let lines = db::programme::list(pool, agency_id, i64::from(year), authority_id).await?;
+    let focus_points = db::programme::focus_points(pool, agency_id, i64::from(year)).await?;
     let inspections = db::reports::inspections(pool, &scope).await?;
     let violations = db::reports::violations(pool, &scope).await?;
     let penalties = db::reports::penalties(pool, &scope).await?;
@@ -280,6 +282,19 @@ pub async fn load(
                 sector: l.sector,
                 planned_count: l.planned_count,
                 planned_hours: l.planned_hours,
+                focus_point_id: l.focus_point_id,
+            })
+            .collect(),
+        focus_points: focus_points
+            .into_iter()
+            .filter_map(|f| {
+                Some(FocusPointInput {
+                    measure: FocusMeasure::parse(&f.measure)?,
+                    id: f.id,
+                    title: f.title,
+                    goal: f.goal,
+                    target_percent: f.target_percent,
+                })
             })
             .collect(),
         inspections: inspections

@@ -162,6 +162,11 @@ pub struct Unique {
 }
 
 /// One programme line per agency, year, product, authority and task group (0010).
+pub const FOCUS_POINTS_KEY: Unique = Unique {
+    name: "focus_points_key",
+    columns: "focus_points.agency_id, focus_points.year, focus_points.title",
+};
+
 pub const PROGRAMME_LINES_KEY: Unique = Unique {
     name: "programme_lines_key",
     columns: "programme_lines.agency_id, programme_lines.year, programme_lines.product, \

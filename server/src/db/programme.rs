@@ -15,10 +15,24 @@ pub struct ProgrammeLineRow {
     pub version: i64,
     /// The site sector whose inspections realise the line (`None`: not realised by inspections).
     pub sector: Option<String>,
+    /// The focus point the line serves.
+    pub focus_point_id: Option<String>,
+}
+
+/// A focus point (speerpunt) of a programme year.
+#[derive(Debug, Clone, FromRow)]
+pub struct FocusPointRow {
+    pub id: String,
+    pub year: i64,
+    pub title: String,
+    pub goal: String,
+    pub measure: String,
+    pub target_percent: f64,
+    pub version: i64,
 }
 
 const COLUMNS: &str = "id, agency_id, year, product, authority_id, task_group, planned_count, \
-     planned_hours, version, sector";
+     planned_hours, version, sector, focus_point_id";
 
 /// Lines of an agency's year, optionally of one authority, in a stable order.
 pub async fn list(
@@ -57,7 +71,7 @@ pub async fn by_id(
 pub async fn insert(tx: &mut Transaction<'_, Any>, line: &ProgrammeLineRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO programme_lines (id, agency_id, year, product, authority_id, task_group, planned_count, \
-         planned_hours, version, sector) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         planned_hours, version, sector, focus_point_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&line.id)
     .bind(&line.agency_id)
@@ -69,6 +83,7 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, line: &ProgrammeLineRow) -> s
     .bind(line.planned_hours)
     .bind(line.version)
     .bind(line.sector.as_deref())
+    .bind(line.focus_point_id.as_deref())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -155,4 +170,93 @@ pub async fn authority_list(
     .bind(agency_id)
     .fetch_all(pool)
     .await
+}
+
+/// The focus points of an agency's year, by title.
+pub async fn focus_points(
+    pool: &AnyPool,
+    agency_id: &str,
+    year: i64,
+) -> sqlx::Result<Vec<FocusPointRow>> {
+    sqlx::query_as(
+        "SELECT id, year, title, goal, measure, target_percent, version FROM focus_points \
+         WHERE agency_id = $1 AND year = $2 ORDER BY title",
+    )
+    .bind(agency_id)
+    .bind(year)
+    .fetch_all(pool)
+    .await
+}
+
+/// The year of a focus point of the agency, if it exists.
+pub async fn focus_point_year(
+    tx: &mut Transaction<'_, Any>,
+    agency_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT year FROM focus_points WHERE agency_id = $1 AND id = $2")
+        .bind(agency_id)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn insert_focus_point(
+    tx: &mut Transaction<'_, Any>,
+    agency_id: &str,
+    f: &FocusPointRow,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO focus_points (id, agency_id, year, title, goal, measure, target_percent, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+    )
+    .bind(&f.id)
+    .bind(agency_id)
+    .bind(f.year)
+    .bind(&f.title)
+    .bind(&f.goal)
+    .bind(&f.measure)
+    .bind(f.target_percent)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Updates a focus point when its version is still `base_version`; returns whether it did.
+pub async fn update_focus_point(
+    tx: &mut Transaction<'_, Any>,
+    agency_id: &str,
+    f: &FocusPointRow,
+    base_version: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE focus_points SET title = $1, goal = $2, measure = $3, target_percent = $4, \
+         version = version + 1 WHERE agency_id = $5 AND id = $6 AND version = $7",
+    )
+    .bind(&f.title)
+    .bind(&f.goal)
+    .bind(&f.measure)
+    .bind(f.target_percent)
+    .bind(agency_id)
+    .bind(&f.id)
+    .bind(base_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Links a line to a focus point (or unlinks it), one version up.
+pub async fn set_line_focus_point(
+    tx: &mut Transaction<'_, Any>,
+    agency_id: &str,
+    id: &str,
+    focus_point_id: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE programme_lines SET focus_point_id = $1 WHERE agency_id = $2 AND id = $3")
+        .bind(focus_point_id)
+        .bind(agency_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Reference data of the demo agency: the checklist starter library and this year's execution
 //! programme, derived from the demo's sites so planned and realised figures are comparable.
 
+use shared::programme::FocusMeasure;
 use std::collections::BTreeMap;
 
 use sqlx::{Any, Transaction};
@@ -31,6 +32,24 @@ const PRODUCTS: [(&str, &str, f64, f64); 9] = [
 /// signals, as agencies do.
 const EXTRA_FOR_REINSPECTIONS: f64 = 1.25;
 
+/// The demo's focus points: (title, goal, indicator, target %, the sectors whose lines serve it).
+const FOCUS_POINTS: [(&str, &str, FocusMeasure, f64, &[&str]); 2] = [
+    (
+        "Bodem en brandstof",
+        "Geen bodemverontreiniging door opslag en verlading van brandstoffen bij tankstations en garages.",
+        FocusMeasure::ComplianceFirst,
+        75.0,
+        &["fuel_station", "garage"],
+    ),
+    (
+        "Veehouderijen op schema",
+        "Elke veehouderij binnen haar interval bezocht, vanwege ammoniak en geur.",
+        FocusMeasure::Realisation,
+        90.0,
+        &["livestock"],
+    ),
+];
+
 pub async fn seed(
     tx: &mut Transaction<'_, Any>,
     agency_id: &str,
@@ -58,6 +77,31 @@ pub async fn seed(
             .entry((site.authority_id.as_str(), site.sector.as_str()))
             .or_default() += 1;
     }
+    // Two focus points (speerpunten) the demo's lines serve. Their ids derive from the agency, so
+    // the demo's id sequence (and everything planned from it) stays as it was.
+    let mut focus_of: BTreeMap<&str, String> = BTreeMap::new();
+    for (n, (title, goal, measure, target, sectors)) in FOCUS_POINTS.iter().enumerate() {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(format!("{agency_id}/focus/{year}/{n}"));
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        let id = uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string();
+        let row = db::programme::FocusPointRow {
+            id: id.clone(),
+            year: i64::from(year),
+            title: (*title).to_owned(),
+            goal: (*goal).to_owned(),
+            measure: measure.as_str().to_owned(),
+            target_percent: *target,
+            version: 1,
+        };
+        db::programme::insert_focus_point(tx, agency_id, &row).await?;
+        for sector in *sectors {
+            focus_of.insert(sector, id.clone());
+        }
+    }
     let mut lines = 0;
     for ((authority_id, sector), count) in per_line {
         let Some(&(_, product, interval, hours)) = PRODUCTS.iter().find(|p| p.0 == sector) else {
@@ -80,6 +124,7 @@ pub async fn seed(
             planned_hours: planned as f64 * hours,
             version: 1,
             sector: Some(sector.to_owned()),
+            focus_point_id: focus_of.get(sector).cloned(),
         };
         db::programme::insert(tx, &line).await?;
         lines += 1;

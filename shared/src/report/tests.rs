@@ -29,6 +29,7 @@ fn line(
         sector: sector.map(Into::into),
         planned_count: count,
         planned_hours: hours,
+        focus_point_id: None,
     }
 }
 
@@ -108,6 +109,7 @@ fn fixture(months: u32, as_of: Option<NaiveDate>) -> ReportInput {
                 12.0,
             ),
         ],
+        focus_points: vec![],
         inspections: vec![
             // GM1 garages: a1 compliant (Feb), a2 with two violations (Mar), a3 re-inspection (Jun).
             inspection("a1", "gm1", "garage", d(2, 10), 4.0, true, false),
@@ -679,4 +681,68 @@ fn key_figures_drill_down_to_the_inspections_they_count() {
         ids(Some(WithViolations), None).len() as i64,
         r.lhso.inspections_with_violations
     );
+}
+
+#[test]
+fn focus_points_measure_their_indicator_on_the_inspections_of_their_lines() {
+    let mut input = fixture(12, None);
+    input.lines[0].focus_point_id = Some("fp-garages".into());
+    input.lines[2].focus_point_id = Some("fp-horeca".into());
+    input.focus_points = vec![
+        FocusPointInput {
+            id: "fp-garages".into(),
+            title: "Veilige garages".into(),
+            goal: "Minder bodemverontreiniging".into(),
+            measure: FocusMeasure::ComplianceFirst,
+            target_percent: 50.0,
+        },
+        FocusPointInput {
+            id: "fp-horeca".into(),
+            title: "Horeca".into(),
+            goal: String::new(),
+            measure: FocusMeasure::Realisation,
+            target_percent: 80.0,
+        },
+        FocusPointInput {
+            id: "fp-empty".into(),
+            title: "Nog zonder regels".into(),
+            goal: String::new(),
+            measure: FocusMeasure::ComplianceAfterReinspection,
+            target_percent: 90.0,
+        },
+    ];
+    let r = realisation(&input, None).unwrap();
+    let [garages, horeca, empty] = r.by_focus_point.as_slice() else {
+        panic!("three focus points: {:?}", r.by_focus_point)
+    };
+    // The garage line (10 planned) is realised by a1, a2 and the re-inspection a3; of the first
+    // inspections a1 and a2, a1 complied: 50 %, which reaches the 50 % target.
+    assert_eq!((garages.planned.count, garages.realised.count), (10, 3));
+    assert_eq!(
+        (garages.value_percent, garages.met),
+        (Some(50.0), Some(true))
+    );
+    // The horeca line: 2 of 4 realised, 50 % against a target of 80 %.
+    assert_eq!(
+        (horeca.value_percent, horeca.met),
+        (Some(50.0), Some(false))
+    );
+    // Nothing to measure: no value, no verdict.
+    assert_eq!(
+        (empty.planned.count, empty.value_percent, empty.met),
+        (0, None, None)
+    );
+    assert_eq!(
+        focus_point_sentence(garages),
+        "Speerpunt Veilige garages: naleving bij eerste controle 50,0 %, doel 50 %: gehaald."
+    );
+    assert_eq!(
+        focus_point_sentence(empty),
+        "Speerpunt Nog zonder regels: naleving na hercontrole nog niet te meten, doel 90 %."
+    );
+    assert!(summary(&r).contains(&focus_point_sentence(horeca)));
+    // One authority's report sees only its own lines of a focus point.
+    let gm2 = realisation(&input, Some("gm2")).unwrap();
+    assert_eq!(gm2.by_focus_point[0].planned.count, 0);
+    assert_eq!(gm2.by_focus_point[1].realised.count, 2);
 }

@@ -57,6 +57,9 @@ struct World {
     line_version: [i64; 3],
     /// The version of the own agency's capacity for `year` (0: none entered), re-read likewise.
     capacity_version: i64,
+    /// A focus point of the own agency and one of the foreign agency, with current versions.
+    focus_point: [String; 2],
+    focus_point_version: [i64; 2],
     /// An enforcement case at the scope's site whose penalty was forfeited (recording the amount
     /// again is a step every writer may repeat), and its current version.
     case: [String; 3],
@@ -533,6 +536,38 @@ fn matrix() -> Vec<Row> {
             results: None,
         },
         Row {
+            method: "POST",
+            path: "/programme/focus-points",
+            // Always the caller's own agency: a new title each time.
+            request: |w, _| {
+                req("/api/v1/programme/focus-points".into()).json(json!({
+                    "year": w.year, "title": format!("Matrix {}", uuid::Uuid::new_v4()),
+                    "measure": "compliance_first", "target_percent": 80}))
+            },
+            fresh_token: false,
+            own: [401, 403, 403, 201, 403, 201],
+            sibling: [401, 403, 403, 201, 403, 201],
+            foreign: [401, 403, 403, 201, 403, 201],
+            results: None,
+        },
+        Row {
+            method: "PUT",
+            path: "/programme/focus-points/{id}",
+            // The own agency's focus point for own and sibling; another agency's is unknown.
+            request: |w, s| {
+                let i = usize::from(w.at(s) == 2);
+                req(format!("/api/v1/programme/focus-points/{}", w.focus_point[i]))
+                    .json(json!({"base_version": w.focus_point_version[i], "title": format!("Matrix speerpunt {i}"),
+                        "measure": "realisation", "target_percent": 90}))
+                    .shows(&w.focus_point[i])
+            },
+            fresh_token: false,
+            own: [401, 403, 403, 200, 403, 200],
+            sibling: [401, 403, 403, 200, 403, 200],
+            foreign: [401, 403, 403, 404, 403, 404],
+            results: None,
+        },
+        Row {
             method: "PUT",
             path: "/programme/capacity/{year}",
             // The year is the caller's own agency's whatever the scope: there is nothing of another
@@ -757,7 +792,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// What a refused request must leave as it was.
 async fn snapshot(server: &TestServer) -> Vec<(&'static str, i64)> {
-    const QUERIES: [&str; 30] = [
+    const QUERIES: [&str; 31] = [
         "SELECT COUNT(*) FROM agencies",
         "SELECT COUNT(*) FROM authorities",
         "SELECT COUNT(*) FROM users",
@@ -771,6 +806,7 @@ async fn snapshot(server: &TestServer) -> Vec<(&'static str, i64)> {
         "SELECT COUNT(*) FROM programme_lines",
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM programme_lines",
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM capacity_years",
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM focus_points",
         "SELECT COUNT(*) FROM checklist_templates",
         "SELECT COUNT(*) FROM audit_log",
         "SELECT COUNT(*) FROM inspections",
@@ -876,6 +912,23 @@ async fn world(server: &TestServer) -> World {
     let marker = "ZZVREEMD";
     let foreign: ForeignTenant =
         fixtures::foreign_tenant(server, marker, date, year, &template_id).await;
+    // A focus point in each agency, inserted as the API stores them.
+    let mut focus_point = [String::new(), String::new()];
+    for (i, owner) in [&agency, &foreign.agency_id].into_iter().enumerate() {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO focus_points (id, agency_id, year, title, goal, measure, target_percent, version) \
+             VALUES ($1, $2, $3, $4, '', 'realisation', 90, 1)",
+        )
+        .bind(&id)
+        .bind(owner)
+        .bind(year)
+        .bind(format!("Matrix speerpunt {i}"))
+        .execute(pool)
+        .await
+        .unwrap();
+        focus_point[i] = id;
+    }
 
     let forfeited = {
         let found = date - chrono::Days::new(90);
@@ -1016,6 +1069,8 @@ async fn world(server: &TestServer) -> World {
         line: [own_line, sibling_line, foreign.line_id.clone()],
         line_version: [1, 1, 1],
         capacity_version: 0,
+        focus_point,
+        focus_point_version: [1, 1],
         case,
         case_version: [1, 1, 1],
         template: [
@@ -1032,6 +1087,14 @@ async fn world(server: &TestServer) -> World {
 }
 
 async fn refresh(server: &TestServer, world: &mut World) {
+    for i in 0..2 {
+        world.focus_point_version[i] =
+            sqlx::query_scalar("SELECT version FROM focus_points WHERE id = $1")
+                .bind(&world.focus_point[i])
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+    }
     world.capacity_version = sqlx::query_scalar(
         "SELECT c.version FROM capacity_years c JOIN authorities a ON a.agency_id = c.agency_id \
          WHERE a.id = $1 AND c.year = $2",

@@ -305,3 +305,61 @@ on_both_databases! {
         assert_eq!(get(&server, &inspector, "/api/v1/checklists/garagebedrijf/versions/99").await.0, 404);
     }
 }
+
+on_both_databases! {
+    async fn a_manager_keeps_focus_points_and_links_lines_to_them(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let manager = server.login("manager").await;
+        let post = |path: &str, body: Value| server.client.post(server.url(path)).bearer_auth(&manager).json(&body).send();
+        let put = |path: String, body: Value| server.client.put(server.url(&path)).bearer_auth(&manager).json(&body).send();
+        let created = post("/api/v1/programme/focus-points", json!({"year": 2027, "title": "Asbest", "goal": "Geen asbestdaken meer",
+            "measure": "compliance_first", "target_percent": 80})).await.unwrap();
+        assert_eq!(created.status(), 201);
+        let focus: Value = created.json().await.unwrap();
+        let id = focus["id"].as_str().unwrap().to_owned();
+        // The same title again in the year is a duplicate; bad fields are refused.
+        let again = post("/api/v1/programme/focus-points", json!({"year": 2027, "title": "Asbest", "measure": "realisation", "target_percent": 50})).await.unwrap();
+        assert_eq!(again.status(), 409);
+        for bad in [json!({"year": 2027, "title": " ", "measure": "realisation", "target_percent": 50}),
+                    json!({"year": 2027, "title": "X", "measure": "geluk", "target_percent": 50}),
+                    json!({"year": 2027, "title": "X", "measure": "realisation", "target_percent": 150})] {
+            assert_eq!(post("/api/v1/programme/focus-points", bad.clone()).await.unwrap().status(), 400, "{bad}");
+        }
+        // A line of 2027 serves it; a line of 2026 may not.
+        let (_, all) = get(&server, &manager, "/api/v1/programme?year=2026").await;
+        let authority = all["lines"][0]["authority_id"].as_str().unwrap().to_owned();
+        let old_line = all["lines"][0].clone();
+        let line = post("/api/v1/programme/lines", json!({"year": 2027, "product": "Asbestcontrole", "authority_id": authority,
+            "task_group": "project", "planned_count": 10, "planned_hours": 30.0, "focus_point_id": id})).await.unwrap();
+        assert_eq!(line.status(), 201);
+        let line: Value = line.json().await.unwrap();
+        assert_eq!(line["focus_point_id"], id.as_str());
+        let wrong_year = put(format!("/api/v1/programme/lines/{}", old_line["id"].as_str().unwrap()),
+            json!({"base_version": old_line["version"], "planned_count": 1, "planned_hours": 1.0, "focus_point_id": id})).await.unwrap();
+        assert_eq!(wrong_year.status(), 400);
+        // Unlinking with null; leaving it out keeps it.
+        let line_id = line["id"].as_str().unwrap();
+        let kept: Value = put(format!("/api/v1/programme/lines/{line_id}"), json!({"base_version": 1, "planned_count": 12, "planned_hours": 30.0}))
+            .await.unwrap().json().await.unwrap();
+        assert_eq!(kept["focus_point_id"], id.as_str());
+        let cleared: Value = put(format!("/api/v1/programme/lines/{line_id}"), json!({"base_version": 2, "planned_count": 12, "planned_hours": 30.0, "focus_point_id": null}))
+            .await.unwrap().json().await.unwrap();
+        assert_eq!(cleared["focus_point_id"], Value::Null);
+        // Changing the focus point needs its current version.
+        let changed = put(format!("/api/v1/programme/focus-points/{id}"), json!({"base_version": 1, "title": "Asbest eruit", "measure": "realisation", "target_percent": 90})).await.unwrap();
+        assert_eq!(changed.status(), 200);
+        let stale = put(format!("/api/v1/programme/focus-points/{id}"), json!({"base_version": 1, "title": "Anders", "measure": "realisation", "target_percent": 90})).await.unwrap();
+        assert_eq!(stale.status(), 409);
+        let (_, year) = get(&server, &manager, "/api/v1/programme?year=2027").await;
+        assert_eq!(year["focus_points"][0]["title"], "Asbest eruit");
+        assert_eq!(year["focus_points"][0]["version"], 2);
+        let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE entity = 'focus_point' ORDER BY seq")
+            .fetch_all(&server.state.db.pool).await.unwrap();
+        assert_eq!(actions, ["focus_point.create", "focus_point.update"]);
+        // Team leads read but do not write.
+        let lead = server.login("teamleider1").await;
+        let r = server.client.post(server.url("/api/v1/programme/focus-points")).bearer_auth(&lead)
+            .json(&json!({"year": 2027, "title": "Lead", "measure": "realisation", "target_percent": 50})).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+    }
+}

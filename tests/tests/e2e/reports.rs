@@ -349,6 +349,26 @@ on_both_databases! {
         assert_eq!(r["compliance"]["first_inspections"].as_i64().unwrap(), first);
         assert_eq!(r["compliance"]["compliant_at_first"].as_i64().unwrap(), compliant);
 
+        // The demo's focus points: compliance at first inspection of fuel stations and garages,
+        // and the realisation of the livestock lines, read here in plain SQL.
+        let focus = |title: &str| r["by_focus_point"].as_array().unwrap().iter().find(|f| f["title"] == title).unwrap().clone();
+        let (first, compliant): (i64, i64) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN i.result = 'compliant' THEN 1 ELSE 0 END), 0) AS BIGINT) {scope} \
+             AND i.kind <> 'reinspection' AND s.sector IN ('fuel_station', 'garage')"))
+            .bind(&from).bind(&through).fetch_one(pool).await.unwrap();
+        let fuel = focus("Bodem en brandstof");
+        assert!(first > 0);
+        assert!((fuel["value_percent"].as_f64().unwrap() - 100.0 * compliant as f64 / first as f64).abs() < 0.051, "{fuel}");
+        assert_eq!(fuel["met"].as_bool(), Some(fuel["value_percent"].as_f64().unwrap() >= 75.0));
+        let (livestock,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {scope} AND s.sector = 'livestock'"))
+            .bind(&from).bind(&through).fetch_one(pool).await.unwrap();
+        let (planned_livestock,): (i64,) = sqlx::query_as(
+            "SELECT CAST(SUM(planned_count) AS BIGINT) FROM programme_lines WHERE year = CAST($1 AS INTEGER) AND sector = 'livestock'")
+            .bind(&year).fetch_one(pool).await.unwrap();
+        let cattle = focus("Veehouderijen op schema");
+        assert_eq!((cattle["realised"]["count"].as_i64(), cattle["planned"]["count"].as_i64()), (Some(livestock), Some(planned_livestock)));
+        assert!((cattle["value_percent"].as_f64().unwrap() - 100.0 * livestock as f64 / planned_livestock as f64).abs() < 0.051, "{cattle}");
+
         let cells: Vec<(String, i64)> = sqlx::query_as(&format!(
             "SELECT v.cell, COUNT(*) FROM violations v WHERE v.inspection_id IN (SELECT i.id {scope}) GROUP BY v.cell"))
             .bind(&from).bind(&through).fetch_all(pool).await.unwrap();
