@@ -93,6 +93,21 @@ pub fn render(report: &AnnualReport) -> Vec<u8> {
         let name = shared::report::task_group_nl(t.task_group.as_deref());
         s.volumes("Per taakveld", name, t.planned, t.realised);
     }
+    for fp in &r.by_focus_point {
+        s.percent(
+            "Speerpunten",
+            &fp.title,
+            "Streefwaarde",
+            Some(fp.target_percent),
+        );
+        s.percent(
+            "Speerpunten",
+            &fp.title,
+            fp.measure.label_nl(),
+            fp.value_percent,
+        );
+        s.volumes("Speerpunten", &fp.title, fp.planned, fp.realised);
+    }
     for p in &r.progress {
         let month = format!("{:02}", p.month);
         s.number(

@@ -221,9 +221,53 @@ fn lhso_grid(caption: &str, cells: &[CellCount]) -> String {
     out
 }
 
-const SECTIONS: [(&str, &str); 6] = [
+/// What the programme contributed to its goals: each focus point's goal, then the table of
+/// indicators against their targets.
+fn focus_points(report: &AnnualReport) -> String {
+    let r = &report.realisation;
+    if r.by_focus_point.is_empty() {
+        return "<p>Het programma van dit jaar heeft geen speerpunten.</p>".to_owned();
+    }
+    let mut out = String::new();
+    for f in &r.by_focus_point {
+        let _ = write!(
+            out,
+            "<p><strong>{}</strong>{}</p>",
+            esc(&f.title),
+            if f.goal.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", esc(&f.goal))
+            }
+        );
+    }
+    out.push_str("<table><caption>Speerpunten: indicator en doel</caption><thead><tr>");
+    for (i, h) in super::FOCUS_HEADER.iter().enumerate() {
+        let class = if i >= 2 { " class=\"num\"" } else { "" };
+        let _ = write!(out, "<th scope=\"col\"{class}>{h}</th>");
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in report.focus_point_rows() {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td>{}</td>",
+            esc(&row[0]),
+            esc(&row[1])
+        );
+        for cell in &row[2..] {
+            let _ = write!(out, "<td class=\"num\">{}</td>", esc(cell));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    out.push_str(&definition("focus_points"));
+    out
+}
+
+const SECTIONS: [(&str, &str); 7] = [
     ("samenvatting", "Samenvatting"),
     ("realisatie", "Realisatie van het uitvoeringsprogramma"),
+    ("speerpunten", "Doelen en speerpunten"),
     ("voortgang", "Voortgang over het jaar"),
     ("naleving", "Naleving"),
     ("overtredingen", "Overtredingen en interventies"),
@@ -280,6 +324,9 @@ pub fn render(report: &AnnualReport) -> String {
     let groups = report_rows.2;
     out.push_str(&volume_table("Per taakveld", &groups));
     out.push_str(&definition("realised"));
+
+    heading(&mut out);
+    out.push_str(&focus_points(report));
 
     heading(&mut out);
     out.push_str(&progress(r));

@@ -55,6 +55,33 @@ impl AnnualReport {
             .collect()
     }
 
+    /// The focus points as table rows of text: title, indicator, target, value, verdict, planned
+    /// and realised count.
+    pub fn focus_point_rows(&self) -> Vec<[String; 7]> {
+        use shared::nl::{decimal, grouped};
+        self.realisation
+            .by_focus_point
+            .iter()
+            .map(|f| {
+                [
+                    f.title.clone(),
+                    f.measure.label_nl().to_owned(),
+                    format!("{} %", decimal(f.target_percent, 0)),
+                    f.value_percent
+                        .map_or("-".to_owned(), |v| format!("{} %", decimal(v, 1))),
+                    match f.met {
+                        Some(true) => "gehaald",
+                        Some(false) => "niet gehaald",
+                        None => "nog niet te meten",
+                    }
+                    .to_owned(),
+                    grouped(f.planned.count as f64, 0),
+                    grouped(f.realised.count as f64, 0),
+                ]
+            })
+            .collect()
+    }
+
     /// "Omgevingsdienst Achterhoek" or "Omgevingsdienst Achterhoek, Aalten".
     pub fn subject(&self) -> String {
         match &self.authority {
@@ -63,6 +90,17 @@ impl AnnualReport {
         }
     }
 }
+
+/// The column heads of the focus point table.
+pub const FOCUS_HEADER: [&str; 7] = [
+    "Speerpunt",
+    "Indicator",
+    "Doel",
+    "Gemeten",
+    "Oordeel",
+    "Gepland",
+    "Uitgevoerd",
+];
 
 /// The file formats of the annual report that are served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

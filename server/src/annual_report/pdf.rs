@@ -587,6 +587,53 @@ fn definition(key: &str) -> Block {
     }
 }
 
+/// Each focus point's goal, then its indicator against the target.
+fn focus_point_blocks(report: &AnnualReport) -> Vec<Block> {
+    let r = &report.realisation;
+    if r.by_focus_point.is_empty() {
+        return vec![Block::Paragraph {
+            text: "Het programma van dit jaar heeft geen speerpunten.".into(),
+            size: BODY,
+            muted: false,
+        }];
+    }
+    let mut blocks: Vec<Block> = r
+        .by_focus_point
+        .iter()
+        .map(|f| Block::Paragraph {
+            text: if f.goal.is_empty() {
+                f.title.clone()
+            } else {
+                format!("{}: {}", f.title, f.goal)
+            },
+            size: BODY,
+            muted: false,
+        })
+        .collect();
+    blocks.push(Block::Table {
+        caption: "Speerpunten: indicator en doel".into(),
+        // The indicator goes with the title: the other columns are narrow figures.
+        header: ["Speerpunt en indicator", "Doel", "Gemeten", "Oordeel"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: report
+            .focus_point_rows()
+            .into_iter()
+            .map(|[title, indicator, target, value, verdict, ..]| {
+                vec![
+                    format!("{title}: {}", indicator.to_lowercase()),
+                    target,
+                    value,
+                    verdict,
+                ]
+            })
+            .collect(),
+        first_width: 280.0,
+    });
+    blocks.push(definition("focus_points"));
+    blocks
+}
+
 /// The sections with their blocks, in order.
 fn sections(report: &AnnualReport) -> Vec<(&'static str, Vec<Block>)> {
     let r = &report.realisation;
@@ -619,6 +666,7 @@ fn sections(report: &AnnualReport) -> Vec<(&'static str, Vec<Block>)> {
                 definition("realised"),
             ],
         ),
+        ("Doelen en speerpunten", focus_point_blocks(report)),
         (
             "Voortgang over het jaar",
             vec![

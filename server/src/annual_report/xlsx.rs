@@ -124,6 +124,36 @@ pub fn render(report: &AnnualReport) -> Result<Vec<u8>, XlsxError> {
 
     let ws = sheet(
         &mut book,
+        "Speerpunten",
+        &[
+            "Speerpunt",
+            "Doel",
+            "Indicator",
+            "Streefwaarde",
+            "Gemeten",
+            "Gehaald",
+            "Gepland",
+            "Uitgevoerd",
+        ],
+        &f,
+    )?;
+    ws.set_column_width(1, 60)?;
+    for (i, fp) in r.by_focus_point.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, &fp.title)?;
+        ws.write_string(row, 1, &fp.goal)?;
+        ws.write_string(row, 2, fp.measure.label_nl())?;
+        write_percent(ws, row, 3, Some(fp.target_percent), &f)?;
+        write_percent(ws, row, 4, fp.value_percent, &f)?;
+        if let Some(met) = fp.met {
+            ws.write_boolean(row, 5, met)?;
+        }
+        ws.write_number_with_format(row, 6, fp.planned.count as f64, &f.count)?;
+        ws.write_number_with_format(row, 7, fp.realised.count as f64, &f.count)?;
+    }
+
+    let ws = sheet(
+        &mut book,
         "Voortgang",
         &["Maand", "Gepland cumulatief", "Uitgevoerd cumulatief"],
         &f,

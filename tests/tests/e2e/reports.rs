@@ -514,7 +514,7 @@ on_both_databases! {
         assert_eq!(status, 200);
         assert_eq!(kind, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         let workbook = xlsx_part(&bytes, "xl/workbook.xml");
-        for name in ["Samenvatting", "Realisatie", "Per bevoegd gezag", "Per product", "Per taakveld", "Voortgang",
+        for name in ["Samenvatting", "Realisatie", "Per bevoegd gezag", "Per product", "Per taakveld", "Speerpunten", "Voortgang",
             "Naleving", "LHSO", "Interventies", "Dwangsommen", "Definities"] {
             assert!(workbook.contains(&format!("name=\"{name}\"")), "sheet {name}: {workbook}");
         }
@@ -525,8 +525,8 @@ on_both_databases! {
             assert!(sheet.contains(&format!("<c r=\"{cell}\" s=\"")) && sheet.contains(&format!("<v>{value}</v>")), "{cell}: {sheet}");
         }
         assert!(sheet.contains("<v>0.2857"), "the realisation share as a fraction: {sheet}");
-        // Sheet 10 (Dwangsommen): EUR 1.500 forfeited and collected.
-        let penalties = xlsx_part(&bytes, "xl/worksheets/sheet10.xml");
+        // Sheet 11 (Dwangsommen): EUR 1.500 forfeited and collected.
+        let penalties = xlsx_part(&bytes, "xl/worksheets/sheet11.xml");
         assert_eq!(penalties.matches("<v>1500</v>").count(), 2, "{penalties}");
         // The summary's sentences are there, in the shared strings.
         let strings = xlsx_part(&bytes, "xl/sharedStrings.xml");
