@@ -4,10 +4,12 @@
 
 mod capacity;
 mod enforcement;
+mod focus;
 mod landing;
 mod monitoring;
 mod programme;
 mod team;
+mod write;
 mod year;
 
 use leptos::prelude::*;

@@ -354,6 +354,42 @@ fn Figures(r: Realisation) -> impl IntoView {
             drills=r.by_task_group.iter().map(|t| t.task_group.as_ref().map(|g| format!("&task_group={g}"))).collect()/>
         <p class="definition">{definition("realised")}</p>
 
+        <h2>"Speerpunten"</h2>
+        {if r.by_focus_point.is_empty() {
+            view! { <p class="muted">"Het programma van dit jaar heeft geen speerpunten."</p> }.into_any()
+        } else {
+            view! {
+                <table class="figures" data-testid="focus-table">
+                    <caption>"Speerpunten: indicator tegen streefwaarde"</caption>
+                    <thead><tr>
+                        <th scope="col">"Speerpunt"</th><th scope="col">"Indicator"</th>
+                        <th scope="col" class="num">"Streefwaarde"</th><th scope="col" class="num">"Gemeten"</th>
+                        <th scope="col">"Oordeel"</th>
+                        <th scope="col" class="num">"Gepland"</th><th scope="col" class="num">"Uitgevoerd"</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.by_focus_point.iter().map(|f| view! {
+                            <tr>
+                                <th scope="row">{f.title.clone()}
+                                    {(!f.goal.is_empty()).then(|| view! { <div class="muted">{f.goal.clone()}</div> })}</th>
+                                <td>{f.measure.label_nl()}</td>
+                                <td class="num">{format!("{} %", decimal(f.target_percent, 0))}</td>
+                                <td class="num">{percent_nl(f.value_percent)}</td>
+                                <td class=match f.met { Some(true) => "met", Some(false) => "not-met", None => "" }>{match f.met {
+                                    Some(true) => "Gehaald",
+                                    Some(false) => "Niet gehaald",
+                                    None => "Nog niet te meten",
+                                }}</td>
+                                <td class="num">{grouped(f.planned.count as f64, 0)}</td>
+                                <td class="num">{grouped(f.realised.count as f64, 0)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <p class="definition">{definition("focus_points")}</p>
+
         <h2>"Overtredingen (LHSO)"</h2>
         <div class="kpis">
             <Kpi label="Overtredingen" value=grouped(violations as f64, 0)

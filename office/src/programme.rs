@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 
 use crate::capacity::CapacitySection;
+use crate::focus::{FocusPoint, FocusPoints};
+use crate::write::put_then_refresh;
 use crate::year::{this_year, YearSelect};
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -58,11 +60,13 @@ struct Line {
     planned_hours: f64,
     version: i64,
     sector: Option<String>,
+    focus_point_id: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]
 struct Programme {
     lines: Vec<Line>,
+    focus_points: Vec<FocusPoint>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -85,6 +89,7 @@ struct NewLine {
     planned_count: i64,
     planned_hours: f64,
     sector: Option<String>,
+    focus_point_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -157,8 +162,19 @@ fn ProgrammeEditor() -> impl IntoView {
         async move {
             api::get::<Programme>(&format!("/api/v1/programme?year={year}"), token.as_deref())
                 .await
-                .map(|p| p.lines)
                 .map_err(|e| e.user_message())
+        }
+    });
+    // The focus points of the year, for the line form's choice.
+    let focus_choice = RwSignal::new(Vec::<(String, String)>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = lines.get() {
+            focus_choice.set(
+                p.focus_points
+                    .iter()
+                    .map(|f| (f.id.clone(), f.title.clone()))
+                    .collect(),
+            );
         }
     });
     let name_of = move |id: &str| -> String {
@@ -178,8 +194,16 @@ fn ProgrammeEditor() -> impl IntoView {
             {move || match lines.get() {
                 None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p data-testid="programme-empty">{NO_LINES}</p> }.into_any(),
-                Some(Ok(list)) => {
+                Some(Ok(p)) => {
+                    let focus_points = p.focus_points.clone();
+                    let titles: Vec<(String, String)> = focus_points.iter().map(|f| (f.id.clone(), f.title.clone())).collect();
+                    let list = p.lines;
+                    if list.is_empty() {
+                        return view! {
+                            <p data-testid="programme-empty">{NO_LINES}</p>
+                            <FocusPoints year=year refresh=refresh focus_points=focus_points/>
+                        }.into_any();
+                    }
                     let count: i64 = list.iter().map(|l| l.planned_count).sum();
                     let hours: f64 = list.iter().map(|l| l.planned_hours).sum();
                     view! {
@@ -187,27 +211,29 @@ fn ProgrammeEditor() -> impl IntoView {
                             <caption>{format!("Programma {}", year.get_untracked())}</caption>
                             <thead><tr>
                                 <th scope="col">"Product"</th><th scope="col">{AUTHORITY}</th>
-                                <th scope="col">{TASK_GROUP}</th><th scope="col">"Sector"</th>
+                                <th scope="col">{TASK_GROUP}</th><th scope="col">"Sector"</th><th scope="col">"Speerpunt"</th>
                                 <th scope="col" class="num">{COUNT}</th><th scope="col" class="num">{HOURS}</th>
                                 <th scope="col"><span class="sr-only">"Acties"</span></th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|l| {
                                     let authority = name_of(&l.authority_id);
-                                    view! { <LineRow line=l authority=authority refresh=refresh/> }
+                                    let focus = l.focus_point_id.as_ref().and_then(|id| titles.iter().find(|(f, _)| f == id)).map(|(_, t)| t.clone());
+                                    view! { <LineRow line=l authority=authority focus=focus refresh=refresh/> }
                                 }).collect_view()}
                             </tbody>
                             <tfoot><tr>
-                                <th scope="row" colspan="4">{TOTAL}</th>
+                                <th scope="row" colspan="5">{TOTAL}</th>
                                 <td class="num" data-testid="programme-total-count">{grouped(count as f64, 0)}</td>
                                 <td class="num">{grouped(hours, 1)}</td><td></td>
                             </tr></tfoot>
                         </table>
+                        <FocusPoints year=year refresh=refresh focus_points=focus_points/>
                     }.into_any()
                 }
             }}
             <CapacitySection year=year refresh=refresh/>
-            <NewLineForm year=year refresh=refresh authorities=authorities/>
+            <NewLineForm year=year refresh=refresh authorities=authorities focus_points=focus_choice/>
             <ImportForm year=year refresh=refresh/>
         </section>
     }
@@ -215,7 +241,12 @@ fn ProgrammeEditor() -> impl IntoView {
 
 /// One programme line, with an in-place correction of its planned figures.
 #[component]
-fn LineRow(line: Line, authority: String, refresh: RwSignal<u32>) -> impl IntoView {
+fn LineRow(
+    line: Line,
+    authority: String,
+    focus: Option<String>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
     let session = use_session();
     let editing = RwSignal::new(false);
     let count = RwSignal::new(line.planned_count.to_string());
@@ -235,19 +266,13 @@ fn LineRow(line: Line, authority: String, refresh: RwSignal<u32>) -> impl IntoVi
             planned_count,
             planned_hours,
         };
-        let (id, token) = (id.clone(), session.token());
-        spawn_local(async move {
-            let result: Result<serde::de::IgnoredAny, _> = api::put(
-                &format!("/api/v1/programme/lines/{id}"),
-                &body,
-                token.as_deref(),
-            )
-            .await;
-            match result {
-                Ok(_) => refresh.update(|r| *r += 1),
-                Err(e) => message.set(Some(e.user_message())),
-            }
-        });
+        put_then_refresh(
+            format!("/api/v1/programme/lines/{id}"),
+            body,
+            session.token(),
+            refresh,
+            message,
+        );
     };
     let label = format!("{} {}", line.product, authority);
     view! {
@@ -256,6 +281,7 @@ fn LineRow(line: Line, authority: String, refresh: RwSignal<u32>) -> impl IntoVi
             <td>{authority}</td>
             <td>{line.task_group.label_nl()}</td>
             <td>{line.sector.as_deref().map(strings::sector_label).unwrap_or("-").to_owned()}</td>
+            <td>{focus.unwrap_or_else(|| "-".to_owned())}</td>
             {move || if editing.get() {
                 view! {
                     <td class="num"><input class="figure-input" inputmode="numeric" aria-label=format!("{COUNT}: {label}")
@@ -284,8 +310,10 @@ fn NewLineForm(
     year: RwSignal<i32>,
     refresh: RwSignal<u32>,
     authorities: LocalResource<Vec<Authority>>,
+    focus_points: RwSignal<Vec<(String, String)>>,
 ) -> impl IntoView {
     let session = use_session();
+    let focus = RwSignal::new(String::new());
     let product = RwSignal::new(String::new());
     let authority = RwSignal::new(String::new());
     let group = RwSignal::new(TaskGroup::Basistaak);
@@ -317,6 +345,7 @@ fn NewLineForm(
             planned_count,
             planned_hours,
             sector: Some(sector.get_untracked()).filter(|s| !s.is_empty()),
+            focus_point_id: Some(focus.get_untracked()).filter(|f| !f.is_empty()),
         };
         let token = session.token();
         spawn_local(async move {
@@ -362,6 +391,11 @@ fn NewLineForm(
                 {shared::risk::DEFAULT_SECTORS.iter().map(|s| {
                     view! { <option value=*s>{strings::sector_label(s)}</option> }
                 }).collect_view()}
+            </select>
+            <label for="pl-focus">"Speerpunt (optioneel)"</label>
+            <select id="pl-focus" on:change=move |ev| focus.set(event_target_value(&ev))>
+                <option value="">"Geen"</option>
+                {move || focus_points.get().into_iter().map(|(id, title)| view! { <option value=id>{title}</option> }).collect_view()}
             </select>
             <label for="pl-count">{COUNT}</label>
             <input id="pl-count" inputmode="numeric" prop:value=move || count.get()

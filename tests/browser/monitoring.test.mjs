@@ -41,7 +41,11 @@ describe('realisation monitoring', () => {
       const bars = page.getByTestId('authority-chart').locator('rect');
       assert.equal(await bars.count(), 2 * 9, 'planned and realised bars for the nine authorities');
       assert.equal(await page.getByTestId('lhso-all').locator('tbody td').count(), 16);
-      assert.ok(await page.getByText('Naleving bij eerste controle', { exact: true }).isVisible());
+      assert.ok(await page.getByText('Naleving bij eerste controle', { exact: true }).first().isVisible());
+      // The demo's two focus points with their indicators and verdicts.
+      const focusRows = page.getByTestId('focus-table').locator('tbody tr');
+      assert.equal(await focusRows.count(), 2);
+      assert.match(await focusRows.first().textContent(), /Bodem en brandstof.*Naleving bij eerste controle.*75 %.*(Gehaald|Niet gehaald)/);
 
       // The annual report downloads as a PDF (fetched with the session's token).
       const [download] = await Promise.all([

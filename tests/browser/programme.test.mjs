@@ -52,7 +52,21 @@ describe('execution programme', () => {
       const next = String(new Date().getFullYear() + 1);
       await page.getByTestId('programme-year').selectOption(next);
       await page.getByTestId('programme-empty').waitFor();
+      // A focus point for the year, then a line that serves it.
+      const newFocus = page.getByTestId('focus-point-new');
+      await newFocus.getByLabel('Naam van het speerpunt').fill('Veilige garages');
+      await newFocus.getByLabel('Doel (maatschappelijk effect)').fill('Geen bodemverontreiniging bij garages.');
+      await newFocus.getByLabel('Indicator').selectOption({ label: 'Naleving bij eerste controle' });
+      await newFocus.getByLabel('Streefwaarde in procent').fill('honderdtwintig');
+      await newFocus.getByRole('button', { name: 'Speerpunt toevoegen' }).click();
+      await newFocus.getByText('Vul een naam in en een streefwaarde').waitFor();
+      await newFocus.getByLabel('Streefwaarde in procent').fill('80');
+      await newFocus.getByRole('button', { name: 'Speerpunt toevoegen' }).click();
+      const focusItem = page.getByTestId('focus-point');
+      await focusItem.waitFor();
+      assert.match(await focusItem.textContent(), /Veilige garages.*Naleving bij eerste controle: streefwaarde 80 %/);
       const form = page.getByTestId('programme-new');
+      await form.getByLabel('Speerpunt (optioneel)').selectOption({ label: 'Veilige garages' });
       await form.getByLabel('Product (soort controle of project)').fill('Controle garages');
       await form.getByLabel('Gemeente of provincie').selectOption({ label: 'Aalten' });
       await form.getByLabel('Sector (controles die meetellen)').selectOption({ label: 'Garagebedrijf' });
@@ -66,8 +80,8 @@ describe('execution programme', () => {
       const row = page.getByTestId('programme-line');
       await row.waitFor();
       assert.deepEqual(
-        (await row.locator('td').allTextContents()).slice(0, 6),
-        ['Controle garages', 'Aalten', 'Basistaak', 'Garagebedrijf', '120', '1.250,5'],
+        (await row.locator('td').allTextContents()).slice(0, 7),
+        ['Controle garages', 'Aalten', 'Basistaak', 'Garagebedrijf', 'Veilige garages', '120', '1.250,5'],
       );
 
       // Corrected in place.
