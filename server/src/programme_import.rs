@@ -84,10 +84,31 @@ fn csv_rows(data: &[u8]) -> Result<Vec<(u64, Vec<Cell>)>, Problem> {
     Ok(rows)
 }
 
+/// The most a workbook may unpack to: a programme of a few thousand rows is a few megabytes of
+/// XML, so anything far larger is refused before it is read (a small upload can unpack to
+/// gigabytes).
+const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+
+/// Whether the workbook's parts, as the zip directory declares them, stay within `limit` bytes;
+/// the reader is then also held to the declared sizes by the zip crate's checks.
+fn unpacked_within(data: &[u8], limit: u64) -> Result<bool, zip::result::ZipError> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(data))?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        total = total.saturating_add(archive.by_index_raw(i)?.size());
+    }
+    Ok(total <= limit)
+}
+
 /// The table on the first sheet of a workbook; lines are the sheet's row numbers.
 fn xlsx_rows(data: &[u8]) -> Result<Vec<(u64, Vec<Cell>)>, Problem> {
     use calamine::{Data, Reader, Xlsx};
     let unreadable = || file_problem("het bestand is geen leesbaar Excel-werkboek (XLSX)");
+    if !unpacked_within(data, MAX_UNPACKED).map_err(|_| unreadable())? {
+        return Err(file_problem(
+            "het werkboek is uitgepakt groter dan 64 MB; een programma past ruim in minder",
+        ));
+    }
     let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(data)).map_err(|_| unreadable())?;
     let range = workbook
         .worksheet_range_at(0)
@@ -163,7 +184,13 @@ pub async fn import_programme(
         .sectors
         .into_keys()
         .collect();
-    let drafts = match read_import(&rows, &authorities, &sectors) {
+    let focus_points: HashMap<String, String> =
+        db::programme::focus_points(&db.pool, agency_id, year)
+            .await?
+            .into_iter()
+            .map(|f| (f.title.to_lowercase(), f.id))
+            .collect();
+    let drafts = match read_import(&rows, &authorities, &sectors, &focus_points) {
         Ok(drafts) => drafts,
         Err(problems) => {
             for p in problems {
@@ -202,7 +229,8 @@ pub async fn import_programme(
             Some(line)
                 if line.planned_count == draft.planned_count
                     && line.planned_hours == draft.planned_hours
-                    && line.sector == draft.sector =>
+                    && line.sector == draft.sector
+                    && line.focus_point_id == draft.focus_point_id =>
             {
                 report.unchanged += 1;
             }
@@ -213,6 +241,7 @@ pub async fn import_programme(
                     draft.planned_count,
                     draft.planned_hours,
                     draft.sector.as_deref(),
+                    draft.focus_point_id.as_deref(),
                 )
                 .await?;
                 report.updated += 1;
@@ -230,7 +259,7 @@ pub async fn import_programme(
                     planned_hours: draft.planned_hours,
                     version: 1,
                     sector: draft.sector.clone(),
-                    focus_point_id: None,
+                    focus_point_id: draft.focus_point_id.clone(),
                 };
                 db::programme::insert(&mut tx, &row).await?;
                 report.created += 1;
@@ -316,5 +345,8 @@ mod tests {
             (2, vec![Cell::Text("Garages".into()), Cell::Number(12.5)])
         );
         assert!(xlsx_rows(b"not a zip").is_err());
+        // The declared unpacked size is checked before anything is read.
+        assert_eq!(unpacked_within(&bytes, MAX_UNPACKED).ok(), Some(true));
+        assert_eq!(unpacked_within(&bytes, 100).ok(), Some(false));
     }
 }

@@ -128,6 +128,8 @@ pub struct LineDraft {
     pub planned_count: i64,
     pub planned_hours: f64,
     pub sector: Option<String>,
+    /// The focus point (by id) the line serves, named by its title in the file.
+    pub focus_point_id: Option<String>,
 }
 
 /// One problem of an import: the line (1 is the header), the column as the file names it (or none
@@ -141,7 +143,7 @@ pub struct Problem {
 
 /// The columns of an import, each with the header names it is known by (code name first, then
 /// the Dutch names a spreadsheet is likely to carry).
-const COLUMNS: [(&str, &[&str], bool); 6] = [
+const COLUMNS: [(&str, &[&str], bool); 7] = [
     ("product", &["product"], true),
     (
         "authority",
@@ -166,26 +168,30 @@ const COLUMNS: [(&str, &[&str], bool); 6] = [
         true,
     ),
     ("sector", &["sector", "branche"], false),
+    ("focus_point", &["focus_point", "speerpunt"], false),
 ];
 
 /// The header of the import template, in code names (`schouw` writes and documents this one).
-pub const TEMPLATE_HEADER: [&str; 6] = [
+pub const TEMPLATE_HEADER: [&str; 7] = [
     "product",
     "authority",
     "task_group",
     "planned_count",
     "planned_hours",
     "sector",
+    "focus_point",
 ];
 
 /// Reads an imported table (`rows[0]` is the header; each row with its line in the file) into
 /// lines. All or nothing: every problem of every row is listed, and lines are returned only when
 /// there is none. `authorities` maps upper-case CBS codes and lower-case names to authority ids
-/// of the importing agency; `sectors` is the known sector vocabulary.
+/// of the importing agency; `sectors` is the known sector vocabulary; `focus_points` maps the
+/// lower-case titles of the year's focus points to their ids.
 pub fn read_import(
     rows: &[(u64, Vec<Cell>)],
     authorities: &HashMap<String, String>,
     sectors: &[String],
+    focus_points: &HashMap<String, String>,
 ) -> Result<Vec<LineDraft>, Vec<Problem>> {
     let mut problems = Vec::new();
     let problem = |line: u64, column: Option<&str>, reason: String| Problem {
@@ -336,6 +342,22 @@ pub fn read_import(
                 bad(&col, format!("onbekende sector {:?}", truncate(s)));
             }
         }
+        let (focus, col) = field("focus_point");
+        let focus_point_id = if focus.is_empty() {
+            None
+        } else {
+            let id = focus_points.get(&focus.to_lowercase()).cloned();
+            if id.is_none() {
+                bad(
+                    &col,
+                    format!(
+                        "onbekend speerpunt {:?}: voeg het eerst toe aan het programma van dit jaar",
+                        truncate(&focus)
+                    ),
+                );
+            }
+            id
+        };
         if problems.len() > before {
             continue;
         }
@@ -362,6 +384,7 @@ pub fn read_import(
             planned_count,
             planned_hours,
             sector,
+            focus_point_id,
         });
     }
     if problems.is_empty() {

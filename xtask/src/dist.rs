@@ -69,6 +69,9 @@ pub fn build_variant(
     variant: Variant,
 ) -> anyhow::Result<BundleSizes> {
     ensure_wasm_target()?;
+    if profile == Profile::Release {
+        ensure_rust_src();
+    }
     let staging = root.join(variant.staging_dir());
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(staging.join("dist/assets"))?;
@@ -267,6 +270,20 @@ fn release_wasm_build(root: &Path, args: &[&str]) -> anyhow::Result<PathBuf> {
     );
     cargo(root, args)?;
     Ok(root.join("target"))
+}
+
+/// The standard library's source, for the size build (`release_wasm_build`); without it that
+/// build falls back to the plain one, so a failure here is only a warning.
+fn ensure_rust_src() {
+    let ok = Command::new("rustup")
+        .args(["component", "add", "rust-src"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("warning: rustup could not add rust-src; release bundles use the prebuilt standard library");
+    }
 }
 
 fn ensure_wasm_target() -> anyhow::Result<()> {

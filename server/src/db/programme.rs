@@ -138,21 +138,23 @@ pub async fn authorities(
         .await
 }
 
-/// An import's correction of a line: new figures and sector, one version up.
+/// An import's correction of a line: new figures, sector and focus point, one version up.
 pub async fn update_imported(
     tx: &mut Transaction<'_, Any>,
     id: &str,
     planned_count: i64,
     planned_hours: f64,
     sector: Option<&str>,
+    focus_point_id: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE programme_lines SET planned_count = $1, planned_hours = $2, sector = $3, \
-         version = version + 1 WHERE id = $4",
+         focus_point_id = $4, version = version + 1 WHERE id = $5",
     )
     .bind(planned_count)
     .bind(planned_hours)
     .bind(sector)
+    .bind(focus_point_id)
     .bind(id)
     .execute(&mut **tx)
     .await?;

@@ -9,6 +9,10 @@ fn authorities() -> HashMap<String, String> {
     ])
 }
 
+fn focus() -> HashMap<String, String> {
+    HashMap::from([("veilige garages".to_owned(), "fp-1".to_owned())])
+}
+
 fn sectors() -> Vec<String> {
     vec!["garage".into(), "bakery".into()]
 }
@@ -40,7 +44,7 @@ fn a_dutch_table_with_names_codes_and_decimal_commas_is_read() {
         "Controle garages;GM0197;Basistaak;1.200;1.500,5;garage",
         "Asbestproject;Gelderland;projecten;0;300;",
     ]);
-    let lines = read_import(&rows, &authorities(), &sectors()).unwrap();
+    let lines = read_import(&rows, &authorities(), &sectors(), &focus()).unwrap();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0].line, 2);
     assert_eq!(lines[0].authority_id, "aalten");
@@ -74,7 +78,7 @@ fn spreadsheet_numbers_are_taken_as_numbers() {
             ],
         ),
     ];
-    let lines = read_import(&rows, &authorities(), &sectors()).unwrap();
+    let lines = read_import(&rows, &authorities(), &sectors(), &focus()).unwrap();
     assert_eq!(lines[0].planned_count, 40);
     assert_eq!(lines[0].planned_hours, 62.25);
     assert_eq!(lines[0].authority_id, "gelderland");
@@ -89,7 +93,7 @@ fn every_bad_row_is_reported_with_line_and_column_and_nothing_is_returned() {
         "Goed;aalten;Basistaak;3;4;",
         "Half;GM0197;basistaak;2,5;1,234;",
     ]);
-    let problems = read_import(&rows, &authorities(), &sectors()).unwrap_err();
+    let problems = read_import(&rows, &authorities(), &sectors(), &focus()).unwrap_err();
     let found: Vec<(u64, Option<&str>)> = problems
         .iter()
         .map(|p| (p.line, p.column.as_deref()))
@@ -116,7 +120,7 @@ fn every_bad_row_is_reported_with_line_and_column_and_nothing_is_returned() {
 #[test]
 fn a_header_with_unknown_duplicate_or_missing_columns_is_refused() {
     let rows = text_rows(&["product;gemeente;authority;kleur;aantal"]);
-    let problems = read_import(&rows, &authorities(), &sectors()).unwrap_err();
+    let problems = read_import(&rows, &authorities(), &sectors(), &focus()).unwrap_err();
     let columns: Vec<&str> = problems
         .iter()
         .filter_map(|p| p.column.as_deref())
@@ -126,7 +130,7 @@ fn a_header_with_unknown_duplicate_or_missing_columns_is_refused() {
         vec!["authority", "kleur", "task_group", "planned_hours"]
     );
     assert!(problems.iter().all(|p| p.line == 1));
-    assert!(read_import(&[], &authorities(), &sectors()).is_err());
+    assert!(read_import(&[], &authorities(), &sectors(), &focus()).is_err());
 }
 
 #[test]
@@ -134,14 +138,15 @@ fn empty_rows_are_skipped_and_too_many_rows_refused() {
     let mut lines = vec!["product;authority;task_group;planned_count;planned_hours"];
     lines.push(";;;;");
     assert_eq!(
-        read_import(&text_rows(&lines), &authorities(), &sectors()),
+        read_import(&text_rows(&lines), &authorities(), &sectors(), &focus()),
         Ok(vec![])
     );
     let row = "P;GM0197;basistaak;1;1";
     let many: Vec<&str> = std::iter::once(lines[0])
         .chain(std::iter::repeat_n(row, MAX_IMPORT_ROWS + 1))
         .collect();
-    let problems = read_import(&text_rows(&many), &authorities(), &sectors()).unwrap_err();
+    let problems =
+        read_import(&text_rows(&many), &authorities(), &sectors(), &focus()).unwrap_err();
     assert_eq!(problems.len(), 1);
     assert!(problems[0].reason.contains("hooguit"));
 }
@@ -158,4 +163,23 @@ fn task_groups_read_in_dutch_and_as_wire_names() {
         assert_eq!(TaskGroup::parse_nl(text), Some(group), "{text}");
     }
     assert_eq!(TaskGroup::parse_nl("toezicht"), None);
+}
+
+#[test]
+fn a_line_names_its_focus_point_by_title() {
+    let rows = text_rows(&[
+        "product;gemeente;taakgroep;aantal;uren;speerpunt",
+        "Controle garages;GM0197;basistaak;10;20;Veilige Garages",
+        "Controle horeca;GM0197;basistaak;5;10;",
+        "Asbest;GM0197;project;0;10;Asbest eruit",
+    ]);
+    let problems = read_import(&rows, &authorities(), &sectors(), &focus()).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(
+        (problems[0].line, problems[0].column.as_deref()),
+        (4, Some("speerpunt"))
+    );
+    let lines = read_import(&rows[..3], &authorities(), &sectors(), &focus()).unwrap();
+    assert_eq!(lines[0].focus_point_id.as_deref(), Some("fp-1"));
+    assert_eq!(lines[1].focus_point_id, None);
 }

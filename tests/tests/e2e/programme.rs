@@ -122,6 +122,20 @@ on_both_databases! {
         let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE entity = 'programme_line' ORDER BY seq")
             .fetch_all(&server.state.db.pool).await.unwrap();
         assert_eq!(actions, ["programme_line.create", "programme_line.create", "programme_line.update", "programme_line.create"]);
+
+        // A line names the focus point it serves by title; an unknown title rejects the file.
+        let focus: Value = server.client.post(server.url("/api/v1/programme/focus-points")).bearer_auth(&manager)
+            .json(&json!({"year": 2027, "title": "Veilige garages", "measure": "compliance_first", "target_percent": 80}))
+            .send().await.unwrap().json().await.unwrap();
+        let with_focus = |title: &str| format!("product;authority;task_group;planned_count;planned_hours;sector;speerpunt\n\
+             Controle garages;GM0197;basistaak;120;320;garage;{title}\n").into_bytes();
+        let (status, body) = import(&server, &manager, "2027", "text/csv", with_focus("Onbekend")).await;
+        assert_eq!((status, body["report"]["rejected"][0]["column"].as_str()), (422, Some("speerpunt")), "{body}");
+        let (status, report) = import(&server, &manager, "2027", "text/csv", with_focus("veilige garages")).await;
+        assert_eq!((status, report["updated"].as_u64()), (200, Some(1)), "{report}");
+        let (_, lines) = get(&server, &manager, "/api/v1/programme?year=2027").await;
+        let garages = lines["lines"].as_array().unwrap().iter().find(|l| l["product"] == "Controle garages").unwrap().clone();
+        assert_eq!(garages["focus_point_id"], focus["id"]);
     }
 
     async fn a_programme_import_with_bad_rows_changes_nothing_and_reports_every_row(backend: Backend) {
