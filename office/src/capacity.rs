@@ -161,9 +161,13 @@ fn CapacityForm(
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let session = use_session();
-    let fte = RwSignal::new(current.map_or(String::new(), |a| decimal(a.fte, 1)));
-    let hours =
-        RwSignal::new(current.map_or(String::new(), |a| grouped(a.productive_hours_per_fte, 0)));
+    // Two decimals, as the form reads them: saving unchanged figures stores the same figures.
+    let two = |v: f64| {
+        let text = decimal(v, 2);
+        text.strip_suffix(",00").map_or(text.clone(), str::to_owned)
+    };
+    let fte = RwSignal::new(current.map_or(String::new(), |a| two(a.fte)));
+    let hours = RwSignal::new(current.map_or(String::new(), |a| two(a.productive_hours_per_fte)));
     let message = RwSignal::new(None::<(bool, String)>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

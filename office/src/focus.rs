@@ -81,7 +81,8 @@ impl Fields {
             goal: RwSignal::new(f.map_or(String::new(), |f| f.goal.clone())),
             measure: RwSignal::new(f.map_or(FocusMeasure::ComplianceFirst, |f| f.measure)),
             target: RwSignal::new(f.map_or(String::new(), |f| {
-                decimal(f.target_percent, 1).replace(",0", "")
+                let text = decimal(f.target_percent, 1);
+                text.strip_suffix(",0").map_or(text.clone(), str::to_owned)
             })),
         }
     }
@@ -178,9 +179,9 @@ fn FocusPointItem(f: FocusPoint, refresh: RwSignal<u32>) -> impl IntoView {
         );
     };
     let summary = format!(
-        "{}: streefwaarde {} %",
+        "{}: streefwaarde {}",
         f.measure.label_nl(),
-        decimal(f.target_percent, 1).replace(",0", "")
+        shared::report::target_nl(f.target_percent)
     );
     let prefix = format!("fp-{}", f.id);
     let title = f.title.clone();

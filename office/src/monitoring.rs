@@ -291,7 +291,7 @@ fn Monitoring(title: &'static str, choose_authority: bool) -> impl IntoView {
                 })}
             </div>
             {choose_authority.then(|| view! { <p><a href="/kantoor/handhaving">{ENFORCEMENT_LINK}</a></p> })}
-            {move || session.user().is_some_and(|u| u.role == Role::Manager).then(|| view! {
+            {move || session.user().is_some_and(|u| matches!(u.role, Role::Manager | Role::Admin)).then(|| view! {
                 <p><a href="/kantoor/programma">{PROGRAMME_LINK}</a></p>
             })}
             <AnnualReport year=year authority=authority/>
@@ -331,7 +331,7 @@ fn Figures(r: Realisation) -> impl IntoView {
                 drill="&figure=first_inspections"/>
             <Kpi label="Naleving na hercontrole" value=percent_nl(compliance.rate_after_reinspection)
                 detail=format!("{} van {}", compliance.compliant_after_reinspection, compliance.first_inspections) definition=definition("rate_after_reinspection")
-                drill="&figure=reinspections"/>
+                drill="&figure=first_inspections"/>
         </div>
 
         <h2>"Voortgang over het jaar"</h2>
@@ -373,7 +373,7 @@ fn Figures(r: Realisation) -> impl IntoView {
                                 <th scope="row">{f.title.clone()}
                                     {(!f.goal.is_empty()).then(|| view! { <div class="muted">{f.goal.clone()}</div> })}</th>
                                 <td>{f.measure.label_nl()}</td>
-                                <td class="num">{format!("{} %", decimal(f.target_percent, 0))}</td>
+                                <td class="num">{report::target_nl(f.target_percent)}</td>
                                 <td class="num">{percent_nl(f.value_percent)}</td>
                                 <td class=match f.met { Some(true) => "met", Some(false) => "not-met", None => "" }>{match f.met {
                                     Some(true) => "Gehaald",

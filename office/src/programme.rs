@@ -314,6 +314,13 @@ fn NewLineForm(
 ) -> impl IntoView {
     let session = use_session();
     let focus = RwSignal::new(String::new());
+    // Another year (or a reload) offers other focus points: forget a choice that is not offered.
+    Effect::new(move |_| {
+        let offered = focus_points.get();
+        if !offered.iter().any(|(id, _)| *id == focus.get_untracked()) {
+            focus.set(String::new());
+        }
+    });
     let product = RwSignal::new(String::new());
     let authority = RwSignal::new(String::new());
     let group = RwSignal::new(TaskGroup::Basistaak);
@@ -394,8 +401,11 @@ fn NewLineForm(
             </select>
             <label for="pl-focus">"Speerpunt (optioneel)"</label>
             <select id="pl-focus" on:change=move |ev| focus.set(event_target_value(&ev))>
-                <option value="">"Geen"</option>
-                {move || focus_points.get().into_iter().map(|(id, title)| view! { <option value=id>{title}</option> }).collect_view()}
+                <option value="" selected=move || focus.get().is_empty()>"Geen"</option>
+                {move || focus_points.get().into_iter().map(|(id, title)| {
+                    let value = id.clone();
+                    view! { <option value=id selected=move || focus.get() == value>{title}</option> }
+                }).collect_view()}
             </select>
             <label for="pl-count">{COUNT}</label>
             <input id="pl-count" inputmode="numeric" prop:value=move || count.get()

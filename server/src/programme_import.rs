@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use shared::programme::{read_import, Cell, Problem};
+use shared::programme::{read_import, Cell, Problem, MAX_IMPORT_ROWS};
 
 use crate::audit::{self, AuditEntry};
 use crate::db::{self, programme::ProgrammeLineRow, Db};
@@ -41,11 +41,11 @@ impl Format {
     }
 }
 
-fn file_problem(reason: &str) -> Problem {
+fn file_problem(reason: impl Into<String>) -> Problem {
     Problem {
         line: 1,
         column: None,
-        reason: reason.to_owned(),
+        reason: reason.into(),
     }
 }
 
@@ -100,9 +100,14 @@ fn unpacked_within(data: &[u8], limit: u64) -> Result<bool, zip::result::ZipErro
     Ok(total <= limit)
 }
 
-/// The table on the first sheet of a workbook; lines are the sheet's row numbers.
+/// The most columns a programme sheet may use (it has seven).
+const MAX_COLUMNS: u32 = 50;
+
+/// The table on the first sheet of a workbook; lines are the sheet's row numbers. Cells are read
+/// one by one and only those with content are kept: a sheet's declared range can be far larger
+/// than its content (a value in A1 and one in XFD1048576 is a few bytes of XML).
 fn xlsx_rows(data: &[u8]) -> Result<Vec<(u64, Vec<Cell>)>, Problem> {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{DataRef, Reader, Xlsx};
     let unreadable = || file_problem("het bestand is geen leesbaar Excel-werkboek (XLSX)");
     if !unpacked_within(data, MAX_UNPACKED).map_err(|_| unreadable())? {
         return Err(file_problem(
@@ -110,28 +115,53 @@ fn xlsx_rows(data: &[u8]) -> Result<Vec<(u64, Vec<Cell>)>, Problem> {
         ));
     }
     let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(data)).map_err(|_| unreadable())?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| file_problem("het werkboek heeft geen werkblad"))?
+    let name = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| file_problem("het werkboek heeft geen werkblad"))?;
+    let mut reader = workbook
+        .worksheet_cells_reader(&name)
         .map_err(|_| unreadable())?;
-    let first_row = range.start().map_or(0, |(row, _)| row);
-    let first_col = range.start().map_or(0, |(_, col)| col);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| {
-            // Columns left of the used range are empty; keep their places so the header lines up.
-            let mut cells = vec![Cell::Empty; first_col as usize];
-            cells.extend(row.iter().map(|d| match d {
-                Data::String(s) if s.trim().is_empty() => Cell::Empty,
-                Data::String(s) => Cell::Text(s.clone()),
-                Data::Float(f) => Cell::Number(*f),
-                Data::Int(n) => Cell::Number(*n as f64),
-                Data::Empty => Cell::Empty,
-                other => Cell::Text(other.to_string()),
-            }));
-            (u64::from(first_row) + i as u64 + 1, cells)
-        })
+    let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> = std::collections::BTreeMap::new();
+    while let Some(cell) = reader.next_cell().map_err(|_| unreadable())? {
+        let value = match cell.get_value() {
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s)
+                if !s.trim().is_empty() =>
+            {
+                Cell::Text(s.clone())
+            }
+            DataRef::SharedString(s) if !s.trim().is_empty() => Cell::Text((*s).to_owned()),
+            DataRef::Float(f) => Cell::Number(*f),
+            DataRef::Int(n) => Cell::Number(*n as f64),
+            DataRef::Bool(b) => Cell::Text(b.to_string()),
+            DataRef::DateTime(d) => Cell::Number(d.as_f64()),
+            _ => continue,
+        };
+        let (row, col) = cell.get_position();
+        if col >= MAX_COLUMNS {
+            return Err(Problem {
+                line: u64::from(row) + 1,
+                column: None,
+                reason: format!("het werkblad gebruikt meer dan {MAX_COLUMNS} kolommen"),
+            });
+        }
+        // The header and at most MAX_IMPORT_ROWS rows with content.
+        if !rows.contains_key(&row) && rows.len() > MAX_IMPORT_ROWS {
+            return Err(file_problem(format!(
+                "het werkblad heeft meer dan {MAX_IMPORT_ROWS} regels"
+            )));
+        }
+        let cells = rows.entry(row).or_default();
+        let at = col as usize;
+        if cells.len() <= at {
+            cells.resize(at + 1, Cell::Empty);
+        }
+        cells[at] = value;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| (u64::from(row) + 1, cells))
         .collect())
 }
 
@@ -141,6 +171,17 @@ fn rejection(p: Problem) -> Rejection {
         column: p.column,
         reason: p.reason,
     }
+}
+
+/// The report of an import stopped because a line changed while it ran: nothing is written.
+fn changed_meanwhile(line: u64) -> ImportReport {
+    let mut report = ImportReport::default();
+    report.reject(Rejection {
+        line,
+        column: None,
+        reason: "deze programmaregel is intussen door iemand anders gewijzigd of toegevoegd; er is niets geïmporteerd, probeer het opnieuw".into(),
+    });
+    report
 }
 
 /// Who imports: the user (none from the command line) and the channel, for the audit trail.
@@ -226,24 +267,32 @@ pub async fn import_programme(
             draft.task_group.as_str().to_owned(),
         );
         match existing.get(&key) {
-            Some(line)
-                if line.planned_count == draft.planned_count
-                    && line.planned_hours == draft.planned_hours
-                    && line.sector == draft.sector
-                    && line.focus_point_id == draft.focus_point_id =>
-            {
-                report.unchanged += 1;
-            }
             Some(line) => {
-                db::programme::update_imported(
-                    &mut tx,
-                    &line.id,
-                    draft.planned_count,
-                    draft.planned_hours,
-                    draft.sector.as_deref(),
-                    draft.focus_point_id.as_deref(),
-                )
-                .await?;
+                // Columns the file does not have keep what the line holds.
+                let wanted = ProgrammeLineRow {
+                    planned_count: draft.planned_count,
+                    planned_hours: draft.planned_hours,
+                    sector: draft.sector.clone().unwrap_or_else(|| line.sector.clone()),
+                    focus_point_id: draft
+                        .focus_point_id
+                        .clone()
+                        .unwrap_or_else(|| line.focus_point_id.clone()),
+                    ..line.clone()
+                };
+                if wanted.planned_count == line.planned_count
+                    && wanted.planned_hours == line.planned_hours
+                    && wanted.sector == line.sector
+                    && wanted.focus_point_id == line.focus_point_id
+                {
+                    report.unchanged += 1;
+                    continue;
+                }
+                // The version read above: a line changed since (someone editing it in the
+                // office, another import) stops the whole import.
+                if !db::programme::update_imported(&mut tx, &wanted, line.version).await? {
+                    tx.rollback().await?;
+                    return Ok(changed_meanwhile(draft.line));
+                }
                 report.updated += 1;
                 ids.push((line.id.clone(), Some(line.version), line.version + 1, draft));
             }
@@ -258,10 +307,14 @@ pub async fn import_programme(
                     planned_count: draft.planned_count,
                     planned_hours: draft.planned_hours,
                     version: 1,
-                    sector: draft.sector.clone(),
-                    focus_point_id: draft.focus_point_id.clone(),
+                    sector: draft.sector.clone().flatten(),
+                    focus_point_id: draft.focus_point_id.clone().flatten(),
                 };
-                db::programme::insert(&mut tx, &row).await?;
+                if db::programme::insert(&mut tx, &row).await.is_err() {
+                    // The same line was added meanwhile (a concurrent import or entry).
+                    tx.rollback().await?;
+                    return Ok(changed_meanwhile(draft.line));
+                }
                 report.created += 1;
                 ids.push((row.id, None, 1, draft));
             }
@@ -345,6 +398,21 @@ mod tests {
             (2, vec![Cell::Text("Garages".into()), Cell::Number(12.5)])
         );
         assert!(xlsx_rows(b"not a zip").is_err());
+        // A cell far away costs nothing (only cells with content are kept); a far column is
+        // refused.
+        let mut far = rust_xlsxwriter::Workbook::new();
+        let sheet = far.add_worksheet();
+        sheet.write_string(0, 0, "product").unwrap();
+        sheet.write_string(1_048_000, 1, "ver weg").unwrap();
+        let rows = xlsx_rows(&far.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[1],
+            (1_048_001, vec![Cell::Empty, Cell::Text("ver weg".into())])
+        );
+        let mut wide = rust_xlsxwriter::Workbook::new();
+        wide.add_worksheet().write_string(0, 16_000, "x").unwrap();
+        assert!(xlsx_rows(&wide.save_to_buffer().unwrap()).is_err());
         // The declared unpacked size is checked before anything is read.
         assert_eq!(unpacked_within(&bytes, MAX_UNPACKED).ok(), Some(true));
         assert_eq!(unpacked_within(&bytes, 100).ok(), Some(false));

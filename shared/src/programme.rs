@@ -127,9 +127,11 @@ pub struct LineDraft {
     pub task_group: TaskGroup,
     pub planned_count: i64,
     pub planned_hours: f64,
-    pub sector: Option<String>,
-    /// The focus point (by id) the line serves, named by its title in the file.
-    pub focus_point_id: Option<String>,
+    /// `None` when the file has no sector column: an existing line keeps its sector.
+    pub sector: Option<Option<String>>,
+    /// The focus point (by id) the line serves, named by its title in the file; `None` when the
+    /// file has no such column: an existing line keeps its focus point.
+    pub focus_point_id: Option<Option<String>>,
 }
 
 /// One problem of an import: the line (1 is the header), the column as the file names it (or none
@@ -383,8 +385,8 @@ pub fn read_import(
             task_group,
             planned_count,
             planned_hours,
-            sector,
-            focus_point_id,
+            sector: index.contains_key("sector").then_some(sector),
+            focus_point_id: index.contains_key("focus_point").then_some(focus_point_id),
         });
     }
     if problems.is_empty() {

@@ -501,11 +501,19 @@ fn focus_points(
             for l in scoped.lines.iter().filter(|l| serves(l)) {
                 planned.add(l.planned_count, l.planned_hours);
             }
+            // The focus point's inspections: those at sites of the authorities and sectors of
+            // its lines (whichever line of that authority and sector the realisation credits).
+            let areas: std::collections::BTreeSet<(&str, &str)> = scoped
+                .lines
+                .iter()
+                .filter(|l| serves(l))
+                .filter_map(|l| Some((l.authority_id.as_str(), l.sector.as_deref()?)))
+                .collect();
             let own: Vec<&InspectionInput> = scoped
                 .inspections
                 .iter()
                 .copied()
-                .filter(|i| scoped.line(i).is_some_and(serves))
+                .filter(|i| areas.contains(&(i.authority_id.as_str(), i.sector.as_str())))
                 .collect();
             let mut realised = Volume::default();
             for i in &own {
@@ -914,6 +922,12 @@ pub fn summary(r: &Realisation) -> Vec<String> {
     out
 }
 
+/// A focus point's target as people write it: "75 %", "92,5 %".
+pub fn target_nl(percent: f64) -> String {
+    let text = crate::nl::decimal(percent, 1);
+    format!("{} %", text.strip_suffix(",0").unwrap_or(&text))
+}
+
 /// "Speerpunt Veilige garages (doel: ...): naleving bij eerste controle 50,0 %, doel 50 %: gehaald."
 pub fn focus_point_sentence(f: &FocusPointRow) -> String {
     use crate::nl::decimal;
@@ -926,11 +940,11 @@ pub fn focus_point_sentence(f: &FocusPointRow) -> String {
         None => "",
     };
     format!(
-        "Speerpunt {}: {} {}, doel {} %{verdict}.",
+        "Speerpunt {}: {} {}, doel {}{verdict}.",
         f.title,
         f.measure.label_nl().to_lowercase(),
         value,
-        decimal(f.target_percent, 0),
+        target_nl(f.target_percent),
     )
 }
 
@@ -940,7 +954,7 @@ pub fn definitions() -> &'static [(&'static str, &'static str)] {
         ("realised", "Uitgevoerd: afgeronde controles met een controledatum in de periode; uren zijn de geregistreerde uren van die controles. Een controle telt voor de programmaregel van dezelfde gemeente of provincie en dezelfde branche."),
         ("planned", "Gepland: het aantal en de uren van de regels van het uitvoeringsprogramma voor het jaar."),
         ("forecast", "Prognose: het aantal tot nu toe, doorgetrokken naar 31 december in hetzelfde tempo (per kalenderdag)."),
-        ("focus_points", "Speerpunten: per speerpunt het werk van de programmaregels die het dienen, en de indicator gemeten op de controles van die regels (realisatie van het geplande aantal, of naleving bij eerste controle of na hercontrole), tegen het doel."),
+        ("focus_points", "Speerpunten: per speerpunt het werk van de programmaregels die het dienen, en de indicator gemeten op de controles bij locaties van de gemeenten en sectoren van die regels (realisatie van het geplande aantal, of naleving bij eerste controle of na hercontrole), tegen het doel. Regels zonder sector (projecten) tellen mee in het geplande werk, niet in de controles."),
         ("rate_first", "Naleving bij eerste controle: het aandeel eerste controles (geen hercontroles) zonder overtreding."),
         ("rate_after_reinspection", "Naleving na hercontrole: eerste controles zonder overtreding, plus die waarvan elke overtreding bij de hercontrole hersteld bleek, gedeeld door alle eerste controles."),
         ("all_violations", "LHSO-verdeling, alle overtredingen: elke overtreding telt in haar cel."),

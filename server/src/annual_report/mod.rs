@@ -66,7 +66,7 @@ impl AnnualReport {
                 [
                     f.title.clone(),
                     f.measure.label_nl().to_owned(),
-                    format!("{} %", decimal(f.target_percent, 0)),
+                    report::target_nl(f.target_percent),
                     f.value_percent
                         .map_or("-".to_owned(), |v| format!("{} %", decimal(v, 1))),
                     match f.met {

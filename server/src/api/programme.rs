@@ -244,6 +244,15 @@ pub async fn update(
     let current = db::programme::by_id(&mut tx, &user.agency_id, &id)
         .await?
         .ok_or(ErrorCode::NotFound)?;
+    // The focus point is checked before anything is written (a refusal then changes nothing and
+    // holds no write lock).
+    let focus = change.focus_point_id.map(|f| f.map(|id| id.to_string()));
+    if let Some(Some(f)) = &focus {
+        if let Err(e) = check_focus_point(&mut tx, &user.agency_id, f, current.year).await {
+            tx.rollback().await?;
+            return Err(e);
+        }
+    }
     let updated = db::programme::update_planned(
         &mut tx,
         &user.agency_id,
@@ -257,11 +266,7 @@ pub async fn update(
         tx.rollback().await?;
         return Err(ErrorCode::RecordVersionConflict.into());
     }
-    if let Some(focus) = change.focus_point_id {
-        let focus = focus.map(|f| f.to_string());
-        if let Some(f) = &focus {
-            check_focus_point(&mut tx, &user.agency_id, f, current.year).await?;
-        }
+    if let Some(focus) = &focus {
         db::programme::set_line_focus_point(&mut tx, &user.agency_id, &id, focus.as_deref())
             .await?;
     }
@@ -279,6 +284,10 @@ pub async fn update(
             details: serde_json::json!({
                 "planned_count": [current.planned_count, change.planned_count],
                 "planned_hours": [current.planned_hours, change.planned_hours],
+                "focus_point_id": [
+                    &current.focus_point_id,
+                    focus.clone().unwrap_or_else(|| current.focus_point_id.clone()),
+                ],
             }),
         },
     )

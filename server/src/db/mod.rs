@@ -161,12 +161,12 @@ pub struct Unique {
     pub columns: &'static str,
 }
 
-/// One programme line per agency, year, product, authority and task group (0010).
+/// One focus point per agency, year and title in any case (0019).
 pub const FOCUS_POINTS_KEY: Unique = Unique {
     name: "focus_points_key",
-    columns: "focus_points.agency_id, focus_points.year, focus_points.title",
+    columns: "focus_points.agency_id, focus_points.year, focus_points.title_key",
 };
-
+/// One programme line per agency, year, product, authority and task group (0010).
 pub const PROGRAMME_LINES_KEY: Unique = Unique {
     name: "programme_lines_key",
     columns: "programme_lines.agency_id, programme_lines.year, programme_lines.product, \

@@ -138,27 +138,26 @@ pub async fn authorities(
         .await
 }
 
-/// An import's correction of a line: new figures, sector and focus point, one version up.
+/// An import's correction of a line: new figures, sector and focus point, one version up, when
+/// the line is still at `base_version`; returns whether it was.
 pub async fn update_imported(
     tx: &mut Transaction<'_, Any>,
-    id: &str,
-    planned_count: i64,
-    planned_hours: f64,
-    sector: Option<&str>,
-    focus_point_id: Option<&str>,
-) -> sqlx::Result<()> {
-    sqlx::query(
+    line: &ProgrammeLineRow,
+    base_version: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
         "UPDATE programme_lines SET planned_count = $1, planned_hours = $2, sector = $3, \
-         focus_point_id = $4, version = version + 1 WHERE id = $5",
+         focus_point_id = $4, version = version + 1 WHERE id = $5 AND version = $6",
     )
-    .bind(planned_count)
-    .bind(planned_hours)
-    .bind(sector)
-    .bind(focus_point_id)
-    .bind(id)
+    .bind(line.planned_count)
+    .bind(line.planned_hours)
+    .bind(line.sector.as_deref())
+    .bind(line.focus_point_id.as_deref())
+    .bind(&line.id)
+    .bind(base_version)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// The agency's authorities as (id, name, CBS code, kind), by name.
@@ -209,13 +208,14 @@ pub async fn insert_focus_point(
     f: &FocusPointRow,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO focus_points (id, agency_id, year, title, goal, measure, target_percent, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+        "INSERT INTO focus_points (id, agency_id, year, title, title_key, goal, measure, target_percent, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)",
     )
     .bind(&f.id)
     .bind(agency_id)
     .bind(f.year)
     .bind(&f.title)
+    .bind(f.title.to_lowercase())
     .bind(&f.goal)
     .bind(&f.measure)
     .bind(f.target_percent)
@@ -232,8 +232,8 @@ pub async fn update_focus_point(
     base_version: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE focus_points SET title = $1, goal = $2, measure = $3, target_percent = $4, \
-         version = version + 1 WHERE agency_id = $5 AND id = $6 AND version = $7",
+        "UPDATE focus_points SET title = $1, title_key = $8, goal = $2, measure = $3, \
+         target_percent = $4, version = version + 1 WHERE agency_id = $5 AND id = $6 AND version = $7",
     )
     .bind(&f.title)
     .bind(&f.goal)
@@ -242,6 +242,7 @@ pub async fn update_focus_point(
     .bind(agency_id)
     .bind(&f.id)
     .bind(base_version)
+    .bind(f.title.to_lowercase())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -51,9 +51,11 @@ fn a_dutch_table_with_names_codes_and_decimal_commas_is_read() {
     assert_eq!(lines[0].task_group, TaskGroup::Basistaak);
     assert_eq!(lines[0].planned_count, 1200);
     assert_eq!(lines[0].planned_hours, 1500.5);
-    assert_eq!(lines[0].sector.as_deref(), Some("garage"));
+    assert_eq!(lines[0].sector, Some(Some("garage".into())));
     assert_eq!(lines[1].task_group, TaskGroup::Project);
-    assert_eq!(lines[1].sector, None);
+    assert_eq!(lines[1].sector, Some(None));
+    // Without a focus point column an existing line keeps its focus point.
+    assert_eq!(lines[1].focus_point_id, None);
 }
 
 #[test]
@@ -180,6 +182,6 @@ fn a_line_names_its_focus_point_by_title() {
         (4, Some("speerpunt"))
     );
     let lines = read_import(&rows[..3], &authorities(), &sectors(), &focus()).unwrap();
-    assert_eq!(lines[0].focus_point_id.as_deref(), Some("fp-1"));
-    assert_eq!(lines[1].focus_point_id, None);
+    assert_eq!(lines[0].focus_point_id, Some(Some("fp-1".into())));
+    assert_eq!(lines[1].focus_point_id, Some(None));
 }

@@ -741,6 +741,10 @@ fn focus_points_measure_their_indicator_on_the_inspections_of_their_lines() {
         "Speerpunt Nog zonder regels: naleving na hercontrole nog niet te meten, doel 90 %."
     );
     assert!(summary(&r).contains(&focus_point_sentence(horeca)));
+    assert_eq!(
+        (target_nl(92.5), target_nl(80.0), target_nl(100.0)),
+        ("92,5 %".into(), "80 %".into(), "100 %".into())
+    );
     // One authority's report sees only its own lines of a focus point.
     let gm2 = realisation(&input, Some("gm2")).unwrap();
     assert_eq!(gm2.by_focus_point[0].planned.count, 0);

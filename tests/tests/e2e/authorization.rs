@@ -917,8 +917,8 @@ async fn world(server: &TestServer) -> World {
     for (i, owner) in [&agency, &foreign.agency_id].into_iter().enumerate() {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
-            "INSERT INTO focus_points (id, agency_id, year, title, goal, measure, target_percent, version) \
-             VALUES ($1, $2, $3, $4, '', 'realisation', 90, 1)",
+            "INSERT INTO focus_points (id, agency_id, year, title, title_key, goal, measure, target_percent, version) \
+             VALUES ($1, $2, $3, $4, $4, '', 'realisation', 90, 1)",
         )
         .bind(&id)
         .bind(owner)

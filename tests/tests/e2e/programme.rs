@@ -136,6 +136,12 @@ on_both_databases! {
         let (_, lines) = get(&server, &manager, "/api/v1/programme?year=2027").await;
         let garages = lines["lines"].as_array().unwrap().iter().find(|l| l["product"] == "Controle garages").unwrap().clone();
         assert_eq!(garages["focus_point_id"], focus["id"]);
+        // A file without the focus point column leaves the link as it is.
+        let (_, report) = import(&server, &manager, "2027", "text/csv", dutch_csv("320")).await;
+        assert_eq!((report["unchanged"].as_u64(), report["updated"].as_u64()), (Some(2), Some(0)), "{report}");
+        let (_, lines) = get(&server, &manager, "/api/v1/programme?year=2027").await;
+        let garages = lines["lines"].as_array().unwrap().iter().find(|l| l["product"] == "Controle garages").unwrap().clone();
+        assert_eq!(garages["focus_point_id"], focus["id"]);
     }
 
     async fn a_programme_import_with_bad_rows_changes_nothing_and_reports_every_row(backend: Backend) {
