@@ -43,19 +43,12 @@ pub async fn realisation(
     query: Result<Query<RealisationQuery>, QueryRejection>,
 ) -> AppResult<Json<Realisation>> {
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
-    let months = query.months.unwrap_or(12);
-    if !(2000..=2100).contains(&query.year) || !report::PERIODS.contains(&months) {
-        return Err(ErrorCode::RequestInvalid.into());
-    }
-    let authority = authority_in_scope(&state, &user, query.authority_id.as_deref()).await?;
-    let today = chrono::Local::now().date_naive();
-    let input = load(
-        &state.db.pool,
-        &user.agency_id,
-        authority.as_deref(),
+    let (authority, input) = period_input(
+        &state,
+        &user,
         query.year,
-        months,
-        today,
+        query.months,
+        query.authority_id.as_deref(),
     )
     .await?;
     report::realisation(&input, authority.as_deref())
@@ -88,10 +81,6 @@ pub async fn inspections(
     query: Result<Query<DrillQuery>, QueryRejection>,
 ) -> AppResult<Json<serde_json::Value>> {
     let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
-    let months = query.months.unwrap_or(12);
-    if !(2000..=2100).contains(&query.year) || !report::PERIODS.contains(&months) {
-        return Err(ErrorCode::RequestInvalid.into());
-    }
     let cell = query
         .cell
         .as_deref()
@@ -111,15 +100,12 @@ pub async fn inspections(
     if let Some(g) = query.task_group.as_deref() {
         shared::programme::TaskGroup::parse(g).ok_or(ErrorCode::RequestInvalid)?;
     }
-    let authority = authority_in_scope(&state, &user, query.authority_id.as_deref()).await?;
-    let today = chrono::Local::now().date_naive();
-    let input = load(
-        &state.db.pool,
-        &user.agency_id,
-        authority.as_deref(),
+    let (authority, input) = period_input(
+        &state,
+        &user,
         query.year,
-        months,
-        today,
+        query.months,
+        query.authority_id.as_deref(),
     )
     .await?;
     let filter = report::DrillDown {
@@ -138,6 +124,33 @@ pub async fn inspections(
     Ok(Json(
         serde_json::json!({ "year": query.year, "total": total, "inspections": shown }),
     ))
+}
+
+/// The rows of a report's period (`months`: 4, 8 or 12, default 12) and scope, after checking the
+/// year and period (400) and the authority (403/404); shared by the figures and their drill-down.
+async fn period_input(
+    state: &AppState,
+    user: &AuthUser,
+    year: i32,
+    months: Option<u32>,
+    authority_id: Option<&str>,
+) -> Result<(Option<String>, ReportInput), AppError> {
+    let months = months.unwrap_or(12);
+    if !(2000..=2100).contains(&year) || !report::PERIODS.contains(&months) {
+        return Err(ErrorCode::RequestInvalid.into());
+    }
+    let authority = authority_in_scope(state, user, authority_id).await?;
+    let today = chrono::Local::now().date_naive();
+    let input = load(
+        &state.db.pool,
+        &user.agency_id,
+        authority.as_deref(),
+        year,
+        months,
+        today,
+    )
+    .await?;
+    Ok((authority, input))
 }
 
 /// The authority a report covers: an authority viewer's own (asking for another is 403), or the
