@@ -44,6 +44,18 @@ enum Command {
         #[arg(long)]
         agency: Option<String>,
     },
+    /// Load a large synthetic agency into an empty database, for measuring the office figures at
+    /// the scale of the biggest omgevingsdiensten (docs/BENCHMARKS.md). The default size gives
+    /// about 600,000 inspections in ten years with some two million findings. Accounts as in the
+    /// demo, plus `inspecteur13` and up.
+    Generate {
+        /// Number of sites.
+        #[arg(long, default_value_t = demo::Scale::LARGE.sites)]
+        sites: usize,
+        /// Years of history before today.
+        #[arg(long, default_value_t = demo::Scale::LARGE.years)]
+        years: i64,
+    },
     /// Reports, for scheduled runs.
     Report {
         #[command(subcommand)]
@@ -170,6 +182,20 @@ async fn run() -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             std::fs::write(&out, format.render(&report)?)?;
             println!("Jaarverslag {year} geschreven naar {}.", out.display());
+            Ok(())
+        }
+        Command::Generate { sites, years } => {
+            let db = server::db::Db::open(&config).await?;
+            let today = chrono::Local::now().date_naive();
+            let scale = demo::Scale {
+                sites,
+                years,
+                ..demo::Scale::LARGE
+            };
+            match demo::load_scaled_if_empty(&db, today, scale).await? {
+                Some(summary) => println!("{summary}"),
+                None => anyhow::bail!("de database bevat al locaties: kies een lege database"),
+            }
             Ok(())
         }
         Command::ImportSites { file, agency } => {

@@ -6,7 +6,9 @@
 //! Every figure has a stated definition (`definitions()`), because national definitions of the
 //! compliance percentage are open; the office pages and the annual report print them next to it.
 
-use std::collections::BTreeMap;
+// Maps keyed by ids are only looked up (HashMap: hashing an id beats a dozen string compares in a
+// large agency's year); maps whose order reaches the output stay BTreeMap.
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -280,7 +282,7 @@ struct Scoped<'a> {
     through: NaiveDate,
     lines: Vec<&'a LineInput>,
     inspections: Vec<&'a InspectionInput>,
-    line_of: BTreeMap<(&'a str, &'a str), usize>,
+    line_of: HashMap<(&'a str, &'a str), usize>,
 }
 
 impl<'a> Scoped<'a> {
@@ -307,7 +309,7 @@ impl<'a> Scoped<'a> {
         // The programme line an inspection realises: same authority, the line's sector. When
         // several lines share a sector (say a basistaak and a project), the first in product
         // order takes it.
-        let mut line_of = BTreeMap::new();
+        let mut line_of = HashMap::new();
         let mut order: Vec<usize> = (0..lines.len()).collect();
         order.sort_by(|&a, &b| {
             (&lines[a].product, &lines[a].task_group)
@@ -458,7 +460,7 @@ pub fn realisation(input: &ReportInput, authority_id: Option<&str>) -> Option<Re
         }
     });
 
-    let ids: std::collections::BTreeSet<&str> = inspections.iter().map(|i| i.id.as_str()).collect();
+    let ids: HashSet<&str> = inspections.iter().map(|i| i.id.as_str()).collect();
     let violations: Vec<&ViolationInput> = input
         .violations
         .iter()
@@ -503,7 +505,7 @@ fn focus_points(
             }
             // The focus point's inspections: those at sites of the authorities and sectors of
             // its lines (whichever line of that authority and sector the realisation credits).
-            let areas: std::collections::BTreeSet<(&str, &str)> = scoped
+            let areas: HashSet<(&str, &str)> = scoped
                 .lines
                 .iter()
                 .filter(|l| serves(l))
@@ -519,7 +521,7 @@ fn focus_points(
             for i in &own {
                 realised.add(1, i.hours);
             }
-            let ids: std::collections::BTreeSet<&str> = own.iter().map(|i| i.id.as_str()).collect();
+            let ids: HashSet<&str> = own.iter().map(|i| i.id.as_str()).collect();
             let found: Vec<&ViolationInput> = violations
                 .iter()
                 .copied()
@@ -553,7 +555,7 @@ fn focus_points(
 }
 
 fn compliance(inspections: &[&InspectionInput], violations: &[&ViolationInput]) -> Compliance {
-    let mut per_inspection: BTreeMap<&str, Vec<Reinspected>> = BTreeMap::new();
+    let mut per_inspection: HashMap<&str, Vec<Reinspected>> = HashMap::new();
     for v in violations {
         per_inspection
             .entry(v.inspection_id.as_str())
@@ -592,7 +594,7 @@ fn cell_counts(counts: &BTreeMap<LhsoCell, i64>) -> Vec<CellCount> {
 
 fn lhso_figures(violations: &[&ViolationInput]) -> LhsoFigures {
     let mut all = BTreeMap::new();
-    let mut heaviest: BTreeMap<&str, LhsoCell> = BTreeMap::new();
+    let mut heaviest: HashMap<&str, LhsoCell> = HashMap::new();
     for v in violations {
         *all.entry(v.cell).or_insert(0) += 1;
         let entry = heaviest.entry(v.inspection_id.as_str()).or_insert(v.cell);
@@ -735,8 +737,8 @@ pub fn drill_down(
     filter: &DrillDown,
 ) -> Option<Vec<DrillRow>> {
     let scoped = Scoped::new(input, authority_id)?;
-    let mut cells: BTreeMap<&str, Vec<LhsoCell>> = BTreeMap::new();
-    let mut found: BTreeMap<&str, Vec<&ViolationInput>> = BTreeMap::new();
+    let mut cells: HashMap<&str, Vec<LhsoCell>> = HashMap::new();
+    let mut found: HashMap<&str, Vec<&ViolationInput>> = HashMap::new();
     for v in &input.violations {
         cells
             .entry(v.inspection_id.as_str())

@@ -294,6 +294,7 @@ pub async fn insert_case(
         tx,
         &seed::InspectionRecord {
             id: inspection.clone(),
+            visit_id: None,
             site_id: site_id.to_owned(),
             inspector_id: Some(inspector_id.to_owned()),
             kind: "planned".into(),

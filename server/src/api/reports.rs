@@ -272,7 +272,8 @@ pub async fn load(
     let inspections = db::reports::inspections(pool, &scope).await?;
     let violations = db::reports::violations(pool, &scope).await?;
     let penalties = db::reports::penalties(pool, &scope).await?;
-    let date = |text: &str| NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d");
+    // `FromStr` reads ISO dates directly; a format string would be parsed again for every row.
+    let date = |text: &str| text.get(..10).unwrap_or(text).parse::<NaiveDate>();
     let corrupt =
         |what: &str| AppError::Internal(anyhow::anyhow!("unreadable {what} in the database"));
     Ok(ReportInput {

@@ -42,6 +42,20 @@ pub enum Backend {
     Postgres,
 }
 
+/// The backend behind a pool, for the few queries whose SQL differs between the two.
+pub fn backend_of(pool: &AnyPool) -> Backend {
+    if pool
+        .connect_options()
+        .database_url
+        .scheme()
+        .starts_with("postgres")
+    {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
 #[derive(Clone)]
 pub struct Db {
     pub pool: AnyPool,

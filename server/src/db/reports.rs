@@ -87,40 +87,98 @@ pub async fn agency_by_code(pool: &AnyPool, code: Option<&str>) -> anyhow::Resul
     }
 }
 
-const INSPECTIONS_OF_SCOPE: &str = "FROM inspections i JOIN sites s ON s.id = i.site_id \
-     WHERE s.agency_id = $1 AND ($2 IS NULL OR s.authority_id = $2) \
-     AND i.inspected_on >= $3 AND i.inspected_on <= $4 AND i.finished_at IS NOT NULL";
+// Both read the report facts (migration 0020): one range scan of the year per table. A large
+// agency's year is some 55,000 inspections; sqlx hands SQLite rows over one by one from its worker
+// thread (about 10 us a row, most of the time of a report), so the database packs the rows into
+// one JSON array and they arrive as one value (docs/BENCHMARKS.md, "Reports at scale").
 
-pub async fn inspections(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<InspectionRow>> {
-    sqlx::query_as(&format!(
-        "SELECT i.id, s.name AS site_name, s.authority_id, s.sector, i.inspected_on, i.hours_spent, i.result, i.kind \
-         {INSPECTIONS_OF_SCOPE}"
-    ))
-    .bind(scope.agency_id)
-    .bind(scope.authority_id)
-    .bind(scope.from)
-    .bind(scope.through)
-    .fetch_all(pool)
-    .await
+/// One JSON array of the rows of `select` (`SELECT json_array(..) FROM ..`, written with
+/// SQLite's function names; PostgreSQL's are substituted), decoded into `T`.
+async fn json_rows<T: serde::de::DeserializeOwned>(
+    pool: &AnyPool,
+    row: &str,
+    from: &str,
+    scope: &Scope<'_>,
+) -> sqlx::Result<Vec<T>> {
+    let sql = match super::backend_of(pool) {
+        super::Backend::Sqlite => format!("SELECT json_group_array(json_array({row})) {from}"),
+        super::Backend::Postgres => {
+            format!("SELECT COALESCE(json_agg(json_build_array({row})), '[]')::text {from}")
+        }
+    };
+    let text: String = sqlx::query_scalar(&sql)
+        .bind(scope.agency_id)
+        .bind(scope.authority_id)
+        .bind(scope.from)
+        .bind(scope.through)
+        .fetch_one(pool)
+        .await?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
+const INSPECTION_FACTS: &str = "FROM report_inspections WHERE agency_id = $1 \
+     AND inspected_on >= $3 AND inspected_on <= $4 AND ($2 IS NULL OR authority_id = $2)";
+
+pub async fn inspections(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<InspectionRow>> {
+    type Row = (String, String, String, String, String, f64, String, String);
+    let rows: Vec<Row> = json_rows(
+        pool,
+        "inspection_id, site_name, authority_id, sector, inspected_on, hours_spent, result, kind",
+        INSPECTION_FACTS,
+        scope,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, site_name, authority_id, sector, inspected_on, hours_spent, result, kind)| {
+                InspectionRow {
+                    id,
+                    site_name,
+                    authority_id,
+                    sector,
+                    inspected_on,
+                    hours_spent,
+                    result,
+                    kind,
+                }
+            },
+        )
+        .collect())
+}
+
+const VIOLATION_FACTS: &str = "FROM report_violations WHERE agency_id = $1 \
+     AND inspected_on >= $3 AND inspected_on <= $4 AND ($2 IS NULL OR authority_id = $2)";
+
+/// The verdict counts when it was recorded by the end of the period. The facts keep a case's first
+/// verdict (by step order); this differs from "the first verdict dated within the period" only
+/// when a later re-inspection of the same case was entered with an earlier date.
 pub async fn violations(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<ViolationRow>> {
-    sqlx::query_as(&format!(
-        "SELECT v.inspection_id, v.cell, v.suggested_cell, v.repeat_offence, v.intervention, \
-         v.boa_consultation, \
-         (SELECT st.step FROM enforcement_cases c JOIN enforcement_steps st ON st.case_id = c.id \
-          WHERE c.violation_id = v.id AND st.step IN ($5, $6) AND st.on_date <= $4 \
-          ORDER BY st.seq LIMIT 1) AS verdict \
-         FROM violations v WHERE v.inspection_id IN (SELECT i.id {INSPECTIONS_OF_SCOPE})"
-    ))
-    .bind(scope.agency_id)
-    .bind(scope.authority_id)
-    .bind(scope.from)
-    .bind(scope.through)
-    .bind(StepKind::Remedied.as_str())
-    .bind(StepKind::NotRemedied.as_str())
-    .fetch_all(pool)
-    .await
+    type Row = (String, String, String, i64, String, i64, Option<String>);
+    let rows: Vec<Row> = json_rows(
+        pool,
+        "inspection_id, cell, suggested_cell, repeat_offence, intervention, boa_consultation, \
+         CASE WHEN verdict_on <= $4 THEN verdict END",
+        VIOLATION_FACTS,
+        scope,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(inspection_id, cell, suggested_cell, repeat, intervention, boa, verdict)| {
+                ViolationRow {
+                    inspection_id,
+                    cell,
+                    suggested_cell,
+                    repeat_offence: repeat,
+                    intervention,
+                    boa_consultation: boa,
+                    verdict,
+                }
+            },
+        )
+        .collect())
 }
 
 /// Penalties of the period: a case's first step into the `forfeited` state (the re-inspection
@@ -133,7 +191,7 @@ pub async fn penalties(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<Pe
            WHERE d.case_id = st.case_id AND d.seq < st.seq AND d.step = $7 \
            ORDER BY d.seq DESC LIMIT 1)) AS amount_cents \
          FROM enforcement_steps st JOIN enforcement_cases c ON c.id = st.case_id \
-         WHERE c.agency_id = $1 AND ($2 IS NULL OR c.authority_id = $2) \
+         WHERE st.state IN ($5, $6) AND c.agency_id = $1 AND ($2 IS NULL OR c.authority_id = $2) \
          AND st.on_date >= $3 AND st.on_date <= $4 \
          AND ((st.state = $5 AND NOT EXISTS (SELECT 1 FROM enforcement_steps p \
                WHERE p.case_id = st.case_id AND p.seq < st.seq AND p.state = $5)) \

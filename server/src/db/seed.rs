@@ -48,6 +48,8 @@ pub struct SiteRecord {
 
 pub struct InspectionRecord {
     pub id: String,
+    /// The visit it was made on; history loaded without visits has none.
+    pub visit_id: Option<String>,
     pub site_id: String,
     pub inspector_id: Option<String>,
     pub kind: String,
@@ -121,22 +123,41 @@ pub async fn user(tx: &mut Tx<'_>, r: &UserRecord<'_>) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// Rows per multi-row insert of `columns` columns: one statement per row would make loading a
+/// region slow on PostgreSQL, and SQLite binds a numbered parameter by a linear scan, so
+/// statements of many thousands of parameters cost quadratically (docs/BENCHMARKS.md, "Server
+/// core"). About 500 parameters per statement suits both.
+const fn chunk_rows(columns: usize) -> usize {
+    500 / columns
+}
+
 pub async fn inspection(tx: &mut Tx<'_>, r: &InspectionRecord) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO inspections (id, site_id, inspector_id, kind, inspected_on, started_at, finished_at, \
-         hours_spent, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&r.id)
-    .bind(&r.site_id)
-    .bind(r.inspector_id.as_deref())
-    .bind(&r.kind)
-    .bind(&r.inspected_on)
-    .bind(&r.started_at)
-    .bind(&r.finished_at)
-    .bind(r.hours_spent)
-    .bind(&r.result)
-    .execute(&mut **tx)
-    .await?;
+    inspections(tx, std::slice::from_ref(r)).await
+}
+
+pub async fn inspections(tx: &mut Tx<'_>, rows: &[InspectionRecord]) -> sqlx::Result<()> {
+    for chunk in rows.chunks(chunk_rows(10)) {
+        let sql = format!(
+            "INSERT INTO inspections (id, visit_id, site_id, inspector_id, kind, inspected_on, started_at, \
+             finished_at, hours_spent, result) VALUES {}",
+            crate::db::values_placeholders(chunk.len(), 10)
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(&r.id)
+                .bind(r.visit_id.as_deref())
+                .bind(&r.site_id)
+                .bind(r.inspector_id.as_deref())
+                .bind(&r.kind)
+                .bind(&r.inspected_on)
+                .bind(&r.started_at)
+                .bind(&r.finished_at)
+                .bind(r.hours_spent)
+                .bind(&r.result);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -147,33 +168,123 @@ pub async fn violation(
     r: &ViolationRecord,
     boa_consultation: bool,
 ) -> sqlx::Result<()> {
-    let consulted = boa_consultation.then(|| r.id.as_bytes()[0].is_multiple_of(2));
-    sqlx::query(
-        "INSERT INTO violations (id, inspection_id, site_id, theme, description, rule_ref, consequence, \
-         behaviour, cell, suggested_cell, deviation_reason, matrix_version, repeat_offence, intervention, \
-         remedy_deadline, remedied_on, boa_consultation, boa_consulted) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(&r.id)
-    .bind(&r.inspection_id)
-    .bind(&r.site_id)
-    .bind(&r.theme)
-    .bind(&r.description)
-    .bind(&r.rule_ref)
-    .bind(r.consequence)
-    .bind(&r.behaviour)
-    .bind(&r.cell)
-    .bind(&r.suggested_cell)
-    .bind(r.deviation_reason.as_deref())
-    .bind(&r.matrix_version)
-    .bind(i64::from(r.repeat_offence))
-    .bind(&r.intervention)
-    .bind(r.remedy_deadline.as_deref())
-    .bind(r.remedied_on.as_deref())
-    .bind(i64::from(boa_consultation))
-    .bind(consulted.map(i64::from))
-    .execute(&mut **tx)
-    .await?;
+    violations(tx, std::slice::from_ref(r), |_| boa_consultation).await
+}
+
+/// Violations in multi-row inserts; `boa_consultation` tells per violation what the matrix advises.
+pub async fn violations(
+    tx: &mut Tx<'_>,
+    rows: &[ViolationRecord],
+    boa_consultation: impl Fn(&ViolationRecord) -> bool,
+) -> sqlx::Result<()> {
+    for chunk in rows.chunks(chunk_rows(18)) {
+        let sql = format!(
+            "INSERT INTO violations (id, inspection_id, site_id, theme, description, rule_ref, consequence, \
+             behaviour, cell, suggested_cell, deviation_reason, matrix_version, repeat_offence, intervention, \
+             remedy_deadline, remedied_on, boa_consultation, boa_consulted) VALUES {}",
+            crate::db::values_placeholders(chunk.len(), 18)
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            let boa = boa_consultation(r);
+            let consulted = boa.then(|| r.id.as_bytes()[0].is_multiple_of(2));
+            q = q
+                .bind(&r.id)
+                .bind(&r.inspection_id)
+                .bind(&r.site_id)
+                .bind(&r.theme)
+                .bind(&r.description)
+                .bind(&r.rule_ref)
+                .bind(r.consequence)
+                .bind(&r.behaviour)
+                .bind(&r.cell)
+                .bind(&r.suggested_cell)
+                .bind(r.deviation_reason.as_deref())
+                .bind(&r.matrix_version)
+                .bind(i64::from(r.repeat_offence))
+                .bind(&r.intervention)
+                .bind(r.remedy_deadline.as_deref())
+                .bind(r.remedied_on.as_deref())
+                .bind(i64::from(boa))
+                .bind(consulted.map(i64::from));
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// A finished visit of loaded history (the large agency's, which carries its checklist answers).
+pub struct HistoricVisit {
+    pub id: String,
+    pub agency_id: String,
+    pub site_id: String,
+    pub inspector_id: String,
+    pub planned_date: String,
+    pub kind: String,
+    pub route_order: i64,
+}
+
+/// One checklist answer of a historic visit.
+pub struct FindingRecord {
+    pub id: String,
+    pub visit_id: String,
+    pub inspection_id: String,
+    pub item_id: String,
+    /// The answer as the tablet sends it (JSON).
+    pub answer: &'static str,
+    pub is_violation: bool,
+    pub updated_at: String,
+}
+
+pub async fn historic_visits(tx: &mut Tx<'_>, rows: &[HistoricVisit]) -> sqlx::Result<()> {
+    // Past visits keep no priority: the risk model's reasons are for planning, not for history.
+    const NO_PRIORITY: &str = r#"{"score":0.0,"factors":[]}"#;
+    for chunk in rows.chunks(chunk_rows(12)) {
+        let sql = format!(
+            "INSERT INTO visits (id, agency_id, site_id, inspector_id, planned_date, kind, size, route_order, \
+             status, priority_json, score, created_at) VALUES {}",
+            crate::db::values_placeholders(chunk.len(), 12)
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(&r.id)
+                .bind(&r.agency_id)
+                .bind(&r.site_id)
+                .bind(&r.inspector_id)
+                .bind(&r.planned_date)
+                .bind(&r.kind)
+                .bind("M")
+                .bind(r.route_order)
+                .bind("done")
+                .bind(NO_PRIORITY)
+                .bind(0.0_f64)
+                .bind(format!("{}T06:00:00Z", r.planned_date));
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+pub async fn findings(tx: &mut Tx<'_>, rows: &[FindingRecord]) -> sqlx::Result<()> {
+    for chunk in rows.chunks(chunk_rows(7)) {
+        let sql = format!(
+            "INSERT INTO findings (id, visit_id, inspection_id, item_id, answer, is_violation, updated_at) VALUES {}",
+            crate::db::values_placeholders(chunk.len(), 7)
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(&r.id)
+                .bind(&r.visit_id)
+                .bind(&r.inspection_id)
+                .bind(&r.item_id)
+                .bind(r.answer)
+                .bind(i64::from(r.is_violation))
+                .bind(&r.updated_at);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

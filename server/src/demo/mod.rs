@@ -5,6 +5,7 @@
 //! bug reports can be reproduced. History is placed relative to the load date so it stays current.
 
 pub mod enforcement;
+pub mod field_records;
 pub mod reference;
 pub mod region;
 
@@ -25,6 +26,38 @@ use region::*;
 
 pub const SEED: u64 = 0x5C40_2026;
 pub const SITE_COUNT: usize = 3_000;
+
+/// How big a generated region is. The demo is small enough to load at every first start; the
+/// large agency (`schouw generate`) is for measuring the office figures at the scale of the
+/// biggest omgevingsdiensten (docs/BENCHMARKS.md).
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    pub sites: usize,
+    /// Years of inspection history before the load date.
+    pub years: i64,
+    /// Inspectors beyond the twelve named ones (`inspecteur13` ..), who share one password hash.
+    pub extra_inspectors: usize,
+    /// Also the visit of each inspection and its checklist answers (findings).
+    pub field_records: bool,
+}
+
+impl Scale {
+    pub const DEMO: Scale = Scale {
+        sites: SITE_COUNT,
+        years: 3,
+        extra_inspectors: 0,
+        field_records: false,
+    };
+
+    /// The biggest Dutch omgevingsdiensten: about 600,000 inspections in ten years, with some
+    /// two million findings and their violations and cases.
+    pub const LARGE: Scale = Scale {
+        sites: 136_000,
+        years: 10,
+        extra_inspectors: 108,
+        field_records: true,
+    };
+}
 pub const DEMO_PASSWORD: &str = "schouw-demo";
 /// The demo keeps today and the next nine working days planned.
 pub const PLAN_WORKDAYS: usize = 10;
@@ -242,6 +275,8 @@ pub struct DemoSummary {
     pub sites: usize,
     pub inspections: usize,
     pub violations: usize,
+    /// Checklist answers; the demo loads none.
+    pub findings: usize,
 }
 
 impl std::fmt::Display for DemoSummary {
@@ -250,7 +285,11 @@ impl std::fmt::Display for DemoSummary {
             f,
             "Demoregio {AGENCY_NAME} geladen: {} bevoegde gezagen, {} locaties, {} controles, {} overtredingen.",
             self.authorities, self.sites, self.inspections, self.violations
-        )
+        )?;
+        if self.findings > 0 {
+            write!(f, " Met {} bevindingen.", self.findings)?;
+        }
+        Ok(())
     }
 }
 
@@ -264,12 +303,21 @@ pub fn accounts_help() -> String {
 
 /// Loads the demo region when the database holds no sites; `None` when it already had data.
 pub async fn load_if_empty(db: &Db, today: NaiveDate) -> anyhow::Result<Option<DemoSummary>> {
+    load_scaled_if_empty(db, today, Scale::DEMO).await
+}
+
+/// Loads a region of any scale when the database holds no sites; `None` when it already had data.
+pub async fn load_scaled_if_empty(
+    db: &Db,
+    today: NaiveDate,
+    scale: Scale,
+) -> anyhow::Result<Option<DemoSummary>> {
     if db::sites::count(&db.pool).await? > 0 {
         return Ok(None);
     }
-    let region = tokio::task::spawn_blocking(move || generate(today)).await??;
+    let region = tokio::task::spawn_blocking(move || generate_scaled(today, scale)).await??;
     let mut tx = db.pool.begin().await?;
-    region.insert(&mut tx).await?;
+    let findings = region.insert(&mut tx).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x0050_0060);
     let mut ids = || uuid(&mut rng);
     reference::seed(
@@ -281,7 +329,10 @@ pub async fn load_if_empty(db: &Db, today: NaiveDate) -> anyhow::Result<Option<D
     )
     .await?;
     tx.commit().await?;
-    Ok(Some(region.summary()))
+    Ok(Some(DemoSummary {
+        findings,
+        ..region.summary()
+    }))
 }
 
 struct DemoUser {
@@ -295,6 +346,7 @@ struct DemoUser {
 
 /// The whole region in memory, before it is written in one transaction.
 pub struct Region {
+    scale: Scale,
     agency_id: String,
     authorities: Vec<(String, &'static str, &'static str, &'static str)>,
     users: Vec<DemoUser>,
@@ -340,6 +392,11 @@ fn point_near(rng: &mut ChaCha8Rng, lat: f64, lon: f64, radius_km: f64) -> (f64,
 /// Generates the region: pure and deterministic for a load date. Password hashing makes it take a
 /// moment, so callers run it off the async runtime.
 pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
+    generate_scaled(today, Scale::DEMO)
+}
+
+/// The region at any scale; the demo's seed, so its first sites are the demo's sites.
+pub fn generate_scaled(today: NaiveDate, scale: Scale) -> anyhow::Result<Region> {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let agency_id = uuid(&mut rng);
     let province_id = uuid(&mut rng);
@@ -389,17 +446,6 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
             None,
         )?);
     }
-    let inspector_starts = inspector_ids
-        .iter()
-        .zip(INSPECTOR_KERNEN)
-        .map(|(id, kern)| {
-            let kern = KERNEN
-                .iter()
-                .find(|k| k.name == kern)
-                .expect("every inspector's kern is listed");
-            (id.clone(), kern.lat, kern.lon)
-        })
-        .collect();
     for (i, name) in TEAM_LEAD_NAMES.iter().enumerate() {
         add_user(
             &mut rng,
@@ -418,11 +464,39 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
         Some(authority_of(MUNICIPALITIES[0].cbs_code)),
     )?;
     add_user(&mut rng, "admin".into(), ADMIN_NAME, "admin", None)?;
+    // Extra inspectors (large agencies only) share one hash: hashing is deliberately slow.
+    let shared_hash = (scale.extra_inspectors > 0)
+        .then(|| hash_password(DEMO_PASSWORD))
+        .transpose()?;
+    for n in 0..scale.extra_inspectors {
+        let id = uuid(&mut rng);
+        let number = INSPECTOR_NAMES.len() + n + 1;
+        users.push(DemoUser {
+            id: id.clone(),
+            username: format!("inspecteur{number}"),
+            name: format!("Inspecteur {number}"),
+            role: "inspector",
+            authority_id: None,
+            password_hash: shared_hash.clone().unwrap_or_default(),
+        });
+        inspector_ids.push(id);
+    }
+    let inspector_starts = inspector_ids
+        .iter()
+        .zip(INSPECTOR_KERNEN.iter().cycle())
+        .map(|(id, kern)| {
+            let kern = KERNEN
+                .iter()
+                .find(|k| k.name == *kern)
+                .expect("every inspector's kern is listed");
+            (id.clone(), kern.lat, kern.lon)
+        })
+        .collect();
 
-    let mut sites = Vec::with_capacity(SITE_COUNT);
+    let mut sites = Vec::with_capacity(scale.sites);
     let mut inspections = Vec::new();
     let mut violations = Vec::new();
-    for n in 0..SITE_COUNT {
+    for n in 0..scale.sites {
         let municipality = pick_weighted(&mut rng, &MUNICIPALITIES, |m| m.weight);
         let kernen: Vec<&Kern> = KERNEN
             .iter()
@@ -512,12 +586,18 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
         history(
             &mut rng,
             today,
+            scale.years,
             &site_id,
             sector,
             &inspector_ids,
             &mut inspections,
             &mut violations,
         );
+    }
+    if scale.field_records {
+        for inspection in &mut inspections {
+            inspection.visit_id = Some(uuid(&mut rng));
+        }
     }
     let cases = enforcement::cases(
         &mut rng,
@@ -529,6 +609,7 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
         &mut uuid,
     );
     Ok(Region {
+        scale,
         agency_id,
         authorities,
         users,
@@ -540,18 +621,20 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
     })
 }
 
-/// Three years of inspections of one site, with violations scored in the LHSO matrix and
+/// `years` of inspections of one site, with violations scored in the LHSO matrix and
 /// re-inspections after their remedy deadline.
+#[allow(clippy::too_many_arguments)]
 fn history(
     rng: &mut ChaCha8Rng,
     today: NaiveDate,
+    years: i64,
     site_id: &str,
     sector: &Sector,
     inspectors: &[String],
     inspections: &mut Vec<InspectionRecord>,
     violations: &mut Vec<ViolationRecord>,
 ) {
-    let start = today - Duration::days(3 * 365);
+    let start = today - Duration::days(years * 365);
     let interval = (sector.interval_years * 365.0) as i64;
     // The first visit falls somewhere in the first interval, so some sites have no history yet.
     let mut date = start + Duration::days(rng.gen_range(0..interval.max(1)));
@@ -636,6 +719,7 @@ fn history(
         }
         inspections.push(InspectionRecord {
             id: inspection_id,
+            visit_id: None,
             site_id: site_id.to_owned(),
             inspector_id: Some(inspector.clone()),
             kind: VisitKind::Planned.as_str().into(),
@@ -657,6 +741,7 @@ fn history(
             if on < today {
                 inspections.push(InspectionRecord {
                     id: uuid(rng),
+                    visit_id: None,
                     site_id: site_id.to_owned(),
                     inspector_id: Some(inspector),
                     kind: VisitKind::Reinspection.as_str().into(),
@@ -698,10 +783,12 @@ impl Region {
             sites: self.sites.len(),
             inspections: self.inspections.len(),
             violations: self.violations.len(),
+            findings: 0,
         }
     }
 
-    async fn insert(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> anyhow::Result<()> {
+    /// Writes the region; returns how many findings it wrote.
+    async fn insert(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> anyhow::Result<usize> {
         seed::agency(
             tx,
             &AgencyRecord {
@@ -746,19 +833,34 @@ impl Region {
         }
         // The same multi-row insert the site import uses.
         db::sites::insert_many(tx, &self.sites).await?;
-        for inspection in &self.inspections {
-            seed::inspection(tx, inspection).await?;
+        if self.scale.field_records {
+            field_records::visits(tx, &self.agency_id, &self.inspections).await?;
         }
+        seed::inspections(tx, &self.inspections).await?;
         let matrix = shared::lhso::MatrixConfig::default_2022();
-        for violation in &self.violations {
-            let boa = violation
-                .cell
+        seed::violations(tx, &self.violations, |v| {
+            v.cell
                 .parse()
-                .is_ok_and(|cell| matrix.cell(cell).boa_consultation);
-            seed::violation(tx, violation, boa).await?;
-        }
+                .is_ok_and(|cell| matrix.cell(cell).boa_consultation)
+        })
+        .await?;
         seed::cases(tx, &self.cases).await?;
-        Ok(())
+        if !self.scale.field_records {
+            return Ok(0);
+        }
+        let mut per_inspection: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
+        for v in &self.violations {
+            *per_inspection.entry(v.inspection_id.as_str()).or_default() += 1;
+        }
+        field_records::findings(
+            tx,
+            SEED ^ 0x00F1_4D16,
+            &self.sites,
+            &self.inspections,
+            &per_inspection,
+        )
+        .await
     }
 }
 

@@ -274,6 +274,51 @@ on_both_databases! {
         assert_adds_up(&four);
     }
 
+    async fn the_report_facts_follow_every_change_of_their_sources(backend: Backend) {
+        // The realisation reads narrow fact tables kept by database triggers (migration 0020);
+        // change each source table the way a write path would and the figures follow.
+        let server = TestServer::with_demo(backend).await;
+        let f = fixture(&server).await;
+        let manager = server.login("manager").await;
+        let viewer = server.login("gemeente1").await;
+        let path = format!("/api/v1/reports/realisation?year={YEAR}");
+        let realised = |r: &Value, authority: &str| {
+            volume(&r["by_authority"].as_array().unwrap().iter().find(|a| a["authority_id"] == authority).unwrap()["realised"])
+        };
+        let s1: String = sqlx::query_scalar("SELECT id FROM sites WHERE external_key = 'RPT-1'")
+            .fetch_one(&server.state.db.pool).await.unwrap();
+
+        // A site moved to another authority takes its three inspections and two violations along.
+        exec(&server, "UPDATE sites SET authority_id = $1, name = 'Garage Een Verhuisd' WHERE id = $2", &[&f.other, &s1]).await;
+        let (_, r) = get(&server, &manager, &path).await;
+        assert_eq!((realised(&r, &f.own), realised(&r, &f.other)), ((0, 0.0), (4, 14.0)));
+        assert_adds_up(&r);
+        let (_, mine) = get(&server, &viewer, &path).await;
+        assert_eq!((volume(&mine["realised"]), mine["lhso"]["violations"].as_i64()), ((0, 0.0), Some(0)));
+        let (_, drill) = get(&server, &manager, &format!("/api/v1/reports/inspections?year={YEAR}")).await;
+        assert!(drill.to_string().contains("Garage Een Verhuisd"), "the drill-down shows the new name: {drill}");
+
+        // An inspection's hours corrected; another no longer finished.
+        exec(&server, "UPDATE inspections SET hours_spent = 6.5 WHERE site_id = $1 AND inspected_on = '2015-03-05'", &[&s1]).await;
+        exec(&server, "UPDATE inspections SET finished_at = NULL WHERE site_id = $1 AND inspected_on = '2015-02-10'", &[&s1]).await;
+        let (_, r) = get(&server, &manager, &path).await;
+        // i2 (6.5), i3 (1.5) and i4 (3.0) remain.
+        assert_eq!(volume(&r["realised"]), (3, 11.0));
+
+        // A violation re-scored: C3 becomes D4.
+        exec(&server, "UPDATE violations SET cell = 'D4', suggested_cell = 'D4' WHERE cell = 'C3' AND site_id = $1", &[&s1]).await;
+        let (_, r) = get(&server, &manager, &path).await;
+        assert_eq!((cell_count(&r["lhso"]["all_violations"], "C3"), cell_count(&r["lhso"]["all_violations"], "D4")), (0, 1));
+        assert_eq!(r["lhso"]["deviations"], 0);
+
+        // Each figure still agrees with plain SQL on the source tables.
+        let (count, hours): (i64, f64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(SUM(i.hours_spent) AS DOUBLE PRECISION) FROM inspections i JOIN sites s ON s.id = i.site_id \
+             WHERE i.inspected_on >= '2015-01-01' AND i.inspected_on <= '2015-12-31' AND i.finished_at IS NOT NULL")
+            .fetch_one(&server.state.db.pool).await.unwrap();
+        assert_eq!(volume(&r["realised"]), (count, hours));
+    }
+
     async fn an_authority_viewer_sees_its_own_figures_and_is_refused_another_authority(backend: Backend) {
         let server = TestServer::with_demo(backend).await;
         let f = fixture(&server).await;
