@@ -395,7 +395,7 @@ pub fn generate(today: NaiveDate) -> anyhow::Result<Region> {
     generate_scaled(today, Scale::DEMO)
 }
 
-/// The region at any scale; the demo's seed, so its first sites are the demo's sites.
+/// The region at any scale, from the demo's seed: deterministic for a scale and load date.
 pub fn generate_scaled(today: NaiveDate, scale: Scale) -> anyhow::Result<Region> {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let agency_id = uuid(&mut rng);
@@ -917,6 +917,51 @@ mod tests {
                 m.name
             );
         }
+    }
+
+    #[test]
+    fn a_scaled_region_has_its_years_its_inspectors_and_a_visit_per_inspection() {
+        let scale = Scale {
+            sites: 300,
+            years: 10,
+            extra_inspectors: 3,
+            field_records: true,
+        };
+        let region = generate_scaled(day(), scale).unwrap();
+        assert_eq!(region.sites.len(), 300);
+        let inspectors: Vec<&DemoUser> = region
+            .users
+            .iter()
+            .filter(|u| u.role == "inspector")
+            .collect();
+        assert_eq!(inspectors.len(), INSPECTOR_NAMES.len() + 3);
+        assert_eq!(inspectors.last().unwrap().username, "inspecteur15");
+        assert_eq!(
+            region.inspector_starts.len(),
+            inspectors.len(),
+            "every inspector starts somewhere"
+        );
+        let oldest = region
+            .inspections
+            .iter()
+            .map(|i| i.inspected_on.as_str())
+            .min()
+            .unwrap();
+        assert!(oldest < "2017-06-01", "ten years of history: {oldest}");
+        let visits: std::collections::HashSet<&str> = region
+            .inspections
+            .iter()
+            .map(|i| i.visit_id.as_deref().expect("a visit per inspection"))
+            .collect();
+        assert_eq!(visits.len(), region.inspections.len(), "one visit each");
+        assert!(
+            generate(day())
+                .unwrap()
+                .inspections
+                .iter()
+                .all(|i| i.visit_id.is_none()),
+            "the demo has none"
+        );
     }
 
     #[test]
