@@ -87,33 +87,44 @@ pub async fn agency_by_code(pool: &AnyPool, code: Option<&str>) -> anyhow::Resul
     }
 }
 
-// Both read the report facts (migration 0020): one range scan of the year per table. A large
-// agency's year is some 55,000 inspections; sqlx hands SQLite rows over one by one from its worker
-// thread (about 10 us a row, most of the time of a report), so the database packs the rows into
-// one JSON array and they arrive as one value (docs/BENCHMARKS.md, "Reports at scale").
+// Both read the report facts (migrations 0020, 0021): one range scan of the year per table. A
+// large agency's year is some 55,000 inspections. sqlx hands SQLite rows over one by one from its
+// worker thread (about 10 us a row, most of the time of a report), so SQLite packs the rows into one
+// JSON array that arrives as one value; PostgreSQL streams rows cheaply and is slower at building
+// the JSON, so it sends rows (docs/BENCHMARKS.md, "Reports at scale").
 
-/// One JSON array of the rows of `select` (`SELECT json_array(..) FROM ..`, written with
-/// SQLite's function names; PostgreSQL's are substituted), decoded into `T`.
-async fn json_rows<T: serde::de::DeserializeOwned>(
+/// The rows `SELECT {row} {from}` as tuples `T`.
+async fn fact_rows<T>(
     pool: &AnyPool,
     row: &str,
     from: &str,
     scope: &Scope<'_>,
-) -> sqlx::Result<Vec<T>> {
-    let sql = match super::backend_of(pool) {
-        super::Backend::Sqlite => format!("SELECT json_group_array(json_array({row})) {from}"),
-        super::Backend::Postgres => {
-            format!("SELECT COALESCE(json_agg(json_build_array({row})), '[]')::text {from}")
+) -> sqlx::Result<Vec<T>>
+where
+    T: serde::de::DeserializeOwned + for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    match super::backend_of(pool) {
+        super::Backend::Sqlite => {
+            let sql = format!("SELECT json_group_array(json_array({row})) {from}");
+            let text: String = sqlx::query_scalar(&sql)
+                .bind(scope.agency_id)
+                .bind(scope.authority_id)
+                .bind(scope.from)
+                .bind(scope.through)
+                .fetch_one(pool)
+                .await?;
+            serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
         }
-    };
-    let text: String = sqlx::query_scalar(&sql)
-        .bind(scope.agency_id)
-        .bind(scope.authority_id)
-        .bind(scope.from)
-        .bind(scope.through)
-        .fetch_one(pool)
-        .await?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+        super::Backend::Postgres => {
+            sqlx::query_as(&format!("SELECT {row} {from}"))
+                .bind(scope.agency_id)
+                .bind(scope.authority_id)
+                .bind(scope.from)
+                .bind(scope.through)
+                .fetch_all(pool)
+                .await
+        }
+    }
 }
 
 const INSPECTION_FACTS: &str = "FROM report_inspections WHERE agency_id = $1 \
@@ -121,7 +132,7 @@ const INSPECTION_FACTS: &str = "FROM report_inspections WHERE agency_id = $1 \
 
 pub async fn inspections(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<InspectionRow>> {
     type Row = (String, String, String, String, String, f64, String, String);
-    let rows: Vec<Row> = json_rows(
+    let rows: Vec<Row> = fact_rows(
         pool,
         "inspection_id, site_name, authority_id, sector, inspected_on, hours_spent, result, kind",
         INSPECTION_FACTS,
@@ -155,7 +166,7 @@ const VIOLATION_FACTS: &str = "FROM report_violations WHERE agency_id = $1 \
 /// when a later re-inspection of the same case was entered with an earlier date.
 pub async fn violations(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<ViolationRow>> {
     type Row = (String, String, String, i64, String, i64, Option<String>);
-    let rows: Vec<Row> = json_rows(
+    let rows: Vec<Row> = fact_rows(
         pool,
         "inspection_id, cell, suggested_cell, repeat_offence, intervention, boa_consultation, \
          CASE WHEN verdict_on <= $4 THEN verdict END",
