@@ -36,6 +36,8 @@ const TASK_GROUP: &str = "Taakgroep";
 const SECTOR: &str = "Sector (controles die meetellen)";
 const NO_SECTOR: &str = "Geen (project of bedrijfsvoering)";
 const COUNT: &str = "Gepland aantal";
+const FOCUS: &str = "Speerpunt";
+const NO_FOCUS: &str = "Geen";
 const HOURS: &str = "Geplande uren";
 const COUNT_INVALID: &str = "Vul bij aantal een geheel getal in, bijvoorbeeld 120.";
 const HOURS_INVALID: &str = "Vul bij uren een getal in, bijvoorbeeld 1.250 of 12,5.";
@@ -97,6 +99,8 @@ struct LineUpdate {
     base_version: i64,
     planned_count: i64,
     planned_hours: f64,
+    /// Always sent: `None` (JSON `null`) takes the line off any focus point.
+    focus_point_id: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -218,8 +222,7 @@ fn ProgrammeEditor() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|l| {
                                     let authority = name_of(&l.authority_id);
-                                    let focus = l.focus_point_id.as_ref().and_then(|id| titles.iter().find(|(f, _)| f == id)).map(|(_, t)| t.clone());
-                                    view! { <LineRow line=l authority=authority focus=focus refresh=refresh/> }
+                                    view! { <LineRow line=l authority=authority focus_points=titles.clone() refresh=refresh/> }
                                 }).collect_view()}
                             </tbody>
                             <tfoot><tr>
@@ -239,16 +242,23 @@ fn ProgrammeEditor() -> impl IntoView {
     }
 }
 
-/// One programme line, with an in-place correction of its planned figures.
+/// One programme line, with an in-place correction of its planned figures and of the focus point
+/// it serves (`focus_points`: the year's focus points as id and title).
 #[component]
 fn LineRow(
     line: Line,
     authority: String,
-    focus: Option<String>,
+    focus_points: Vec<(String, String)>,
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let session = use_session();
     let editing = RwSignal::new(false);
+    let focus_title = line
+        .focus_point_id
+        .as_ref()
+        .and_then(|id| focus_points.iter().find(|(f, _)| f == id))
+        .map(|(_, t)| t.clone());
+    let focus = RwSignal::new(line.focus_point_id.clone().unwrap_or_default());
     let count = RwSignal::new(line.planned_count.to_string());
     let hours = RwSignal::new(decimal(line.planned_hours, 2).replace(",00", ""));
     let message = RwSignal::new(None::<String>);
@@ -265,6 +275,7 @@ fn LineRow(
             base_version: version,
             planned_count,
             planned_hours,
+            focus_point_id: Some(focus.get_untracked()).filter(|f| !f.is_empty()),
         };
         put_then_refresh(
             format!("/api/v1/programme/lines/{id}"),
@@ -281,9 +292,18 @@ fn LineRow(
             <td>{authority}</td>
             <td>{line.task_group.label_nl()}</td>
             <td>{line.sector.as_deref().map(strings::sector_label).unwrap_or("-").to_owned()}</td>
-            <td>{focus.unwrap_or_else(|| "-".to_owned())}</td>
             {move || if editing.get() {
+                let choices = focus_points.clone();
                 view! {
+                    <td>
+                        <select aria-label=format!("{FOCUS}: {label}") on:change=move |ev| focus.set(event_target_value(&ev))>
+                            <option value="" selected=move || focus.get().is_empty()>{NO_FOCUS}</option>
+                            {choices.into_iter().map(|(id, title)| {
+                                let value = id.clone();
+                                view! { <option value=id selected=move || focus.get() == value>{title}</option> }
+                            }).collect_view()}
+                        </select>
+                    </td>
                     <td class="num"><input class="figure-input" inputmode="numeric" aria-label=format!("{COUNT}: {label}")
                         prop:value=move || count.get() on:input=move |ev| count.set(event_target_value(&ev))/></td>
                     <td class="num"><input class="figure-input" inputmode="decimal" aria-label=format!("{HOURS}: {label}")
@@ -296,6 +316,7 @@ fn LineRow(
                 }.into_any()
             } else {
                 view! {
+                    <td>{focus_title.clone().unwrap_or_else(|| "-".to_owned())}</td>
                     <td class="num">{grouped(line.planned_count as f64, 0)}</td>
                     <td class="num">{grouped(line.planned_hours, 1)}</td>
                     <td><button class="secondary" aria-label=format!("{EDIT}: {label}") on:click=move |_| editing.set(true)>{EDIT}</button></td>
