@@ -32,10 +32,26 @@ const DRILL_TITLE: &str = "Controles achter";
 const CLOSE: &str = "Sluiten";
 const SHOW: &str = "Toon controles";
 const DRILL_MORE: &str = "Alleen de nieuwste 500 worden getoond.";
+const PENALTY_DRILL_TITLE: &str = "Dwangsomstappen achter";
+const OPEN_PENALTIES: &str = "Toon de zaken achter dit cijfer";
 
-/// The figure whose inspections are shown: (title, query of `/api/v1/reports/inspections`).
+/// What a drill-down lists: the inspections behind a figure (the query of
+/// `/api/v1/reports/inspections`) or the penalty steps behind a penalty figure.
+#[derive(Clone, PartialEq)]
+enum DrillTarget {
+    Inspections(String),
+    Penalties(report::PenaltyKind),
+}
+
+/// The figure whose rows are shown: (title, what to list).
 #[derive(Clone, Copy)]
-struct Drill(RwSignal<Option<(String, String)>>);
+struct Drill(RwSignal<Option<(String, DrillTarget)>>);
+
+impl Drill {
+    fn open(self, title: String, query: String) {
+        self.0.set(Some((title, DrillTarget::Inspections(query))));
+    }
+}
 
 #[derive(Clone, serde::Deserialize)]
 struct DrillAnswer {
@@ -43,7 +59,20 @@ struct DrillAnswer {
     inspections: Vec<report::DrillRow>,
 }
 
-/// The inspections behind the chosen figure, for the period and authority on screen.
+#[derive(Clone, serde::Deserialize)]
+struct PenaltyAnswer {
+    total: usize,
+    penalties: Vec<report::PenaltyInput>,
+}
+
+/// The rows a drill-down shows.
+#[derive(Clone)]
+enum DrillRows {
+    Inspections(DrillAnswer),
+    Penalties(PenaltyAnswer),
+}
+
+/// The rows behind the chosen figure, for the period and authority on screen.
 #[component]
 fn DrillPanel(
     year: RwSignal<i32>,
@@ -57,16 +86,35 @@ fn DrillPanel(
         let (year, months, authority, token) =
             (year.get(), months.get(), authority.get(), session.token());
         async move {
-            let (_, query) = chosen?;
-            let mut path =
-                format!("/api/v1/reports/inspections?year={year}&months={months}{query}");
-            if !authority.is_empty() && !query.contains("authority_id=") {
+            let (_, target) = chosen?;
+            let (path, own_authority) = match &target {
+                DrillTarget::Inspections(query) => (
+                    format!("/api/v1/reports/inspections?year={year}&months={months}{query}"),
+                    query.contains("authority_id="),
+                ),
+                DrillTarget::Penalties(kind) => (
+                    format!(
+                        "/api/v1/reports/penalties?year={year}&months={months}&kind={}",
+                        kind.as_str()
+                    ),
+                    false,
+                ),
+            };
+            let mut path = path;
+            if !authority.is_empty() && !own_authority {
                 path.push_str(&format!("&authority_id={authority}"));
             }
+            let token = token.as_deref();
             Some(
-                api::get::<DrillAnswer>(&path, token.as_deref())
-                    .await
-                    .map_err(|e| e.user_message()),
+                match target {
+                    DrillTarget::Inspections(_) => api::get::<DrillAnswer>(&path, token)
+                        .await
+                        .map(DrillRows::Inspections),
+                    DrillTarget::Penalties(_) => api::get::<PenaltyAnswer>(&path, token)
+                        .await
+                        .map(DrillRows::Penalties),
+                }
+                .map_err(|e| e.user_message()),
             )
         }
     });
@@ -78,15 +126,19 @@ fn DrillPanel(
         }
     });
     move || {
-        let (title, _) = drill.0.get()?;
+        let (title, target) = drill.0.get()?;
+        let heading = match target {
+            DrillTarget::Inspections(_) => DRILL_TITLE,
+            DrillTarget::Penalties(_) => PENALTY_DRILL_TITLE,
+        };
         Some(view! {
             <section class="drill card" data-testid="drill" aria-live="polite" node_ref=panel>
-                <h2>{format!("{DRILL_TITLE}: {title}")}</h2>
+                <h2>{format!("{heading}: {title}")}</h2>
                 <button class="secondary" on:click=move |_| drill.0.set(None)>{CLOSE}</button>
                 {move || match data.get().flatten() {
                     None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
                     Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-                    Some(Ok(answer)) => view! {
+                    Some(Ok(DrillRows::Inspections(answer))) => view! {
                         <table class="figures">
                             <caption>{format!("{} controles", grouped(answer.total as f64, 0))}</caption>
                             <thead><tr>
@@ -108,11 +160,42 @@ fn DrillPanel(
                         </table>
                         {(answer.total > 500).then(|| view! { <p class="muted">{DRILL_MORE}</p> })}
                     }.into_any(),
+                    Some(Ok(DrillRows::Penalties(answer))) => view! {
+                        <table class="figures" data-testid="penalty-drill">
+                            <caption>{format!("{} stappen", grouped(answer.total as f64, 0))}</caption>
+                            <thead><tr>
+                                <th scope="col">"Datum"</th><th scope="col">"Stap"</th><th scope="col">"Locatie"</th>
+                                <th scope="col">"Cel"</th><th scope="col">"Overtreding vastgesteld"</th><th scope="col" class="num">"Bedrag"</th>
+                            </tr></thead>
+                            <tbody>
+                                {answer.penalties.into_iter().map(|p| view! {
+                                    <tr>
+                                        <td class="date">{strings::date_nl(p.on)}</td>
+                                        <td>{penalty_label(p.kind)}</td>
+                                        <td>{p.site_name}</td>
+                                        <td>{p.cell.to_string()}</td>
+                                        <td class="date">{strings::date_nl(p.found_on)}</td>
+                                        <td class="num">{euros(p.cents)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        {(answer.total > 500).then(|| view! { <p class="muted">{DRILL_MORE}</p> })}
+                        <p><a href="/kantoor/handhaving">{ENFORCEMENT_LINK}</a></p>
+                    }.into_any(),
                 }}
             </section>
         })
     }
 }
+
+fn penalty_label(kind: report::PenaltyKind) -> &'static str {
+    match kind {
+        report::PenaltyKind::Forfeited => "Verbeurd",
+        report::PenaltyKind::Collected => "Ingevorderd",
+    }
+}
+
 const ANNUAL_INTRO: &str = "Het jaarverslag (Omgevingsbesluit artikel 13.11) van het gekozen jaar, met dezelfde cijfers als hieronder.";
 const DOWNLOAD_FAILED: &str = "Downloaden is niet gelukt. Probeer het opnieuw.";
 
@@ -431,8 +514,8 @@ fn Figures(r: Realisation) -> impl IntoView {
             <caption>"Verbeurd en ingevorderd in de periode"</caption>
             <thead><tr><th scope="col">""</th><th scope="col" class="num">"Aantal"</th><th scope="col" class="num">"Bedrag"</th></tr></thead>
             <tbody>
-                <tr><td>"Verbeurd"</td><td class="num">{penalties.forfeited_count}</td><td class="num">{euros(penalties.forfeited_cents)}</td></tr>
-                <tr><td>"Ingevorderd"</td><td class="num">{penalties.collected_count}</td><td class="num">{euros(penalties.collected_cents)}</td></tr>
+                <tr><th scope="row"><PenaltyDrill kind=report::PenaltyKind::Forfeited/></th><td class="num">{penalties.forfeited_count}</td><td class="num">{euros(penalties.forfeited_cents)}</td></tr>
+                <tr><th scope="row"><PenaltyDrill kind=report::PenaltyKind::Collected/></th><td class="num">{penalties.collected_count}</td><td class="num">{euros(penalties.collected_cents)}</td></tr>
             </tbody>
         </table>
         <p class="definition">{definition("penalties")}</p>
@@ -457,10 +540,24 @@ fn Kpi(
             <div class="kpi-detail">{detail}</div>
             {drill.zip(opener).map(|(query, d)| view! {
                 <button class="link drill" aria-label=format!("{OPEN_DRILL}: {label}")
-                    on:click=move |_| d.0.set(Some((label.to_owned(), query.to_owned())))>{SHOW}</button>
+                    on:click=move |_| d.open(label.to_owned(), query.to_owned())>{SHOW}</button>
             })}
             {(!definition.is_empty()).then(|| view! { <details><summary>"Definitie"</summary><p>{definition}</p></details> })}
         </div>
+    }
+}
+
+/// The name of a penalty figure, opening the penalty steps behind it.
+#[component]
+fn PenaltyDrill(kind: report::PenaltyKind) -> impl IntoView {
+    let name = penalty_label(kind);
+    match use_context::<Drill>() {
+        Some(d) => view! {
+            <button class="link drill" title=OPEN_PENALTIES data-testid=format!("penalty-drill-{}", name.to_lowercase())
+                on:click=move |_| d.0.set(Some((name.to_owned(), DrillTarget::Penalties(kind))))>{name}</button>
+        }
+        .into_any(),
+        None => view! { <span>{name}</span> }.into_any(),
     }
 }
 
@@ -472,7 +569,7 @@ fn DrillName(name: String, query: String) -> impl IntoView {
         Some(d) => {
             let label = name.clone();
             view! {
-                <button class="link drill" title=OPEN_DRILL on:click=move |_| d.0.set(Some((label.clone(), query.clone())))>{name}</button>
+                <button class="link drill" title=OPEN_DRILL on:click=move |_| d.open(label.clone(), query.clone())>{name}</button>
             }
             .into_any()
         }
@@ -644,7 +741,7 @@ fn LhsoGrid(
                             let label = format!("{caption}, cel {cell}");
                             view! { <td class=format!("heat-{level}")>{match (n, drill) {
                                 (n, Some(d)) if n > 0 => view! {
-                                    <button class="cell-drill" aria-label=format!("{label}: {n}") on:click=move |_| d.0.set(Some((label.clone(), query.clone())))>{n}</button>
+                                    <button class="cell-drill" aria-label=format!("{label}: {n}") on:click=move |_| d.open(label.clone(), query.clone())>{n}</button>
                                 }.into_any(),
                                 _ => view! { <span title=cell>{n}</span> }.into_any(),
                             }}</td> }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod import;
 pub mod planning;
 pub mod programme_import;
+pub mod report_cache;
 pub mod sync;
 pub mod web;
 

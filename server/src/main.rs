@@ -177,7 +177,7 @@ async fn run() -> anyhow::Result<()> {
             let authority = authority.map(|a| a.to_string());
             let today = chrono::Local::now().date_naive();
             let report =
-                server::api::annual_report(&db.pool, &agency_id, authority.as_deref(), year, today)
+                server::api::annual_report(&db, &agency_id, authority.as_deref(), year, today)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             std::fs::write(&out, format.render(&report)?)?;

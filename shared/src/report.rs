@@ -79,11 +79,45 @@ pub struct ViolationInput {
     pub reinspected: Reinspected,
 }
 
-/// A penalty forfeited or collected (the date of that step), in euro cents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PenaltyInput {
-    Forfeited(NaiveDate, i64),
-    Collected(NaiveDate, i64),
+/// Whether a penalty step forfeited the penalty (dwangsom verbeurd) or collected it (ingevorderd).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PenaltyKind {
+    Forfeited,
+    Collected,
+}
+
+impl PenaltyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Forfeited => "forfeited",
+            Self::Collected => "collected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "forfeited" => Some(Self::Forfeited),
+            "collected" => Some(Self::Collected),
+            _ => None,
+        }
+    }
+}
+
+/// A penalty forfeited or collected: the date of that step, the amount in euro cents, and the case
+/// it belongs to (what the drill-down behind the penalty figures lists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PenaltyInput {
+    pub kind: PenaltyKind,
+    pub on: NaiveDate,
+    pub cents: i64,
+    pub case_id: String,
+    pub site_name: String,
+    pub authority_id: String,
+    /// The LHSO cell of the violation the case follows up.
+    pub cell: LhsoCell,
+    /// The day the violation was found.
+    pub found_on: NaiveDate,
 }
 
 /// An authority of the agency (municipality or province).
@@ -641,23 +675,49 @@ fn intervention_counts(violations: &[&ViolationInput]) -> Vec<InterventionCount>
         .collect()
 }
 
+/// The penalty steps of the period, the rows behind the penalty figures.
+fn penalties_within(
+    rows: &[PenaltyInput],
+    from: NaiveDate,
+    through: NaiveDate,
+) -> impl Iterator<Item = &PenaltyInput> {
+    rows.iter()
+        .filter(move |p| (from..=through).contains(&p.on))
+}
+
 fn penalties(rows: &[PenaltyInput], from: NaiveDate, through: NaiveDate) -> Penalties {
     let mut p = Penalties::default();
-    let within = |on: NaiveDate| (from..=through).contains(&on);
-    for row in rows {
-        match *row {
-            PenaltyInput::Forfeited(on, cents) if within(on) => {
+    for row in penalties_within(rows, from, through) {
+        match row.kind {
+            PenaltyKind::Forfeited => {
                 p.forfeited_count += 1;
-                p.forfeited_cents += cents;
+                p.forfeited_cents += row.cents;
             }
-            PenaltyInput::Collected(on, cents) if within(on) => {
+            PenaltyKind::Collected => {
                 p.collected_count += 1;
-                p.collected_cents += cents;
+                p.collected_cents += row.cents;
             }
-            _ => {}
         }
     }
     p
+}
+
+/// The penalty steps behind the penalty figures of `realisation` (same period and scope; `kind`:
+/// only forfeited or only collected ones), newest first.
+pub fn penalty_drill_down(
+    input: &ReportInput,
+    authority_id: Option<&str>,
+    kind: Option<PenaltyKind>,
+) -> Option<Vec<PenaltyInput>> {
+    let scoped = Scoped::new(input, authority_id)?;
+    let mut rows: Vec<PenaltyInput> =
+        penalties_within(&input.penalties, scoped.year_start, scoped.through)
+            .filter(|p| authority_id.is_none_or(|a| a == p.authority_id))
+            .filter(|p| kind.is_none_or(|k| k == p.kind))
+            .cloned()
+            .collect();
+    rows.sort_by(|a, b| b.on.cmp(&a.on).then_with(|| a.case_id.cmp(&b.case_id)));
+    Some(rows)
 }
 
 crate::wire_enum! {

@@ -7,12 +7,16 @@ Measures, on one database made by `schouw generate`:
     reference; both checked to give the same answers;
   * the running server: `GET /api/v1/reports/realisation?year=` and the annual report PDF,
     median and p90 over repeated requests, and the server's peak memory (VmHWM) when a pid is
-    given.
+    given. The server keeps months of report facts in memory (server/src/report_cache.rs), so
+    the realisation is timed three ways: the first request after the server started (every
+    month read), repeated requests with nothing changed, and requests each right after a
+    finished inspection of the running month changed (that month read again), the case of a
+    working day. The change is made in the database file (SQLite) or through `psql` (--pg-url).
 
 Needs `pip install duckdb`. Figures go to stdout as Markdown table rows.
 
     python3 tests/bench/office_scale.py --db DIR/schouw.db --year 2026 \
-        [--url http://127.0.0.1:3920 --pid PID] [--runs 10]
+        [--url http://127.0.0.1:3920 --pid PID] [--runs 10] [--pg-url postgres://...]
 """
 
 import argparse
@@ -21,6 +25,7 @@ import json
 import os
 import sqlite3
 import statistics
+import subprocess
 import tempfile
 import time
 import urllib.request
@@ -115,6 +120,23 @@ def fetch(url, token):
         return resp.read()
 
 
+# Re-writes one finished inspection of the latest day: its report facts are rewritten by the
+# triggers and the month's version goes up, as when an inspector's tablet sends a finished visit.
+TOUCH = ("UPDATE inspections SET hours_spent = hours_spent WHERE id = (SELECT inspection_id "
+         "FROM report_inspections WHERE inspected_on = (SELECT MAX(inspected_on) "
+         "FROM report_inspections) ORDER BY inspection_id LIMIT 1)")
+
+
+def touch(db_path, pg_url):
+    if pg_url:
+        subprocess.run(["psql", "-q", "-d", pg_url, "-c", TOUCH], check=True)
+    else:
+        lite = sqlite3.connect(db_path, timeout=30)
+        lite.execute(TOUCH)
+        lite.commit()
+        lite.close()
+
+
 def peak_kb(pid):
     with open(f"/proc/{pid}/status", encoding="ascii") as f:
         for line in f:
@@ -130,6 +152,7 @@ def main():
     ap.add_argument("--url")
     ap.add_argument("--pid", type=int)
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--pg-url", help="the server's PostgreSQL database, for the change runs")
     args = ap.parse_args()
 
     counts, duck, lite, answer = compare_engines(args.db, args.year, args.runs)
@@ -147,6 +170,19 @@ def main():
     token = login(args.url, "manager")
     realisation = f"{args.url}/api/v1/reports/realisation?year={args.year}"
     pdf = f"{args.url}/api/v1/reports/annual/{args.year}.pdf"
+    start = time.perf_counter()
+    fetch(realisation, token)
+    print(f"| server: realisation, first request after start | "
+          f"{(time.perf_counter() - start) * 1000:.1f} ms |")
+    changed = []
+    for _ in range(args.runs):
+        touch(args.db, args.pg_url)
+        start = time.perf_counter()
+        fetch(realisation, token)
+        changed.append((time.perf_counter() - start) * 1000)
+    median, p90 = summary(changed)
+    print(f"| server: realisation, each after a change in the running month | median "
+          f"{median:.1f} ms, p90 {p90:.1f} ms | ratio to DuckDB {median / duck[0]:.2f}x |")
     for name, target in (("realisation", realisation), ("annual PDF", pdf)):
         fetch(target, token)  # warm-up
         body, times = timed(lambda: fetch(target, token), args.runs)

@@ -111,6 +111,7 @@ fn api() -> Api {
     .get("/reports/capacity", capacity::picture)
     .get("/reports/annual/{file}", reports::annual)
     .get("/reports/inspections", reports::inspections)
+    .get("/reports/penalties", reports::penalties)
     .post("/sync/push", sync::push)
     .get("/sync/pull", sync::pull)
     .get("/sync/problems", team::problems)

@@ -9,22 +9,19 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use sqlx::AnyPool;
 
-use shared::enforcement::{CaseState, StepKind};
 use shared::lhso::{Intervention, LhsoCell};
 use shared::programme::FocusMeasure;
 use shared::report::{
-    self, AuthorityInput, FocusPointInput, InspectionInput, LineInput, PenaltyInput, Realisation,
-    Reinspected, ReportInput, ViolationInput,
+    self, AuthorityInput, FocusPointInput, LineInput, PenaltyKind, Realisation, ReportInput,
 };
-use shared::visit::InspectionResult;
 use shared::ErrorCode;
 
 use crate::annual_report::{self, AnnualReport, Format};
 use crate::auth::{office_reader, AuthUser};
-use crate::db::{self, reports::Scope};
+use crate::db::{self, reports::Scope, Db};
 use crate::error::{AppError, AppResult};
+use crate::report_cache;
 use crate::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +123,46 @@ pub async fn inspections(
     ))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyDrillQuery {
+    year: i32,
+    authority_id: Option<String>,
+    months: Option<u32>,
+    /// `forfeited` or `collected`; both when absent.
+    kind: Option<String>,
+}
+
+/// `GET /api/v1/reports/penalties`: the penalty steps behind the penalty figures of the
+/// realisation report (same scope and period), each with its case, newest first.
+pub async fn penalties(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<PenaltyDrillQuery>, QueryRejection>,
+) -> AppResult<Json<serde_json::Value>> {
+    let Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
+    let kind = query
+        .kind
+        .as_deref()
+        .map(|k| PenaltyKind::parse(k).ok_or(ErrorCode::RequestInvalid))
+        .transpose()?;
+    let (authority, input) = period_input(
+        &state,
+        &user,
+        query.year,
+        query.months,
+        query.authority_id.as_deref(),
+    )
+    .await?;
+    let rows = report::penalty_drill_down(&input, authority.as_deref(), kind)
+        .ok_or(ErrorCode::RequestInvalid)?;
+    let total = rows.len();
+    let shown: Vec<_> = rows.into_iter().take(DRILL_LIMIT).collect();
+    Ok(Json(
+        serde_json::json!({ "year": query.year, "total": total, "penalties": shown }),
+    ))
+}
+
 /// The rows of a report's period (`months`: 4, 8 or 12, default 12) and scope, after checking the
 /// year and period (400) and the authority (403/404); shared by the figures and their drill-down.
 async fn period_input(
@@ -142,7 +179,7 @@ async fn period_input(
     let authority = authority_in_scope(state, user, authority_id).await?;
     let today = chrono::Local::now().date_naive();
     let input = load(
-        &state.db.pool,
+        &state.db,
         &user.agency_id,
         authority.as_deref(),
         year,
@@ -197,7 +234,7 @@ pub async fn annual(
     }
     let authority = authority_in_scope(&state, &user, query.authority_id.as_deref()).await?;
     let report = build(
-        &state.db.pool,
+        &state.db,
         &user.agency_id,
         authority.as_deref(),
         year,
@@ -224,15 +261,15 @@ pub async fn annual(
 
 /// The annual report of a year: the whole year's figures (up to `today` in the running year).
 pub async fn build(
-    pool: &AnyPool,
+    database: &Db,
     agency_id: &str,
     authority_id: Option<&str>,
     year: i32,
     today: NaiveDate,
 ) -> Result<AnnualReport, AppError> {
-    let input = load(pool, agency_id, authority_id, year, 12, today).await?;
+    let input = load(database, agency_id, authority_id, year, 12, today).await?;
     let realisation = report::realisation(&input, authority_id).ok_or(ErrorCode::RequestInvalid)?;
-    let agency = db::reports::agency_name(pool, agency_id).await?;
+    let agency = db::reports::agency_name(&database.pool, agency_id).await?;
     let authority = authority_id.and_then(|id| {
         realisation
             .by_authority
@@ -247,19 +284,21 @@ pub async fn build(
     })
 }
 
-/// Reads every row the report of one year needs.
+/// Reads every row the report of one year needs: the programme from the database, the
+/// inspection, violation and penalty facts through the in-memory month cache (`report_cache`),
+/// limited to the authority in memory.
 pub async fn load(
-    pool: &AnyPool,
+    database: &Db,
     agency_id: &str,
     authority_id: Option<&str>,
     year: i32,
     months: u32,
     today: NaiveDate,
 ) -> Result<ReportInput, AppError> {
+    let pool = &database.pool;
     let from = format!("{year}-01-01");
-    let through = report::month_end(year, months)
-        .ok_or(ErrorCode::RequestInvalid)?
-        .to_string();
+    let period_end = report::month_end(year, months).ok_or(ErrorCode::RequestInvalid)?;
+    let through = period_end.to_string();
     let scope = Scope {
         agency_id,
         authority_id,
@@ -269,13 +308,34 @@ pub async fn load(
     let authorities = db::reports::authorities(pool, &scope).await?;
     let lines = db::programme::list(pool, agency_id, i64::from(year), authority_id).await?;
     let focus_points = db::programme::focus_points(pool, agency_id, i64::from(year)).await?;
-    let inspections = db::reports::inspections(pool, &scope).await?;
-    let violations = db::reports::violations(pool, &scope).await?;
-    let penalties = db::reports::penalties(pool, &scope).await?;
-    // `FromStr` reads ISO dates directly; a format string would be parsed again for every row.
-    let date = |text: &str| text.get(..10).unwrap_or(text).parse::<NaiveDate>();
-    let corrupt =
-        |what: &str| AppError::Internal(anyhow::anyhow!("unreadable {what} in the database"));
+    let months_facts = database.facts.year(pool, agency_id, year, months).await?;
+    let in_scope = |a: &str| authority_id.is_none_or(|id| id == a);
+    let mut inspections = Vec::new();
+    let mut violations = Vec::new();
+    let mut penalties = Vec::new();
+    for month in &months_facts {
+        penalties.extend(
+            month
+                .penalties
+                .iter()
+                .filter(|p| in_scope(&p.authority_id))
+                .cloned(),
+        );
+        inspections.extend(
+            month
+                .inspections
+                .iter()
+                .filter(|i| in_scope(&i.authority_id))
+                .cloned(),
+        );
+        violations.extend(
+            month
+                .violations
+                .iter()
+                .filter(|v| in_scope(&v.authority_id))
+                .map(|v| report_cache::as_of(v, period_end)),
+        );
+    }
     Ok(ReportInput {
         year,
         months,
@@ -311,52 +371,8 @@ pub async fn load(
                 })
             })
             .collect(),
-        inspections: inspections
-            .into_iter()
-            .map(|i| {
-                Ok(InspectionInput {
-                    inspected_on: date(&i.inspected_on).map_err(|_| corrupt("inspection date"))?,
-                    compliant: i.result == InspectionResult::Compliant.as_str(),
-                    reinspection: i.kind == shared::planner::VisitKind::Reinspection.as_str(),
-                    id: i.id,
-                    site_name: i.site_name,
-                    authority_id: i.authority_id,
-                    sector: i.sector,
-                    hours: i.hours_spent,
-                })
-            })
-            .collect::<Result<_, AppError>>()?,
-        violations: violations
-            .into_iter()
-            .map(|v| {
-                let cell = |text: &str| text.parse::<LhsoCell>().map_err(|_| corrupt("LHSO cell"));
-                Ok(ViolationInput {
-                    cell: cell(&v.cell)?,
-                    suggested_cell: cell(&v.suggested_cell)?,
-                    repeat_offence: v.repeat_offence != 0,
-                    intervention: Intervention::parse(&v.intervention)
-                        .ok_or_else(|| corrupt("intervention"))?,
-                    boa_consultation: v.boa_consultation != 0,
-                    reinspected: match v.verdict.as_deref().and_then(StepKind::parse) {
-                        Some(StepKind::Remedied) => Reinspected::Remedied,
-                        Some(StepKind::NotRemedied) => Reinspected::NotRemedied,
-                        _ => Reinspected::No,
-                    },
-                    inspection_id: v.inspection_id,
-                })
-            })
-            .collect::<Result<_, AppError>>()?,
-        penalties: penalties
-            .into_iter()
-            .filter_map(|p| {
-                let on = date(&p.on_date).ok()?;
-                let cents = p.amount_cents.unwrap_or(0);
-                match CaseState::parse(&p.step)? {
-                    CaseState::Forfeited => Some(PenaltyInput::Forfeited(on, cents)),
-                    CaseState::Collected => Some(PenaltyInput::Collected(on, cents)),
-                    _ => None,
-                }
-            })
-            .collect(),
+        inspections,
+        violations,
+        penalties,
     })
 }

@@ -60,6 +60,8 @@ pub fn backend_of(pool: &AnyPool) -> Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Recent months of report facts in memory, checked against their versions on every read.
+    pub facts: std::sync::Arc<crate::report_cache::FactCache>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -113,7 +115,11 @@ impl Db {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            facts: Default::default(),
+        })
     }
 
     /// True once the database answers a query; used by `/healthz`.

@@ -19,10 +19,11 @@ pub struct InspectionRow {
 }
 
 /// The violations found at those inspections, with the first re-inspection verdict on their case
-/// recorded by the end of the period.
+/// and its date.
 #[derive(Debug, FromRow)]
 pub struct ViolationRow {
     pub inspection_id: String,
+    pub authority_id: String,
     pub cell: String,
     pub suggested_cell: String,
     pub repeat_offence: i64,
@@ -30,15 +31,21 @@ pub struct ViolationRow {
     pub boa_consultation: i64,
     /// `remedied` or `not_remedied`; `None` before a re-inspection.
     pub verdict: Option<String>,
+    pub verdict_on: Option<String>,
 }
 
-/// A forfeited or collected penalty of the period.
+/// A forfeited or collected penalty of the period, with its case.
 #[derive(Debug, FromRow)]
 pub struct PenaltyRow {
     /// The case state the step led to: `forfeited` or `collected`.
     pub step: String,
     pub on_date: String,
     pub amount_cents: Option<i64>,
+    pub case_id: String,
+    pub site_name: String,
+    pub authority_id: String,
+    pub cell: String,
+    pub found_on: String,
 }
 
 #[derive(Debug, FromRow)]
@@ -161,15 +168,26 @@ pub async fn inspections(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<
 const VIOLATION_FACTS: &str = "FROM report_violations WHERE agency_id = $1 \
      AND inspected_on >= $3 AND inspected_on <= $4 AND ($2 IS NULL OR authority_id = $2)";
 
-/// The verdict counts when it was recorded by the end of the period. The facts keep a case's first
-/// verdict (by step order); this differs from "the first verdict dated within the period" only
-/// when a later re-inspection of the same case was entered with an earlier date.
+/// A report counts the verdict when it was recorded by the end of its period
+/// (`report_cache::as_of`). The facts keep a case's first verdict (by step order); this differs
+/// from "the first verdict dated within the period" only when a later re-inspection of the same
+/// case was entered with an earlier date.
 pub async fn violations(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<ViolationRow>> {
-    type Row = (String, String, String, i64, String, i64, Option<String>);
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+    );
     let rows: Vec<Row> = fact_rows(
         pool,
-        "inspection_id, cell, suggested_cell, repeat_offence, intervention, boa_consultation, \
-         CASE WHEN verdict_on <= $4 THEN verdict END",
+        "inspection_id, authority_id, cell, suggested_cell, repeat_offence, intervention, \
+         boa_consultation, verdict, verdict_on",
         VIOLATION_FACTS,
         scope,
     )
@@ -177,19 +195,49 @@ pub async fn violations(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<V
     Ok(rows
         .into_iter()
         .map(
-            |(inspection_id, cell, suggested_cell, repeat, intervention, boa, verdict)| {
+            |(
+                inspection_id,
+                authority_id,
+                cell,
+                suggested_cell,
+                repeat,
+                intervention,
+                boa,
+                verdict,
+                verdict_on,
+            )| {
                 ViolationRow {
                     inspection_id,
+                    authority_id,
                     cell,
                     suggested_cell,
                     repeat_offence: repeat,
                     intervention,
                     boa_consultation: boa,
                     verdict,
+                    verdict_on,
                 }
             },
         )
         .collect())
+}
+
+/// The versions of the agency's fact months `first..=last` (`YYYY-MM`) that ever changed
+/// (migration 0022); a month without a row has version 0.
+pub async fn fact_versions(
+    pool: &AnyPool,
+    agency_id: &str,
+    first: &str,
+    last: &str,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT month, version FROM report_versions WHERE agency_id = $1 AND month >= $2 AND month <= $3",
+    )
+    .bind(agency_id)
+    .bind(first)
+    .bind(last)
+    .fetch_all(pool)
+    .await
 }
 
 /// Penalties of the period: a case's first step into the `forfeited` state (the re-inspection
@@ -200,8 +248,10 @@ pub async fn penalties(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<Pe
         "SELECT st.state AS step, st.on_date, \
          COALESCE(st.amount_cents, (SELECT d.amount_cents FROM enforcement_steps d \
            WHERE d.case_id = st.case_id AND d.seq < st.seq AND d.step = $7 \
-           ORDER BY d.seq DESC LIMIT 1)) AS amount_cents \
+           ORDER BY d.seq DESC LIMIT 1)) AS amount_cents, \
+         c.id AS case_id, s.name AS site_name, c.authority_id, c.cell, c.found_on \
          FROM enforcement_steps st JOIN enforcement_cases c ON c.id = st.case_id \
+         JOIN sites s ON s.id = c.site_id \
          WHERE st.state IN ($5, $6) AND c.agency_id = $1 AND ($2 IS NULL OR c.authority_id = $2) \
          AND st.on_date >= $3 AND st.on_date <= $4 \
          AND ((st.state = $5 AND NOT EXISTS (SELECT 1 FROM enforcement_steps p \

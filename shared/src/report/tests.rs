@@ -54,6 +54,25 @@ fn inspection(
     }
 }
 
+fn penalty(
+    kind: PenaltyKind,
+    on: NaiveDate,
+    cents: i64,
+    case_id: &str,
+    authority_id: &str,
+) -> PenaltyInput {
+    PenaltyInput {
+        kind,
+        on,
+        cents,
+        case_id: case_id.to_owned(),
+        site_name: format!("Locatie van {case_id}"),
+        authority_id: authority_id.to_owned(),
+        cell: "C3".parse().unwrap(),
+        found_on: d(3, 1),
+    }
+}
+
 fn violation(
     inspection: &str,
     c: &str,
@@ -160,9 +179,17 @@ fn fixture(months: u32, as_of: Option<NaiveDate>) -> ReportInput {
             ),
         ],
         penalties: vec![
-            PenaltyInput::Forfeited(d(7, 1), 150_000),
-            PenaltyInput::Collected(d(10, 1), 150_000),
-            PenaltyInput::Forfeited(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(), 99),
+            // Case "c1" (a2's penalty order, GM1): forfeited in July, collected in October.
+            penalty(PenaltyKind::Forfeited, d(7, 1), 150_000, "c1", "gm1"),
+            penalty(PenaltyKind::Collected, d(10, 1), 150_000, "c1", "gm1"),
+            // An older case of GM2, forfeited the year before.
+            penalty(
+                PenaltyKind::Forfeited,
+                NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+                99,
+                "c0",
+                "gm2",
+            ),
         ],
     }
 }
@@ -749,4 +776,42 @@ fn focus_points_measure_their_indicator_on_the_inspections_of_their_lines() {
     let gm2 = realisation(&input, Some("gm2")).unwrap();
     assert_eq!(gm2.by_focus_point[0].planned.count, 0);
     assert_eq!(gm2.by_focus_point[1].realised.count, 2);
+}
+
+#[test]
+fn the_penalty_drill_down_lists_the_steps_the_penalty_figures_count() {
+    let input = fixture(12, None);
+    let cases =
+        |authority: Option<&str>, kind: Option<PenaltyKind>| -> Vec<(String, PenaltyKind)> {
+            penalty_drill_down(&input, authority, kind)
+                .unwrap()
+                .into_iter()
+                .map(|p| (p.case_id, p.kind))
+                .collect()
+        };
+    // The region: c1's collection (October) before its forfeiture (July); c0's forfeiture of
+    // 31-12-2024 lies before the year, as in the figure (one forfeited, one collected).
+    assert_eq!(
+        cases(None, None),
+        vec![
+            ("c1".to_owned(), PenaltyKind::Collected),
+            ("c1".to_owned(), PenaltyKind::Forfeited)
+        ]
+    );
+    let r = realisation(&input, None).unwrap();
+    assert_eq!(
+        cases(None, Some(PenaltyKind::Forfeited)).len() as i64,
+        r.penalties.forfeited_count
+    );
+    assert_eq!(
+        cases(None, Some(PenaltyKind::Collected)).len() as i64,
+        r.penalties.collected_count
+    );
+    // GM2 has no penalty in 2025.
+    assert!(cases(Some("gm2"), None).is_empty());
+    assert_eq!(cases(Some("gm1"), None).len(), 2);
+    // The four-month view ends on 30 April, before either step.
+    assert!(penalty_drill_down(&fixture(4, None), None, None)
+        .unwrap()
+        .is_empty());
 }

@@ -615,6 +615,22 @@ fn matrix() -> Vec<Row> {
             results: None,
         },
         Row {
+            method: "GET",
+            path: "/reports/penalties",
+            request: |w, s| {
+                req(format!(
+                    "/api/v1/reports/penalties?year={}&authority_id={}",
+                    w.year,
+                    w.authority[w.at(s)]
+                ))
+            },
+            fresh_token: false,
+            own: NOT_INSPECTOR_200,
+            sibling: LEADS_200,
+            foreign: [401, 403, 404, 404, 403, 404],
+            results: None,
+        },
+        Row {
             method: "POST",
             path: "/sync/push",
             // A new device pushes one `visit_note.add` to the scope's visit: the push is answered

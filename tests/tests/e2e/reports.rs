@@ -287,6 +287,11 @@ on_both_databases! {
         };
         let s1: String = sqlx::query_scalar("SELECT id FROM sites WHERE external_key = 'RPT-1'")
             .fetch_one(&server.state.db.pool).await.unwrap();
+        // The server now holds the year's fact months in memory (report_cache); every change
+        // below raises its month's version (migration 0022), so no figure comes from a stale month.
+        let (_, before) = get(&server, &manager, &path).await;
+        assert_eq!(realised(&before, &f.own).0, 3);
+        assert_eq!(server.state.db.facts.months_held(), 12);
 
         // A site moved to another authority takes its three inspections and two violations along.
         exec(&server, "UPDATE sites SET authority_id = $1, name = 'Garage Een Verhuisd' WHERE id = $2", &[&f.other, &s1]).await;
@@ -667,6 +672,74 @@ on_both_databases! {
         assert_eq!(mine["total"], 3);
         let (status, _) = get(&server, &viewer, &format!("/api/v1/reports/inspections?year={YEAR}&authority_id={}", f.other)).await;
         assert_eq!(status, 403);
+    }
+}
+
+on_both_databases! {
+    async fn the_penalty_figures_drill_down_to_their_cases(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let f = fixture(&server).await;
+        let manager = server.login("manager").await;
+        let penalties = |query: String| {
+            let manager = manager.clone();
+            let server = &server;
+            async move { get(server, &manager, &format!("/api/v1/reports/penalties?year={YEAR}{query}")).await }
+        };
+        // i4's case (the other authority): forfeited at the re-inspection of 01-07 (the step of
+        // 02-07 records the amount of a case already forfeited, not a second forfeiture) and
+        // collected on 01-09, each EUR 1.500 (the forfeiture has no amount of its own: the
+        // decision's). Newest first.
+        let (status, all) = penalties(String::new()).await;
+        assert_eq!(status, 200, "{all}");
+        assert_eq!(all["total"], 2);
+        let steps: Vec<(&str, &str, i64)> = all["penalties"].as_array().unwrap().iter()
+            .map(|p| (p["kind"].as_str().unwrap(), p["on"].as_str().unwrap(), p["cents"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(steps, [("collected", "2015-09-01", 150000), ("forfeited", "2015-07-01", 150000)]);
+        let first = &all["penalties"][0];
+        assert_eq!(first["site_name"], "Garage Twee");
+        assert_eq!(first["authority_id"], f.other.as_str());
+        assert_eq!(first["cell"], "A1");
+        assert_eq!(first["found_on"], "2015-03-05", "the fixture records every case as found on 05-03");
+        assert_eq!(first["case_id"], all["penalties"][1]["case_id"]);
+        // The lists are those the figures count.
+        let (_, figures) = get(&server, &manager, &format!("/api/v1/reports/realisation?year={YEAR}")).await;
+        assert_eq!(penalties("&kind=forfeited".into()).await.1["total"], figures["penalties"]["forfeited_count"]);
+        assert_eq!(penalties("&kind=collected".into()).await.1["total"], figures["penalties"]["collected_count"]);
+        // The four-month view ends before either step; the viewer's own authority has none.
+        assert_eq!(penalties("&months=4".into()).await.1["total"], 0);
+        assert_eq!(penalties(format!("&authority_id={}", f.own)).await.1["total"], 0);
+        assert_eq!(penalties(format!("&authority_id={}", f.other)).await.1["total"], 2);
+        for bad in ["&kind=paid", "&months=5", "&colour=red"] {
+            let (status, body) = penalties(bad.into()).await;
+            assert_eq!(status, 400, "{bad}");
+            assert_eq!(body["error"]["code"], "request.invalid");
+        }
+        let viewer = server.login("gemeente1").await;
+        let (_, mine) = get(&server, &viewer, &format!("/api/v1/reports/penalties?year={YEAR}")).await;
+        assert_eq!(mine["total"], 0);
+        let (status, _) = get(&server, &viewer, &format!("/api/v1/reports/penalties?year={YEAR}&authority_id={}", f.other)).await;
+        assert_eq!(status, 403);
+        let inspector = server.login("inspecteur1").await;
+        let (status, _) = get(&server, &inspector, &format!("/api/v1/reports/penalties?year={YEAR}")).await;
+        assert_eq!(status, 403);
+
+        // The server holds the months in memory; a new penalty step, a renamed site and a
+        // re-scored case each reach the next answer (their month's version moved, migration 0022).
+        exec(&server,
+            "INSERT INTO enforcement_steps (case_id, seq, step, state, on_date, at, amount_cents) \
+             VALUES ($1, 7, 'collected', 'collected', '2015-09-15', '2015-12-31T00:00:00Z', 2500)",
+            &[&format!("c3-{YEAR}")]).await;
+        exec(&server, "UPDATE sites SET name = 'Garage Twee Nieuw' WHERE external_key = 'RPT-2'", &[]).await;
+        exec(&server, "UPDATE enforcement_cases SET cell = 'B1' WHERE id = $1", &[&format!("c3-{YEAR}")]).await;
+        let (_, after) = penalties(String::new()).await;
+        assert_eq!(after["total"], 3, "{after}");
+        assert_eq!(after["penalties"][0]["on"], "2015-09-15");
+        assert_eq!(after["penalties"][0]["cents"], 2500);
+        assert!(after["penalties"].as_array().unwrap().iter().all(|p| p["site_name"] == "Garage Twee Nieuw" && p["cell"] == "B1"), "{after}");
+        let (_, figures) = get(&server, &manager, &format!("/api/v1/reports/realisation?year={YEAR}")).await;
+        assert_eq!(figures["penalties"]["collected_count"], 2);
+        assert_eq!(figures["penalties"]["collected_cents"], 152500);
     }
 }
 
