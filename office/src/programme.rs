@@ -296,7 +296,7 @@ fn LineRow(
                 let choices = focus_points.clone();
                 view! {
                     <td>
-                        <select aria-label=format!("{FOCUS}: {label}") on:change=move |ev| focus.set(event_target_value(&ev))>
+                        <select class="figure-input" aria-label=format!("{FOCUS}: {label}") on:change=move |ev| focus.set(event_target_value(&ev))>
                             <option value="" selected=move || focus.get().is_empty()>{NO_FOCUS}</option>
                             {choices.into_iter().map(|(id, title)| {
                                 let value = id.clone();

@@ -81,6 +81,22 @@ describe('realisation monitoring', () => {
       await drill.getByRole('button', { name: 'Sluiten' }).click();
       assert.equal(await drill.count(), 0);
 
+      // The penalty figures open the forfeitures and collections behind them, with their cases.
+      const penaltyTable = page.locator('table', { hasText: 'Verbeurd en ingevorderd' });
+      const forfeited = Number((await penaltyTable.locator('tr', { hasText: 'Verbeurd' }).locator('td').first().textContent()).replace('.', ''));
+      assert.ok(forfeited > 0, 'the demo year has forfeited penalties');
+      await page.getByTestId('penalty-drill-verbeurd').click();
+      const penaltyRows = page.getByTestId('penalty-drill');
+      await penaltyRows.getByText(`${forfeited.toLocaleString('nl-NL')} stappen`).waitFor();
+      assert.equal(await penaltyRows.locator('tbody tr').count(), Math.min(forfeited, 500));
+      const first = await penaltyRows.locator('tbody tr').first().locator('td').allTextContents();
+      assert.match(first[0], /^\d{2}-\d{2}-\d{4}$/);
+      assert.equal(first[1], 'Verbeurd');
+      assert.match(first[3], /^[A-D][1-4]$/);
+      assert.match(first[5], /^€ [\d.]+,\d{2}$/);
+      await page.screenshot({ path: join(process.env.SCHOUW_SCREENSHOTS ?? tmpdir(), 'monitoring-penalty-drill.png'), fullPage: false });
+      await drill.getByRole('button', { name: 'Sluiten' }).click();
+
       // The 4-month view ends on 30 April.
       await page.getByTestId('period').selectOption('4');
       await page.waitForFunction(() => document.querySelector('[data-testid=headline]')?.textContent.includes('tot en met 30-04-'));

@@ -90,6 +90,20 @@ describe('execution programme', () => {
       await row.getByRole('button', { name: 'Opslaan' }).click();
       await page.getByTestId('programme-total-count').filter({ hasText: '130' }).waitFor();
 
+      // The focus point of an existing line changes in place too: off, and back on.
+      await row.getByRole('button', { name: 'Wijzigen: Controle garages Aalten' }).click();
+      await row.getByLabel('Speerpunt: Controle garages Aalten').selectOption({ label: 'Geen' });
+      await page.screenshot({ path: join(process.env.SCHOUW_SCREENSHOTS ?? dir, 'programme-line-edit.png'), fullPage: false });
+      await row.getByRole('button', { name: 'Opslaan' }).click();
+      await row.getByRole('button', { name: 'Wijzigen: Controle garages Aalten' }).waitFor();
+      await row.locator('td').nth(4).filter({ hasText: /^-$/ }).waitFor();
+      await row.getByRole('button', { name: 'Wijzigen: Controle garages Aalten' }).click();
+      await row.getByLabel('Speerpunt: Controle garages Aalten').selectOption({ label: 'Veilige garages' });
+      await row.getByRole('button', { name: 'Opslaan' }).click();
+      await row.getByRole('button', { name: 'Wijzigen: Controle garages Aalten' }).waitFor();
+      await row.locator('td').nth(4).filter({ hasText: /^Veilige garages$/ }).waitFor();
+      assert.equal((await row.locator('td').allTextContents())[5], '130', 'the figures stayed');
+
       // A spreadsheet with a bad row: nothing is imported and each bad cell is named.
       const bad = join(dir, 'programma.csv');
       await writeFile(bad, '\ufeffProduct;Gemeente;Taakgroep;Aantal;Uren\r\n'
