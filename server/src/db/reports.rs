@@ -268,3 +268,59 @@ pub async fn penalties(pool: &AnyPool, scope: &Scope<'_>) -> sqlx::Result<Vec<Pe
     .fetch_all(pool)
     .await
 }
+
+/// The triggers of migration 0022 that raise fact versions, per table.
+const VERSION_TRIGGERS: [(&str, &str); 5] = [
+    ("report_inspections", "report_version_inspection"),
+    ("report_violations", "report_version_violation"),
+    ("enforcement_steps", "report_version_penalty_step"),
+    ("enforcement_cases", "report_version_penalty_case"),
+    ("sites", "report_version_penalty_site"),
+];
+
+/// A bulk load (the demo region, `schouw generate`) in one transaction: on PostgreSQL a row
+/// updated again and again in one transaction leaves a chain of row versions that every further
+/// update walks, so raising a month's version once per loaded row would take hours. The loader
+/// switches the version triggers off for its transaction (`ALTER TABLE` is transactional there)
+/// and raises every month once at the end ([`bump_all_fact_versions`]). SQLite updates in place
+/// and keeps its triggers.
+pub async fn pause_fact_versions(
+    tx: &mut super::Tx<'_>,
+    backend: super::Backend,
+) -> sqlx::Result<()> {
+    if backend == super::Backend::Postgres {
+        for (table, trigger) in VERSION_TRIGGERS {
+            sqlx::query(&format!("ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Switches the version triggers on again and raises the version of every month with facts or
+/// penalty steps, so no server's cached month survives a bulk load.
+pub async fn bump_all_fact_versions(
+    tx: &mut super::Tx<'_>,
+    backend: super::Backend,
+) -> sqlx::Result<()> {
+    if backend == super::Backend::Postgres {
+        for (table, trigger) in VERSION_TRIGGERS {
+            sqlx::query(&format!("ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    sqlx::query(
+        "INSERT INTO report_versions (agency_id, month, version) \
+         SELECT agency_id, month, 1 FROM ( \
+           SELECT agency_id, substr(inspected_on, 1, 7) AS month FROM report_inspections \
+           UNION SELECT c.agency_id, substr(st.on_date, 1, 7) FROM enforcement_steps st \
+             JOIN enforcement_cases c ON c.id = st.case_id \
+         ) AS months WHERE true \
+         ON CONFLICT (agency_id, month) DO UPDATE SET version = report_versions.version + 1",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

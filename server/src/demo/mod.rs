@@ -317,6 +317,7 @@ pub async fn load_scaled_if_empty(
     }
     let region = tokio::task::spawn_blocking(move || generate_scaled(today, scale)).await??;
     let mut tx = db.pool.begin().await?;
+    db::reports::pause_fact_versions(&mut tx, db.backend).await?;
     let findings = region.insert(&mut tx).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x0050_0060);
     let mut ids = || uuid(&mut rng);
@@ -328,6 +329,7 @@ pub async fn load_scaled_if_empty(
         &mut ids,
     )
     .await?;
+    db::reports::bump_all_fact_versions(&mut tx, db.backend).await?;
     tx.commit().await?;
     Ok(Some(DemoSummary {
         findings,

@@ -289,6 +289,9 @@ on_both_databases! {
             .fetch_one(&server.state.db.pool).await.unwrap();
         // The server now holds the year's fact months in memory (report_cache); every change
         // below raises its month's version (migration 0022), so no figure comes from a stale month.
+        let demo_months: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_versions WHERE version > 0")
+            .fetch_one(&server.state.db.pool).await.unwrap();
+        assert!(demo_months >= 12, "the demo load raised the version of every month it filled: {demo_months}");
         let (_, before) = get(&server, &manager, &path).await;
         assert_eq!(realised(&before, &f.own).0, 3);
         assert_eq!(server.state.db.facts.months_held(), 12);
