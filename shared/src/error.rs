@@ -39,6 +39,8 @@ crate::wire_enum! {
         EnforcementInvalidTransition = "enforcement.invalid_transition",
         EnforcementDeadlineNotPassed = "enforcement.deadline_not_passed",
         EnforcementInvalidStep = "enforcement.invalid_step",
+        ReviewNotFinished = "review.not_finished",
+        ReviewCommentRequired = "review.comment_required",
     }
 }
 
@@ -52,6 +54,8 @@ impl ErrorCode {
             ErrorCode::SyncEntityExists => 409,
             ErrorCode::NoteInvalidText => 400,
             ErrorCode::VisitInvalidTransition => 409,
+            ErrorCode::ReviewNotFinished => 409,
+            ErrorCode::ReviewCommentRequired => 400,
             ErrorCode::FindingInvalidAnswer => 400,
             ErrorCode::PhotoBlobMissing => 409,
             ErrorCode::PhotoInvalidImage => 422,
@@ -88,6 +92,8 @@ impl ErrorCode {
             ErrorCode::SyncEntityExists => "Dit onderdeel bestaat al op de server.",
             ErrorCode::NoteInvalidText => "Een notitie moet 1 tot 4000 tekens lang zijn.",
             ErrorCode::VisitInvalidTransition => "Dit kan niet in de huidige status van het bezoek.",
+            ErrorCode::ReviewNotFinished => "Dit bezoek is (nog) niet afgerond en kan niet worden beoordeeld.",
+            ErrorCode::ReviewCommentRequired => "Schrijf bij het terugsturen wat de toezichthouder moet aanpassen.",
             ErrorCode::FindingInvalidAnswer => "Dit antwoord past niet bij de vraag van de checklist.",
             ErrorCode::PhotoBlobMissing => "De foto is nog niet (volledig) geüpload.",
             ErrorCode::PhotoInvalidImage => "Het bestand is geen geldige foto of is te groot om te verwerken.",

@@ -15,6 +15,7 @@ pub mod nl;
 pub mod planner;
 pub mod programme;
 pub mod report;
+pub mod review;
 pub mod risk;
 pub mod sync;
 pub mod team;

@@ -161,6 +161,9 @@ pub struct VisitDetail {
     /// The site's open enforcement cases: what a re-inspection checks.
     #[serde(default)]
     pub enforcement: Vec<crate::enforcement::EnforcementCase>,
+    /// The team lead's review steps, oldest first.
+    #[serde(default)]
+    pub reviews: Vec<crate::review::ReviewStep>,
 }
 
 /// A visit as the pull feed carries it (`visit`): the visit and its progress, so a second device
@@ -171,6 +174,10 @@ pub struct FeedVisit {
     pub visit: Visit,
     #[serde(flatten)]
     pub progress: VisitProgress,
+    /// When the visit is `returned`: the team lead's step that returned it, with the comment the
+    /// inspector corrects the visit by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<crate::review::ReviewStep>,
 }
 
 #[cfg(test)]

@@ -677,3 +677,56 @@ pub mod invariants {
         }
     }
 }
+
+/// A visit of the logged-in inspector on `date` that was planned, now started on a new tablet with
+/// one violating finding (a "no" to a yes/no item); the LHSO answers of the lightest cell go with it.
+pub struct StartedViolation {
+    pub tablet: SimDevice,
+    pub visit: Value,
+    pub finding: Uuid,
+    /// The checklist item the finding answers.
+    pub item: String,
+    pub answers: Value,
+}
+
+pub async fn a_started_violation(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    date: chrono::NaiveDate,
+) -> StartedViolation {
+    // The first visit of the day not started yet, so a test may make several.
+    let visit = visits_on(client, base, token, date)
+        .await
+        .into_iter()
+        .find(|v| v["status"] == "planned")
+        .expect("a planned visit");
+    let visit_id: Uuid = visit["id"].as_str().unwrap().parse().unwrap();
+    let (template, version, _) = a_template(client, base, token).await;
+    let (violated, _) = yes_no_items(client, base, token, &template).await;
+    let mut tablet = SimDevice::new(base, client.clone(), token);
+    tablet.queue(
+        "visit.start",
+        visit_id,
+        Some(visit["version"].as_i64().unwrap()),
+        json!({"template_id": template, "template_version": version}),
+    );
+    let finding = Uuid::new_v4();
+    tablet.queue(
+        "finding.upsert",
+        finding,
+        None,
+        json!({"visit_id": visit_id, "item_id": violated, "answer": {"type": "no"}, "note": null}),
+    );
+    for r in tablet.flush(10).await {
+        assert_eq!(r.status, MutationStatus::Applied, "{r:?}");
+    }
+    let answers = json!(lightest_answers(client, base, token).await);
+    StartedViolation {
+        tablet,
+        visit,
+        finding,
+        item: violated,
+        answers,
+    }
+}

@@ -99,7 +99,10 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), AppErr
                     }
                     continue;
                 }
-                let Some(FeedVisit { visit, progress }) = change.parse::<FeedVisit>() else {
+                let Some(FeedVisit {
+                    visit, progress, ..
+                }) = change.parse::<FeedVisit>()
+                else {
                     continue;
                 };
                 let mut record = match local {

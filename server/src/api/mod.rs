@@ -16,6 +16,7 @@ mod openapi;
 mod params;
 mod programme;
 mod reports;
+pub(crate) mod reviews;
 
 pub use reports::build as annual_report;
 mod sites;
@@ -115,6 +116,8 @@ fn api() -> Api {
     .post("/sync/push", sync::push)
     .get("/sync/pull", sync::pull)
     .get("/sync/problems", team::problems)
+    .get("/reviews", reviews::list)
+    .post("/visits/{id}/review", reviews::review)
     .get("/team/devices", team::devices)
     .add(
         "PUT",

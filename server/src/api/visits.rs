@@ -152,9 +152,14 @@ pub async fn visit_detail(
     Path(id): Path<String>,
 ) -> AppResult<Json<VisitDetail>> {
     let id = Uuid::parse_str(&id).map_err(|_| ErrorCode::NotFound)?;
-    let row = db::visits::by_id(&state.db.pool, &id.to_string())
+    detail(&state, &user, &id.to_string()).await.map(Json)
+}
+
+/// The visit as `GET /visits/{id}` shows it to `user` (404 when they may not read it).
+pub(crate) async fn detail(state: &AppState, user: &AuthUser, id: &str) -> AppResult<VisitDetail> {
+    let row = db::visits::by_id(&state.db.pool, id)
         .await?
-        .filter(|row| may_read(&user, row))
+        .filter(|row| may_read(user, row))
         .ok_or(ErrorCode::NotFound)?;
     let (inspections, violations) =
         db::visits::site_history(&state.db.pool, &row.site_id, &row.id, HISTORY_LIMIT).await?;
@@ -195,7 +200,7 @@ pub async fn visit_detail(
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Json(VisitDetail {
+    Ok(VisitDetail {
         visit: visit(&row)?,
         progress: progress(&state.db.pool, &row.id).await?,
         notes: db::notes::notes_of_visit(&state.db.pool, &row.id)
@@ -214,8 +219,13 @@ pub async fn visit_detail(
             .map(views::photo)
             .collect::<anyhow::Result<_>>()?,
         history,
-        enforcement: open_cases_of_site(&state, &row.site_id).await?,
-    }))
+        enforcement: open_cases_of_site(state, &row.site_id).await?,
+        reviews: db::reviews::of_visits(&state.db.pool, &[row.id.as_str()])
+            .await?
+            .iter()
+            .filter_map(super::reviews::step)
+            .collect(),
+    })
 }
 
 /// The site's open enforcement cases, for the re-inspection on the tablet.

@@ -18,6 +18,7 @@ pub mod photos;
 pub mod planning;
 pub mod programme;
 pub mod reports;
+pub mod reviews;
 pub mod seed;
 pub mod sites;
 pub mod tokens;

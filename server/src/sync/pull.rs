@@ -2,7 +2,8 @@
 //! entity's current state. The states are read with one batched query per entity kind per page
 //! (`WHERE id IN (..)`), never one per change.
 
-use shared::visit::{FeedVisit, VisitProgress};
+use shared::review::{ReviewDecision, ReviewStep};
+use shared::visit::{FeedVisit, VisitProgress, VisitStatus};
 use std::collections::HashMap;
 
 use anyhow::anyhow;
@@ -144,10 +145,26 @@ async fn current_states(
     for i in db::visits::inspection_infos(pool, &visit_ids).await? {
         progress.insert(i.visit_id.clone(), crate::api::visits::progress_of(&i)?);
     }
-    for v in db::visits::by_ids(pool, &visit_ids).await? {
+    let visits = db::visits::by_ids(pool, &visit_ids).await?;
+    // A returned visit carries the step that returned it: the tablet shows its comment.
+    let returned_ids: Vec<&str> = visits
+        .iter()
+        .filter(|v| v.status == VisitStatus::Returned.as_str())
+        .map(|v| v.id.as_str())
+        .collect();
+    let mut returned: HashMap<String, ReviewStep> = HashMap::new();
+    for r in db::reviews::of_visits(pool, &returned_ids).await? {
+        if let Some(step) = crate::api::reviews::step(&r) {
+            returned.insert(r.visit_id.clone(), step);
+        }
+    }
+    for v in visits {
         let visit = FeedVisit {
             visit: crate::api::visits::visit(&v)?,
             progress: progress.remove(&v.id).unwrap_or_default(),
+            returned: returned
+                .remove(&v.id)
+                .filter(|step| step.decision == ReviewDecision::Return),
         };
         states.insert((E::Visit, v.id.clone()), to_value(visit)?);
     }

@@ -228,6 +228,31 @@ fn matrix() -> Vec<Row> {
         },
         Row {
             method: "GET",
+            path: "/reviews",
+            request: |_, _| req("/api/v1/reviews".into()),
+            fresh_token: false,
+            own: [401, 403, 200, 200, 403, 403],
+            sibling: [401, 403, 200, 200, 403, 403],
+            foreign: [401, 403, 200, 200, 403, 403],
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/visits/{id}/review",
+            // The world's visits are not finished: a reviewer gets 409 `review.not_finished`, and
+            // nothing is recorded; another agency's visit is unknown to everyone.
+            request: |w, s| {
+                req(format!("/api/v1/visits/{}/review", w.visit[w.at(s)]))
+                    .json(json!({"decision": "approve"}))
+            },
+            fresh_token: false,
+            own: [401, 403, 409, 409, 403, 403],
+            sibling: [401, 403, 409, 409, 403, 403],
+            foreign: NOT_FOUND,
+            results: None,
+        },
+        Row {
+            method: "GET",
             path: "/team/visits",
             request: |w, _| req(format!("/api/v1/team/visits?date={}", w.date)).shows(&w.visit[0]),
             fresh_token: false,

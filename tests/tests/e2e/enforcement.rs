@@ -6,43 +6,15 @@
 use chrono::{Days, NaiveDate};
 use serde_json::{json, Value};
 use shared::sync::{MutationResult, MutationStatus};
-use tests::sim::{
-    a_template, get_json, lightest_answers, post_json, visits_on, yes_no_items, SimDevice,
-};
+use tests::sim::{a_started_violation, a_template, get_json, post_json, visits_on, SimDevice};
 use tests::{demo_date, on_both_databases, TestServer};
 use uuid::Uuid;
 
 /// A visit of inspecteur1 on the demo date, now started, with one violating finding; returns the
 /// device, the visit, the finding's id and the LHSO answers of the lightest cell.
 async fn a_violation(server: &TestServer, token: &str) -> (SimDevice, Value, Uuid, Value) {
-    // The first visit of the day not started yet, so a test may open several cases.
-    let visit = visits_on(&server.client, &server.base, token, demo_date())
-        .await
-        .into_iter()
-        .find(|v| v["status"] == "planned")
-        .expect("a planned visit");
-    let visit_id: Uuid = visit["id"].as_str().unwrap().parse().unwrap();
-    let (template, version, _) = a_template(&server.client, &server.base, token).await;
-    let (violated, _) = yes_no_items(&server.client, &server.base, token, &template).await;
-    let mut tablet = SimDevice::new(&server.base, server.client.clone(), token);
-    tablet.queue(
-        "visit.start",
-        visit_id,
-        Some(visit["version"].as_i64().unwrap()),
-        json!({"template_id": template, "template_version": version}),
-    );
-    let finding = Uuid::new_v4();
-    tablet.queue(
-        "finding.upsert",
-        finding,
-        None,
-        json!({"visit_id": visit_id, "item_id": violated, "answer": {"type": "no"}, "note": null}),
-    );
-    for r in tablet.flush(10).await {
-        assert_eq!(r.status, MutationStatus::Applied, "{r:?}");
-    }
-    let answers = json!(lightest_answers(&server.client, &server.base, token).await);
-    (tablet, visit, finding, answers)
+    let v = a_started_violation(&server.client, &server.base, token, demo_date()).await;
+    (v.tablet, v.visit, v.finding, v.answers)
 }
 
 fn only(results: Vec<MutationResult>) -> MutationResult {

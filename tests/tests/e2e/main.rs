@@ -13,6 +13,7 @@ mod openapi;
 mod programme;
 mod query_params;
 mod reports;
+mod reviews;
 mod security;
 mod sites;
 mod sync_blobs;
