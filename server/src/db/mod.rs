@@ -106,6 +106,12 @@ impl Db {
                         ] {
                             conn.execute(pragma).await?;
                         }
+                    } else {
+                        // PostgreSQL's JIT compiles a query whose estimated cost is high; for the
+                        // short indexed reads here (a month of report facts, a month's penalties)
+                        // compiling took 0.5-2.5 s per query, the query itself 14 ms
+                        // (docs/BENCHMARKS.md, "Report facts of recent months in memory").
+                        conn.execute("SET jit = off").await?;
                     }
                     Ok(())
                 })
