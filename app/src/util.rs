@@ -60,16 +60,18 @@ pub fn working_days(count: usize) -> Vec<NaiveDate> {
     days
 }
 
-/// `HH:MM` of an RFC 3339 time, with the date (`d-m`) in front when it is not today.
+/// `HH:MM` of an RFC 3339 time in Amsterdam time, with the date (`DD-MM-YYYY`) in front when it is
+/// not today; the text as it came when it is not a time.
 pub fn short_time(rfc3339: &str) -> String {
-    let time = rfc3339.get(11..16).unwrap_or_default();
-    let date = rfc3339.get(0..10).unwrap_or_default();
-    if date == today().to_string() {
-        return time.to_owned();
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(rfc3339) else {
+        return rfc3339.to_owned();
+    };
+    let local = shared::calendar::amsterdam(at.to_utc());
+    if local.date() == today() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%d-%m-%Y %H:%M").to_string()
     }
-    let day = date.get(8..10).unwrap_or_default().trim_start_matches('0');
-    let month = date.get(5..7).unwrap_or_default().trim_start_matches('0');
-    format!("{day}-{month} {time}")
 }
 
 /// Resolves after `ms` milliseconds, or earlier when `wake` is called with the returned resolver.

@@ -5,7 +5,7 @@
 //! Sunday), Bevrijdingsdag (every year), Hemelvaartsdag, Eerste en Tweede Pinksterdag, Eerste en
 //! Tweede Kerstdag. Goede Vrijdag is not one. Pure: the date is a parameter.
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, Utc, Weekday};
 
 /// Easter Sunday of a year of the Gregorian calendar (the anonymous "Meeus/Jones/Butcher"
 /// computus).
@@ -60,6 +60,35 @@ pub fn workdays_from(start: NaiveDate, count: usize) -> Vec<NaiveDate> {
         .filter(|d| is_workday(*d))
         .take(count)
         .collect()
+}
+
+/// The last Sunday of `month` in `year`.
+fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
+    let first_of_next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    let last = first_of_next.pred_opt()?;
+    let back = last.weekday().num_days_from_sunday();
+    last.checked_sub_days(Days::new(u64::from(back)))
+}
+
+/// The wall-clock time in the Netherlands (Europe/Amsterdam) at `at`: CET (UTC+1), and CEST (UTC+2)
+/// from 01:00 UTC on the last Sunday of March until 01:00 UTC on the last Sunday of October, the EU
+/// rule in force since 1996. Office pages and the tablet show every time this way.
+pub fn amsterdam(at: DateTime<Utc>) -> NaiveDateTime {
+    let year = at.year();
+    let summer = match (last_sunday(year, 3), last_sunday(year, 10)) {
+        (Some(start), Some(end)) => {
+            let from = start.and_hms_opt(1, 0, 0).map(|t| t.and_utc());
+            let until = end.and_hms_opt(1, 0, 0).map(|t| t.and_utc());
+            from.zip(until).is_some_and(|(f, u)| at >= f && at < u)
+        }
+        _ => false,
+    };
+    let offset = chrono::Duration::hours(if summer { 2 } else { 1 });
+    (at + offset).naive_utc()
 }
 
 #[cfg(test)]
@@ -157,5 +186,23 @@ mod tests {
             assert_eq!(holidays.len(), expected, "{year}: {holidays:?}");
             assert!(holidays.iter().all(|d| !is_workday(*d)));
         }
+    }
+
+    #[test]
+    fn amsterdam_time_follows_the_eu_summer_time_rule() {
+        let utc = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        let local = |text: &str| amsterdam(utc(text)).format("%d-%m-%Y %H:%M").to_string();
+        // Winter: UTC+1; a late evening in UTC is the next day in Amsterdam.
+        assert_eq!(local("2026-01-15T23:30:00Z"), "16-01-2026 00:30");
+        // Summer: UTC+2.
+        assert_eq!(local("2026-07-01T08:00:00Z"), "01-07-2026 10:00");
+        // 2026: summer time from Sunday 29 March 01:00 UTC to Sunday 25 October 01:00 UTC.
+        assert_eq!(local("2026-03-29T00:59:00Z"), "29-03-2026 01:59");
+        assert_eq!(local("2026-03-29T01:00:00Z"), "29-03-2026 03:00");
+        assert_eq!(local("2026-10-25T00:59:00Z"), "25-10-2026 02:59");
+        assert_eq!(local("2026-10-25T01:00:00Z"), "25-10-2026 02:00");
+        // A leap-year February and a December change of year.
+        assert_eq!(local("2028-02-29T12:00:00Z"), "29-02-2028 13:00");
+        assert_eq!(local("2026-12-31T23:15:00Z"), "01-01-2027 00:15");
     }
 }
