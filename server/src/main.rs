@@ -220,6 +220,11 @@ async fn run() -> anyhow::Result<()> {
                     server::planning::ensure_planned(&state.db, today, demo::PLAN_WORKDAYS).await?;
                 println!("{planned}");
             }
+            // The running year's report facts in memory, so the first report is fast too.
+            tokio::spawn(server::report_cache::warm(
+                state.db.clone(),
+                chrono::Datelike::year(&chrono::Local::now().date_naive()),
+            ));
             // The planner keeps the coming days planned and today's due re-inspections on it.
             tokio::spawn(server::planning::keep_planned(
                 state.db.clone(),

@@ -253,3 +253,21 @@ pub fn as_of(fact: &ViolationFact, through: NaiveDate) -> ViolationInput {
     }
     v
 }
+
+/// Reads the running year's months of every agency into the cache, so the first report after a
+/// start does not pay for reading them (seconds for a large agency on a cold database). Run in the
+/// background at `serve`; a failure only leaves the cache cold.
+pub async fn warm(db: crate::db::Db, year: i32) {
+    let agencies = match crate::db::planning::agency_ids(&db.pool).await {
+        Ok(ids) => ids,
+        Err(e) => {
+            tracing::warn!("report cache not warmed: {e}");
+            return;
+        }
+    };
+    for agency_id in agencies {
+        if let Err(e) = db.facts.year(&db.pool, &agency_id, year, 12).await {
+            tracing::warn!("report cache not warmed for agency {agency_id}: {e:?}");
+        }
+    }
+}
