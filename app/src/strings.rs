@@ -140,6 +140,9 @@ pub const SIZE: &str = "Omvang";
 pub const BACK_TO_DAY: &str = "← Mijn dag";
 pub const VISIT_NOT_ON_DEVICE: &str = "Dit bezoek staat niet op dit apparaat.";
 pub const START_VISIT: &str = "Start bezoek";
+/// The start button of a visit the team lead returned: the inspector reopens it to correct it.
+pub const START_CORRECTION: &str = "Correctie starten";
+pub const RETURNED_BY_LEAD: &str = "Teruggestuurd door de teamleider";
 pub const STARTING: &str = "Bezig met starten…";
 pub const FINISH_VISIT: &str = "Bezoek afronden";
 pub const FINISH_CONFIRM: &str =

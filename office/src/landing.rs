@@ -27,6 +27,7 @@ pub fn RoleLanding(role: Role) -> impl IntoView {
                         <h1>{title}</h1>
                         <p class="muted">{intro}</p>
                         {(role == Role::Manager).then(|| view! {
+                            <p><a href="/kantoor/beoordelen">"Beoordelen: afgeronde bezoeken"</a></p>
                             <p><a href="/kantoor/handhaving">"Handhaving: openstaande zaken"</a></p>
                         })}
                         {matches!(role, Role::Manager | Role::Admin).then(|| view! {

@@ -4,10 +4,12 @@
 
 mod capacity;
 mod enforcement;
+mod fetch;
 mod focus;
 mod landing;
 mod monitoring;
 mod programme;
+mod review;
 mod team;
 mod write;
 mod year;
@@ -28,6 +30,7 @@ use enforcement::EnforcementPage;
 use landing::RoleLanding;
 use monitoring::{AuthorityPage, MonitoringPage};
 use programme::ProgrammePage;
+use review::{ReviewListPage, ReviewVisitPage};
 use team::TeamPage;
 
 #[wasm_bindgen(start)]
@@ -50,6 +53,8 @@ fn Office() -> impl IntoView {
                     <Route path=path!("/kantoor") view=Home/>
                     <Route path=path!("/kantoor/team") view=TeamPage/>
                     <Route path=path!("/kantoor/handhaving") view=EnforcementPage/>
+                    <Route path=path!("/kantoor/beoordelen") view=ReviewListPage/>
+                    <Route path=path!("/kantoor/beoordelen/:id") view=ReviewVisitPage/>
                     <Route path=path!("/kantoor/monitoring") view=MonitoringPage/>
                     <Route path=path!("/kantoor/gemeente") view=AuthorityPage/>
                     <Route path=path!("/kantoor/programma") view=ProgrammePage/>

@@ -211,24 +211,13 @@ const FORMS: [(&str, &str); 4] = [
 /// link cannot carry the bearer token).
 async fn download(path: String, file_name: String, token: Option<String>) -> Result<(), ()> {
     use wasm_bindgen::JsCast;
-    let response = api::raw("GET", &path, None, &[], token.as_deref())
-        .await
-        .map_err(|_| ())?;
-    if !response.ok() {
-        return Err(());
-    }
-    let blob = wasm_bindgen_futures::JsFuture::from(response.blob().map_err(|_| ())?)
-        .await
-        .map_err(|_| ())?
-        .dyn_into::<web_sys::Blob>()
-        .map_err(|_| ())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ())?;
+    let url = crate::fetch::object_url(&path, token.as_deref()).await?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or(())?;
     let link = document.create_element("a").map_err(|_| ())?;
     link.set_attribute("href", &url).map_err(|_| ())?;
     link.set_attribute("download", &file_name).map_err(|_| ())?;
     link.dyn_ref::<web_sys::HtmlElement>().ok_or(())?.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
+    crate::fetch::revoke(&url);
     Ok(())
 }
 

@@ -73,6 +73,7 @@ fn TeamSync() -> impl IntoView {
     view! {
         <section class="team" data-testid="team-sync">
             <h1>{strings::TEAM_SYNC_TITLE}</h1>
+            <p><a href="/kantoor/beoordelen" data-testid="to-review">"Beoordelen: afgeronde bezoeken"</a></p>
             <p><a href="/kantoor/handhaving" data-testid="to-enforcement">"Handhaving: openstaande zaken"</a></p>
             <button class="secondary" on:click=move |_| refresh.update(|r| *r += 1)>{strings::REFRESH}</button>
             {move || match data.get() {

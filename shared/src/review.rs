@@ -91,6 +91,9 @@ pub struct ReviewStep {
     /// The reviewer's user id.
     pub by: String,
     /// RFC 3339, UTC.
+    /// The reviewer's name, for the inspector and the visit's history.
+    #[serde(default)]
+    pub by_name: String,
     pub at: String,
 }
 

@@ -157,6 +157,9 @@ pub struct VisitDetail {
     pub notes: Vec<FeedNote>,
     pub findings: Vec<FeedFinding>,
     pub photos: Vec<FeedPhoto>,
+    /// The LHSO assessments of the visit's violating findings.
+    #[serde(default)]
+    pub violations: Vec<crate::sync::FeedViolation>,
     pub history: Vec<PastInspection>,
     /// The site's open enforcement cases: what a re-inspection checks.
     #[serde(default)]

@@ -5,8 +5,6 @@
 // remedied, the case is closed on the server once the tablet is online again.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
@@ -14,44 +12,19 @@ import {
   loginAs,
   openBrowser,
   readStore,
-  repoRoot,
   startServer,
   waitForServiceWorkerControl,
   waitForStoredSession,
 } from './helpers.mjs';
+import { SYNC_TIMEOUT_MS, MATRIX, B3_ANSWERS, isoDate, waitForSyncSuccess } from './field.mjs';
 
-const SYNC_TIMEOUT_MS = 90_000;
-const MATRIX = JSON.parse(readFileSync(path.join(repoRoot, 'shared/src/lhso/default_matrix.json'), 'utf8'));
 const SHOTS = process.env.SCHOUW_SCREENSHOTS;
-
-/** Answers that the default matrix scores as B3. */
-const B3_ANSWERS = {
-  consequence_environment: 'none',
-  consequence_people: 'real_risk',
-  consequence_unrest: 'no',
-  behaviour_awareness: 'could_have',
-  behaviour_effort: 'partly',
-  behaviour_gain: 'no',
-  behaviour_intent: 'no',
-};
-
-function isoDate(d) {
-  const two = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
-}
 
 /** The next Monday-to-Friday after today (the demo has no holidays close enough to matter). */
 function nextWorkday() {
   const d = new Date();
   do { d.setDate(d.getDate() + 1); } while (d.getDay() === 0 || d.getDay() === 6);
   return isoDate(d);
-}
-
-async function waitForSyncSuccess(page) {
-  await page.waitForFunction(() => {
-    const el = document.querySelector('[data-testid="sync-state"]');
-    return el && el.dataset.phase === 'idle' && el.dataset.pending === '0' && el.dataset.last;
-  }, null, { timeout: SYNC_TIMEOUT_MS, polling: 200 });
 }
 
 async function api(server, token, method, pathName, body) {

@@ -5,24 +5,20 @@
 // server; an agency's own matrix replaces the default on the tablet.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
   login,
   openBrowser,
   readStore,
-  repoRoot,
   startServer,
   waitForServiceWorkerControl,
   waitForStoredSession,
 } from './helpers.mjs';
+import { SYNC_TIMEOUT_MS, MATRIX, B3_ANSWERS, waitForSyncSuccess } from './field.mjs';
 
-const SYNC_TIMEOUT_MS = 90_000;
 
 /** The default matrix the app embeds (the same file as the shared engine's). */
-const MATRIX = JSON.parse(readFileSync(path.join(repoRoot, 'shared/src/lhso/default_matrix.json'), 'utf8'));
 
 /** The Dutch display names the app must show (issue 3: "Dutch display names live in the app's strings"). */
 const DUTCH = {
@@ -42,17 +38,6 @@ const DUTCH = {
   punishment_order: 'Strafbeschikking',
 };
 
-/** Answers that the default matrix scores as B3 (consequence 3, behaviour B). */
-const B3_ANSWERS = {
-  consequence_environment: 'none',
-  consequence_people: 'real_risk',
-  consequence_unrest: 'no',
-  behaviour_awareness: 'could_have',
-  behaviour_effort: 'partly',
-  behaviour_gain: 'no',
-  behaviour_intent: 'no',
-};
-
 const REASON = 'Eerder schriftelijk gewaarschuwd voor dezelfde lekkage';
 
 function dutchNames(cell) {
@@ -65,13 +50,6 @@ function dateNl(days) {
   d.setDate(d.getDate() + days);
   const two = (n) => String(n).padStart(2, '0');
   return `${two(d.getDate())}-${two(d.getMonth() + 1)}-${d.getFullYear()}`;
-}
-
-async function waitForSyncSuccess(page) {
-  await page.waitForFunction(() => {
-    const el = document.querySelector('[data-testid="sync-state"]');
-    return el && el.dataset.phase === 'idle' && el.dataset.pending === '0' && el.dataset.last;
-  }, null, { timeout: SYNC_TIMEOUT_MS, polling: 200 });
 }
 
 /** A planned visit on the device whose checklist has a yes/no item, and that item. */

@@ -104,6 +104,11 @@ fn VisitCard(local: LocalVisit, delivery: Option<Delivery>) -> impl IntoView {
                 <span class=format!("tag status-{}", v.status.as_str())>{strings::status_label(v.status)}</span>
                 {delivery.map(|d| view! { <DeliveryTag delivery=d/> })}
             </div>
+            {local.returned.filter(|_| v.status == shared::visit::VisitStatus::Returned).map(|step| view! {
+                <p class="returned-comment" data-testid="card-returned-comment">
+                    <strong>{strings::RETURNED_BY_LEAD}": "</strong>{step.comment.unwrap_or_default()}
+                </p>
+            })}
             <details class="why">
                 <summary>{strings::SCORE}" "{util::number_nl(v.priority.score, 1)}" · "{strings::WHY}</summary>
                 <table class="factors">

@@ -31,6 +31,10 @@ pub struct LocalVisit {
     /// Work on this visit was recorded on this device (drives the delivery receipt).
     #[serde(default)]
     pub touched: bool,
+    /// The team lead's step that returned the visit, with the comment to correct it by; kept until
+    /// the server shows the visit finished again.
+    #[serde(default)]
+    pub returned: Option<shared::review::ReviewStep>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -100,7 +100,9 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), AppErr
                     continue;
                 }
                 let Some(FeedVisit {
-                    visit, progress, ..
+                    visit,
+                    progress,
+                    returned,
                 }) = change.parse::<FeedVisit>()
                 else {
                     continue;
@@ -113,6 +115,7 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), AppErr
                     None => new_local_visit(visit),
                 };
                 record.visit.version = change.version;
+                record.returned = returned;
                 record.awaiting = confirmed(record.awaiting, change.version);
                 // What another device started here: its pinned checklist and times.
                 if record.template.is_none() {
@@ -232,5 +235,6 @@ pub(super) fn new_local_visit(visit: Visit) -> LocalVisit {
         position: None,
         finished_at: None,
         touched: false,
+        returned: None,
     }
 }

@@ -82,6 +82,7 @@ fn api() -> Api {
     .get("/me", auth::me)
     .get("/me/visits", visits::my_visits)
     .get("/visits/{id}", visits::visit_detail)
+    .get("/visits/{id}/photos/{photo_id}", visits::photo_image)
     .get("/team/visits", visits::team_visits)
     .post("/team/plan", visits::plan_day)
     .get("/enforcement/cases", enforcement::list)

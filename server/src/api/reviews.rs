@@ -42,6 +42,7 @@ pub(crate) fn step(row: &ReviewRow) -> Option<ReviewStep> {
         decision: ReviewDecision::parse(&row.decision)?,
         comment: row.comment.clone(),
         by: row.by_user.clone(),
+        by_name: row.by_name.clone(),
         at: row.at.clone(),
     })
 }

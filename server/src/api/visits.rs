@@ -32,12 +32,12 @@ const HISTORY_LIMIT: i64 = 10;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DateQuery {
-    date: Option<String>,
+pub(crate) struct DateQuery {
+    pub(crate) date: Option<String>,
 }
 
 /// A calendar date exactly as `YYYY-MM-DD`.
-fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let ok_shape = text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| {
             matches!(i, 4 | 7) == (b == b'-') && (matches!(i, 4 | 7) || b.is_ascii_digit())
@@ -218,6 +218,11 @@ pub(crate) async fn detail(state: &AppState, user: &AuthUser, id: &str) -> AppRe
             .iter()
             .map(views::photo)
             .collect::<anyhow::Result<_>>()?,
+        violations: db::violations::violations_of_visit(&state.db.pool, &row.id)
+            .await?
+            .iter()
+            .map(views::violation)
+            .collect::<anyhow::Result<_>>()?,
         history,
         enforcement: open_cases_of_site(state, &row.site_id).await?,
         reviews: db::reviews::of_visits(&state.db.pool, &[row.id.as_str()])
@@ -226,6 +231,48 @@ pub(crate) async fn detail(state: &AppState, user: &AuthUser, id: &str) -> AppRe
             .filter_map(super::reviews::step)
             .collect(),
     })
+}
+
+/// `GET /api/v1/visits/{id}/photos/{photo_id}`: the stored image of one of the visit's photos, for
+/// whoever may read the visit (a team lead reviewing it, an authority viewer of its authority).
+/// Photos are content-addressed and never change, so a browser may keep them privately.
+pub async fn photo_image(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> AppResult<axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let (Ok(id), Ok(photo_id)) = (Uuid::parse_str(&id), Uuid::parse_str(&photo_id)) else {
+        return Err(ErrorCode::NotFound.into());
+    };
+    let pool = &state.db.pool;
+    db::visits::by_id(pool, &id.to_string())
+        .await?
+        .filter(|row| may_read(&user, row))
+        .ok_or(ErrorCode::NotFound)?;
+    let photo = db::photos::photo(pool, &photo_id.to_string())
+        .await?
+        .filter(|p| p.visit_id == id.to_string())
+        .ok_or(ErrorCode::NotFound)?;
+    let bytes = match state.blobs.read(&photo.sha256).await {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ErrorCode::NotFound.into())
+        }
+        Err(e) => return Err(anyhow::Error::from(e).into()),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, photo.content_type),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=604800, immutable".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The site's open enforcement cases, for the re-inspection on the tablet.

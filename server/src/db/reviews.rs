@@ -11,6 +11,8 @@ pub struct ReviewRow {
     pub decision: String,
     pub comment: Option<String>,
     pub by_user: String,
+    /// The reviewer's display name.
+    pub by_name: String,
     pub at: String,
     pub seq: i64,
 }
@@ -45,7 +47,8 @@ pub async fn insert(
 pub async fn of_visits(pool: &AnyPool, visit_ids: &[&str]) -> sqlx::Result<Vec<ReviewRow>> {
     let mut rows: Vec<ReviewRow> = super::rows_by_ids(
         pool,
-        "SELECT visit_id, decision, comment, by_user, at, seq FROM visit_reviews r",
+        "SELECT r.visit_id, r.decision, r.comment, r.by_user, u.display_name AS by_name, r.at, r.seq \
+         FROM visit_reviews r JOIN users u ON u.id = r.by_user",
         "r.visit_id",
         visit_ids,
     )

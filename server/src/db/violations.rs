@@ -109,6 +109,19 @@ const VIOLATION_COLUMNS: &str =
     repeat_offence, intervention, intervention_chosen, intervention_reason, boa_consultation, \
     boa_consulted, remedy_deadline, version";
 
+/// The LHSO assessments of a visit's findings, for the visit's detail (the review page).
+pub async fn violations_of_visit(
+    pool: &AnyPool,
+    visit_id: &str,
+) -> sqlx::Result<Vec<ViolationRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {VIOLATION_COLUMNS} FROM violations WHERE visit_id = $1 ORDER BY id"
+    ))
+    .bind(visit_id)
+    .fetch_all(pool)
+    .await
+}
+
 /// The violations with these ids (those that exist), for a page of the feed.
 pub async fn by_ids(pool: &AnyPool, ids: &[&str]) -> sqlx::Result<Vec<ViolationRow>> {
     super::rows_by_ids(

@@ -228,6 +228,23 @@ fn matrix() -> Vec<Row> {
         },
         Row {
             method: "GET",
+            path: "/visits/{id}/photos/{photo_id}",
+            // The world's visits have no photos: whoever may read the visit learns only that this
+            // photo is not there (the image itself: e2e reviews).
+            request: |w, s| {
+                req(format!(
+                    "/api/v1/visits/{}/photos/0b6f1d8e-6f4e-4a51-9a1c-000000000001",
+                    w.visit[w.at(s)]
+                ))
+            },
+            fresh_token: false,
+            own: [401, 404, 404, 404, 404, 404],
+            sibling: [401, 404, 404, 404, 404, 404],
+            foreign: NOT_FOUND,
+            results: None,
+        },
+        Row {
+            method: "GET",
             path: "/reviews",
             request: |_, _| req("/api/v1/reviews".into()),
             fresh_token: false,

@@ -6,7 +6,10 @@
 
 use serde_json::{json, Value};
 use shared::sync::MutationStatus;
-use tests::sim::{a_started_violation, get_json, post_json, visits_on, SimDevice};
+use tests::sim::{
+    a_started_violation, get_json, noise_jpeg, post_json, put_blob, sha256_hex, visits_on,
+    SimDevice,
+};
 use tests::{demo_date, on_both_databases, TestServer};
 use uuid::Uuid;
 
@@ -174,5 +177,67 @@ on_both_databases! {
         assert_eq!((status, body["error"]["code"].as_str()), (409, Some("review.not_finished")));
         let steps: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visit_reviews").fetch_one(&server.state.db.pool).await.unwrap();
         assert_eq!(steps, 0);
+    }
+}
+
+on_both_databases! {
+    async fn a_reviewer_sees_the_assessments_and_the_photos_of_the_visit(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let inspector = server.login("inspecteur1").await;
+        let v = a_started_violation(&server.client, &server.base, &inspector, demo_date()).await;
+        let visit_id = v.visit["id"].as_str().unwrap().to_owned();
+        let mut tablet = v.tablet;
+        // A photo of the violation, uploaded as the tablet does, then the assessment.
+        let jpeg = noise_jpeg(7, 320, 80);
+        assert_eq!(put_blob(&server.client, &server.base, &inspector, &jpeg).await, 201);
+        let photo = Uuid::new_v4();
+        tablet.queue("photo.attach", photo, None, json!({"visit_id": visit_id, "finding_id": v.finding,
+            "sha256": sha256_hex(&jpeg), "captured_at": "2026-11-30T10:15:00+01:00", "position": null}));
+        tablet.queue("violation.assess", v.finding, None, json!({
+            "matrix_version": "lhso-default-2022", "answers": v.answers, "repeat_offence": false,
+            "chosen_cell": "C3", "deviation_reason": "Ernstiger dan de vragen laten zien.",
+            "inspection_date": demo_date(), "intervention": "penalty_order",
+            "intervention_reason": "Eerder schriftelijk gewaarschuwd."}));
+        for r in tablet.flush(10).await {
+            assert_eq!(r.status, MutationStatus::Applied, "{r:?}");
+        }
+        let lead = server.login("teamleider1").await;
+        let (status, detail) = get_json(&server.client, &server.base, &lead, &format!("/api/v1/visits/{visit_id}")).await;
+        assert_eq!(status, 200, "{detail}");
+        let violations = detail["violations"].as_array().unwrap();
+        assert_eq!(violations.len(), 1, "{detail}");
+        assert_eq!(violations[0]["id"], v.finding.to_string());
+        assert_eq!(violations[0]["cell"], "C3");
+        assert_ne!(violations[0]["suggested_cell"], "C3");
+        assert_eq!(violations[0]["deviation_reason"], "Ernstiger dan de vragen laten zien.");
+        assert_eq!(violations[0]["intervention"], "penalty_order");
+        assert_eq!(detail["photos"][0]["id"], photo.to_string());
+
+        // The image itself, byte for byte, for whoever may read the visit.
+        let image = |token: String, path: String| {
+            let request = server.client.get(format!("{}{path}", server.base)).bearer_auth(token);
+            async move {
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                let kind = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+                (status, kind, response.bytes().await.unwrap().to_vec())
+            }
+        };
+        let path = format!("/api/v1/visits/{visit_id}/photos/{photo}");
+        let (status, kind, bytes) = image(lead.clone(), path.clone()).await;
+        assert_eq!((status, kind.as_deref()), (200, Some("image/jpeg")));
+        assert_eq!(bytes, jpeg);
+        assert_eq!(image(inspector.clone(), path.clone()).await.0, 200);
+        // Another inspector, an unknown photo, the photo under another visit: 404; no token: 401.
+        assert_eq!(image(server.login("inspecteur2").await, path.clone()).await.0, 404);
+        assert_eq!(image(lead.clone(), format!("/api/v1/visits/{visit_id}/photos/{}", Uuid::new_v4())).await.0, 404);
+        let other = visits_on(&server.client, &server.base, &inspector, demo_date()).await.into_iter()
+            .find(|x| x["id"] != visit_id.as_str()).unwrap();
+        assert_eq!(image(lead.clone(), format!("/api/v1/visits/{}/photos/{photo}", other["id"].as_str().unwrap())).await.0, 404);
+        let anonymous = server.client.get(format!("{}{path}", server.base)).send().await.unwrap();
+        assert_eq!(anonymous.status().as_u16(), 401);
+        // Another agency's lead: 404.
+        tests::fixtures::foreign_tenant(&server, "ZZANDERS", demo_date(), 2027, "garage-basis").await;
+        assert_eq!(image(server.login("zzanders-teamleider").await, path).await.0, 404);
     }
 }

@@ -275,6 +275,12 @@ fn VisitBody(
                 .collect()
         })
         .unwrap_or_default();
+    // The lead's comment stays in sight while the inspector corrects the visit.
+    let returned = d
+        .local
+        .returned
+        .clone()
+        .filter(|_| status != VisitStatus::Done);
     let finished = d
         .local
         .finished_at
@@ -294,9 +300,12 @@ fn VisitBody(
             </div>
             {store::is_pending_status(status).then(|| view! {
                 <button class="primary big" data-testid="start-visit" on:click=start disabled=move || starting.get()>
-                    {move || if starting.get() { strings::STARTING } else { strings::START_VISIT }}
+                    {move || if starting.get() { strings::STARTING }
+                        else if status == VisitStatus::Returned { strings::START_CORRECTION }
+                        else { strings::START_VISIT }}
                 </button>
             })}
+            {returned.map(|step| view! { <ReturnedComment step=step/> })}
             {where_started.map(|t| view! { <p class="muted" data-testid="started">{t}</p> })}
             {finished.map(|t| view! { <p class="muted">{t}</p> })}
 
@@ -314,6 +323,17 @@ fn VisitBody(
                 <button class="primary big" data-testid="finish-visit" on:click=finish>{strings::FINISH_VISIT}</button>
             })}
             <History history=history/>
+        </section>
+    }
+}
+
+/// The team lead's comment on a returned visit: what the inspector corrects the visit by.
+#[component]
+fn ReturnedComment(step: shared::review::ReviewStep) -> impl IntoView {
+    view! {
+        <section class="card returned" role="note" data-testid="returned-comment">
+            <h2>{strings::RETURNED_BY_LEAD}" · "{util::short_time(&step.at)}</h2>
+            <p>{step.comment.unwrap_or_default()}</p>
         </section>
     }
 }

@@ -1,0 +1,36 @@
+// What the browser tests of the field work share: the default LHSO matrix, answers it scores as
+// B3, dates as the app writes them, and waiting for a sync run that left nothing unsent.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { repoRoot } from './helpers.mjs';
+
+export const SYNC_TIMEOUT_MS = 90_000;
+
+export const MATRIX = JSON.parse(readFileSync(path.join(repoRoot, 'shared/src/lhso/default_matrix.json'), 'utf8'));
+
+/** Answers that the default matrix scores as B3 (consequence 3, behaviour B). */
+export const B3_ANSWERS = {
+  consequence_environment: 'none',
+  consequence_people: 'real_risk',
+  consequence_unrest: 'no',
+  behaviour_awareness: 'could_have',
+  behaviour_effort: 'partly',
+  behaviour_gain: 'no',
+  behaviour_intent: 'no',
+};
+
+/** `yyyy-mm-dd` of `d` on this machine's (and so the browser's) calendar. */
+export function isoDate(d) {
+  const two = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+/** Waits until the sync badge says a run finished with nothing left to send. */
+export async function waitForSyncSuccess(page) {
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="sync-state"]');
+    return el && el.dataset.phase === 'idle' && el.dataset.pending === '0' && el.dataset.last;
+  }, null, { timeout: SYNC_TIMEOUT_MS, polling: 200 });
+}
