@@ -67,7 +67,9 @@ pub fn short_time(rfc3339: &str) -> String {
         return rfc3339.to_owned();
     };
     let local = shared::calendar::amsterdam(at.to_utc());
-    if local.date() == today() {
+    // "Today" in Amsterdam too, so a time after midnight there is not dated by the device's zone.
+    let today_nl = shared::calendar::amsterdam(now().to_utc()).date();
+    if local.date() == today_nl {
         local.format("%H:%M").to_string()
     } else {
         local.format("%d-%m-%Y %H:%M").to_string()

@@ -2,6 +2,7 @@
 //! admins, under `/kantoor`. A bundle of its own (see ARCHITECTURE.md "Two front doors"), so
 //! nothing of it reaches an inspector's tablet; the field app's login sends office roles here.
 
+mod board;
 mod capacity;
 mod enforcement;
 mod fetch;

@@ -71,15 +71,16 @@ struct Programme {
     focus_points: Vec<FocusPoint>,
 }
 
+/// An authority as `GET /authorities` lists it.
 #[derive(Clone, Deserialize)]
-struct Authority {
-    id: String,
-    name: String,
+pub(crate) struct Authority {
+    pub(crate) id: String,
+    pub(crate) name: String,
 }
 
 #[derive(Clone, Deserialize)]
-struct Authorities {
-    authorities: Vec<Authority>,
+pub(crate) struct Authorities {
+    pub(crate) authorities: Vec<Authority>,
 }
 
 #[derive(Serialize)]

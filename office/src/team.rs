@@ -1,4 +1,4 @@
-//! `/kantoor/team` (team lead): the team's devices and what the server refused from them. Online only: it
+//! `/kantoor/team` (team lead): the day board (`board`), the team's devices and what the server refused from them. Online only: it
 //! reads `GET /team/devices` and `GET /sync/problems`, so a lead sees unsent work on a tablet that
 //! keeps syncing but never empties its outbox, and every conflict or rejection still open.
 
@@ -75,6 +75,7 @@ fn TeamSync() -> impl IntoView {
             <h1>{strings::TEAM_SYNC_TITLE}</h1>
             <p><a href="/kantoor/beoordelen" data-testid="to-review">"Beoordelen: afgeronde bezoeken"</a></p>
             <p><a href="/kantoor/handhaving" data-testid="to-enforcement">"Handhaving: openstaande zaken"</a></p>
+            <crate::board::DayBoard/>
             <button class="secondary" on:click=move |_| refresh.update(|r| *r += 1)>{strings::REFRESH}</button>
             {move || match data.get() {
                 None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),

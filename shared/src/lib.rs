@@ -4,6 +4,7 @@
 //! so the same rules give the same answers offline on a tablet and on the server.
 
 pub mod auth;
+pub mod board;
 pub mod calendar;
 pub mod capacity;
 pub mod checklist;

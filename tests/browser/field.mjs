@@ -4,7 +4,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { repoRoot } from './helpers.mjs';
+import {
+  login,
+  openBrowser,
+  repoRoot,
+  waitForServiceWorkerControl,
+  waitForStoredSession,
+} from './helpers.mjs';
 
 export const SYNC_TIMEOUT_MS = 90_000;
 
@@ -33,4 +39,22 @@ export async function waitForSyncSuccess(page) {
     const el = document.querySelector('[data-testid="sync-state"]');
     return el && el.dataset.phase === 'idle' && el.dataset.pending === '0' && el.dataset.last;
   }, null, { timeout: SYNC_TIMEOUT_MS, polling: 200 });
+}
+
+/**
+ * A browser with the inspector logged in on the tablet app, its worker in control and the first
+ * sync done: the start of every test of a day in the field.
+ */
+export async function inspectorTablet(server) {
+  const tablet = await openBrowser(server.url);
+  try {
+    await login(tablet.page);
+    await waitForStoredSession(tablet.page, true);
+    await waitForServiceWorkerControl(tablet.page);
+    await waitForSyncSuccess(tablet.page);
+    return tablet;
+  } catch (err) {
+    await tablet.close();
+    throw err;
+  }
 }

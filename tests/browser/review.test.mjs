@@ -8,15 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import {
-  login,
   loginAs,
   openBrowser,
   readStore,
   startServer,
-  waitForServiceWorkerControl,
-  waitForStoredSession,
 } from './helpers.mjs';
-import { SYNC_TIMEOUT_MS, MATRIX, B3_ANSWERS, isoDate, waitForSyncSuccess } from './field.mjs';
+import {
+  B3_ANSWERS, MATRIX, SYNC_TIMEOUT_MS, inspectorTablet, isoDate, waitForSyncSuccess,
+} from './field.mjs';
 
 const SHOTS = process.env.SCHOUW_SCREENSHOTS;
 
@@ -51,14 +50,10 @@ describe('the review loop between a team lead and a tablet', () => {
   });
 
   it('returns a visit with a comment, the tablet corrects it, the lead approves it', async () => {
-    const tablet = await openBrowser(server.url);
+    const tablet = await inspectorTablet(server);
     const office = await openBrowser(server.url);
     try {
       const { page } = tablet;
-      await login(page);
-      await waitForStoredSession(page, true);
-      await waitForServiceWorkerControl(page);
-      await waitForSyncSuccess(page);
 
       // Today's first planned visit whose checklist has a yes/no item.
       const today = isoDate(new Date());

@@ -115,6 +115,7 @@ pub async fn foreign_tenant(
                 authority_id: None,
                 password_hash: &hash,
                 created_at: "2026-11-30T08:00:00Z",
+                team: None,
             },
         )
         .await

@@ -120,6 +120,7 @@ fn api() -> Api {
     .get("/reviews", reviews::list)
     .post("/visits/{id}/review", reviews::review)
     .get("/team/devices", team::devices)
+    .get("/team/board", team::board)
     .add(
         "PUT",
         "/blobs/{sha256}",

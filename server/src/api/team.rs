@@ -1,13 +1,18 @@
 //! What a team lead must see of the sync: devices with unsent or stuck work, and conflicts and
-//! rejections waiting for a person. Inspectors see their own problems.
+//! rejections waiting for a person (inspectors see their own problems), and the day board.
+
+use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::Json;
 use serde_json::Value;
 use uuid::Uuid;
 
+use shared::board::{BoardInspector, BoardVisit, TeamBoard};
+use shared::planner::PlannerSettings;
 use shared::sync::{EntityKind, MutationKind};
 use shared::team::{ProblemKind, SyncProblem, SyncProblems, TeamDevice, TeamDevices};
+use shared::ErrorCode;
 use shared::Role;
 
 use crate::auth::{require_role, AuthUser};
@@ -86,4 +91,84 @@ pub async fn problems(
         })
         .collect::<anyhow::Result<_>>()?;
     Ok(Json(SyncProblems { problems }))
+}
+
+/// `GET /api/v1/team/board?date=YYYY-MM-DD` (team lead, manager, admin): the day board, every
+/// visit of the agency's inspectors that day with what the field recorded on it, and every
+/// inspector with their team and the unsent work their devices last reported. The office page
+/// reads it again every few seconds; the figures per inspector are `shared::board`'s.
+pub async fn board(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<
+        axum::extract::Query<super::visits::DateQuery>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> AppResult<Json<TeamBoard>> {
+    require_role(&user, &[Role::TeamLead, Role::Manager, Role::Admin])?;
+    let axum::extract::Query(query) = query.map_err(|_| ErrorCode::RequestInvalid)?;
+    let date = match query.date.as_deref() {
+        None => chrono::Local::now().date_naive(),
+        Some(text) => super::visits::parse_date(text).ok_or(ErrorCode::RequestInvalid)?,
+    };
+    let pool = &state.db.pool;
+    let day = date.to_string();
+    let rows = db::visits::of_agency_on(pool, &user.agency_id, &day, None).await?;
+    let progress: HashMap<String, db::board::FieldProgressRow> =
+        db::board::field_progress(pool, &user.agency_id, &day)
+            .await?
+            .into_iter()
+            .map(|p| (p.visit_id.clone(), p))
+            .collect();
+    let sizes = PlannerSettings::default().size_hours;
+    let visits = rows
+        .iter()
+        .map(|row| {
+            let v = super::visits::visit(row)?;
+            let field = progress.get(&row.id);
+            Ok(BoardVisit {
+                id: v.id,
+                inspector_id: v.inspector_id,
+                planned_hours: sizes.hours(v.size),
+                hours_spent: field
+                    .filter(|p| p.finished_at.is_some())
+                    .map(|p| p.hours_spent),
+                violations: field.map_or(0, |p| u32::try_from(p.violations).unwrap_or(0)),
+                started_at: field.and_then(|p| p.started_at.clone()),
+                finished_at: field.and_then(|p| p.finished_at.clone()),
+                site: v.site,
+                kind: v.kind,
+                size: v.size,
+                status: v.status,
+                route_order: v.route_order,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    // Unsent work per inspector, summed over their devices.
+    let devices = db::devices::devices_of_agency(pool, &user.agency_id).await?;
+    let inspectors = db::board::inspectors(pool, &user.agency_id)
+        .await?
+        .into_iter()
+        .map(|i| {
+            let own = devices.iter().filter(|d| d.user_id == i.id);
+            Ok(BoardInspector {
+                id: uuid(&i.id)?,
+                name: i.display_name,
+                team: i.team,
+                unsent: own.clone().map(|d| d.pending_count).sum(),
+                oldest_unsent_at: own
+                    .clone()
+                    .filter(|d| d.pending_count > 0)
+                    .filter_map(|d| d.oldest_pending_at.clone())
+                    .min(),
+                last_contact_at: own.filter_map(|d| d.last_push_at.clone()).max(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Json(TeamBoard {
+        date,
+        read_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        inspectors,
+        visits,
+    }))
 }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod blobs;
+pub mod board;
 pub mod capacity;
 pub mod changes;
 pub mod checklists;

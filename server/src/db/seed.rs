@@ -26,6 +26,8 @@ pub struct UserRecord<'a> {
     pub authority_id: Option<&'a str>,
     pub password_hash: &'a str,
     pub created_at: &'a str,
+    /// The field team (free text), for the team lead's day board.
+    pub team: Option<&'a str>,
 }
 
 pub struct SiteRecord {
@@ -107,8 +109,8 @@ pub async fn authority(tx: &mut Tx<'_>, r: &AuthorityRecord<'_>) -> sqlx::Result
 
 pub async fn user(tx: &mut Tx<'_>, r: &UserRecord<'_>) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO users (id, agency_id, username, display_name, role, authority_id, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO users (id, agency_id, username, display_name, role, authority_id, password_hash, created_at, team) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(r.id)
     .bind(r.agency_id)
@@ -118,6 +120,7 @@ pub async fn user(tx: &mut Tx<'_>, r: &UserRecord<'_>) -> sqlx::Result<()> {
     .bind(r.authority_id)
     .bind(r.password_hash)
     .bind(r.created_at)
+    .bind(r.team)
     .execute(&mut **tx)
     .await?;
     Ok(())

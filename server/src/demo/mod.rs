@@ -344,7 +344,11 @@ struct DemoUser {
     role: &'static str,
     authority_id: Option<String>,
     password_hash: String,
+    team: Option<&'static str>,
 }
+
+/// The demo agency's two field teams; inspectors and team leads alternate between them.
+const TEAMS: [&str; 2] = ["Team Noord", "Team Zuid"];
 
 /// The whole region in memory, before it is written in one transaction.
 pub struct Region {
@@ -435,6 +439,7 @@ pub fn generate_scaled(today: NaiveDate, scale: Scale) -> anyhow::Result<Region>
             role,
             authority_id: authority,
             password_hash: hash_password(DEMO_PASSWORD)?,
+            team: None,
         });
         Ok(id)
     };
@@ -480,8 +485,14 @@ pub fn generate_scaled(today: NaiveDate, scale: Scale) -> anyhow::Result<Region>
             role: "inspector",
             authority_id: None,
             password_hash: shared_hash.clone().unwrap_or_default(),
+            team: None,
         });
         inspector_ids.push(id);
+    }
+    for role in ["inspector", "team_lead"] {
+        for (n, user) in users.iter_mut().filter(|u| u.role == role).enumerate() {
+            user.team = Some(TEAMS[n % TEAMS.len()]);
+        }
     }
     let inspector_starts = inspector_ids
         .iter()
@@ -826,6 +837,7 @@ impl Region {
                     authority_id: user.authority_id.as_deref(),
                     password_hash: &user.password_hash,
                     created_at: &now,
+                    team: user.team,
                 },
             )
             .await?;

@@ -724,6 +724,16 @@ fn matrix() -> Vec<Row> {
         },
         Row {
             method: "GET",
+            path: "/team/board",
+            request: |w, _| req(format!("/api/v1/team/board?date={}", w.date)).shows(&w.visit[0]),
+            fresh_token: false,
+            own: LEADS_200,
+            sibling: LEADS_200,
+            foreign: LEADS_200,
+            results: None,
+        },
+        Row {
+            method: "GET",
             path: "/team/devices",
             request: |w, _| req("/api/v1/team/devices".into()).shows(&w.device[0]),
             fresh_token: false,

@@ -262,6 +262,7 @@ on_both_databases! {
             authority_id: None,
             password_hash: &hash,
             created_at: "2026-11-30T08:00:00Z",
+            team: None,
         })
         .await
         .unwrap();
