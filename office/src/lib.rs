@@ -4,6 +4,7 @@
 
 mod board;
 mod capacity;
+mod conflict;
 mod enforcement;
 mod fetch;
 mod focus;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use leptos::task::spawn_local;
 
-use shared::sync::{device_health, DeviceHealth, MutationStatus};
+use shared::sync::{device_health, DeviceHealth, MutationStatus, Resolution};
 use shared::team::{ProblemKind, SyncProblem, SyncProblems, TeamDevice, TeamDevices};
 use shared::Role;
 
@@ -135,6 +135,24 @@ fn DeviceTable(mut devices: Vec<Device>) -> impl IntoView {
     }
 }
 
+const KEEP_SERVER: &str = "Versie van de server houden";
+const KEEP_TABLET: &str = "Versie van de tablet overnemen";
+const CONFIRM_KEEP_SERVER: &str = "De wijziging van de tablet wordt niet opgeslagen; wat nu op de server staat, blijft staan. Doorgaan?";
+const CONFIRM_KEEP_TABLET: &str =
+    "De versie van de tablet vervangt wat nu op de server staat. Doorgaan?";
+const CONFLICT_INTRO: &str =
+    "Twee apparaten wijzigden hetzelfde. Vergelijk beide versies en kies welke blijft.";
+const SETTLE_REJECTION: &str = "Weigering afhandelen";
+const CONFIRM_SETTLE_REJECTION: &str =
+    "De server weigerde deze wijziging; ze wordt niet opgeslagen. Afhandelen?";
+
+/// Asks the browser's confirmation; `false` when there is no window to ask in.
+fn confirmed(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
 #[component]
 fn ProblemList(problems: Vec<TeamProblem>) -> impl IntoView {
     let empty = problems.is_empty();
@@ -143,51 +161,84 @@ fn ProblemList(problems: Vec<TeamProblem>) -> impl IntoView {
             <h2>{strings::TEAM_PROBLEMS}</h2>
             {empty.then(|| view! { <p class="muted">{strings::TEAM_NO_PROBLEMS}</p> })}
             <ul class="problems">
-                {problems.into_iter().map(|p| {
-                    let label = if p.problem == ProblemKind::Conflict {
-                        strings::SYNC_PROBLEM_CONFLICT
-                    } else {
-                        strings::SYNC_PROBLEM_REJECTED
-                    };
-                    let settled = RwSignal::new(false);
-                    let failed = RwSignal::new(false);
-                    let (mutation_id, kind, entity_id) = (p.mutation_id, p.kind.clone(), p.entity_id);
-                    let status = if p.problem == ProblemKind::Conflict { MutationStatus::Conflict } else { MutationStatus::Rejected };
-                    let sync = use_sync();
-                    let settle = move |_| {
-                        settled.set(true);
-                        let kind = kind.clone();
-                        spawn_local(async move {
-                            match store::settle_listed(mutation_id, kind, entity_id, status).await {
-                                Ok(()) => sync.changed(),
-                                Err(_) => {
-                                    settled.set(false);
-                                    failed.set(true);
-                                }
-                            }
-                        });
-                    };
-                    let reason = match error_of(&p.detail) {
-                        Some((code, message)) => strings::error_message(&code, &message),
-                        None => strings::error_message("record.version_conflict", ""),
-                    };
-                    view! {
-                        <li class="problem" data-testid="team-problem" data-id=p.id.clone()>
-                            <strong>{label}": "{strings::mutation_label(&p.kind)}</strong>
-                            " · "{p.user_name.clone()}" · "{util::short_time(&p.created_at)}
-                            <p class="error">{reason}</p>
-                            <button class="secondary" data-testid="team-settle" disabled=move || settled.get()
-                                on:click=settle>
-                                {move || if settled.get() { strings::TEAM_SETTLING } else { strings::TEAM_SETTLE }}
-                            </button>
-                            <Show when=move || failed.get()>
-                                <p class="error">{strings::SAVE_FAILED}</p>
-                            </Show>
-                        </li>
-                    }
-                }).collect_view()}
+                {problems.into_iter().map(|p| view! { <ProblemItem p=p/> }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+#[component]
+fn ProblemItem(p: TeamProblem) -> impl IntoView {
+    let conflict = p.problem == ProblemKind::Conflict;
+    let label = if conflict {
+        strings::SYNC_PROBLEM_CONFLICT
+    } else {
+        strings::SYNC_PROBLEM_REJECTED
+    };
+    let settled = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let (mutation_id, kind, entity_id) = (p.mutation_id, p.kind.clone(), p.entity_id);
+    let status = if conflict {
+        MutationStatus::Conflict
+    } else {
+        MutationStatus::Rejected
+    };
+    let sync = use_sync();
+    let seen = crate::conflict::server_version(&p);
+    let may_keep_tablet = conflict && seen.is_some() && p.kind.can_keep_tablet_version();
+    let settle = move |resolution: Resolution, question: &'static str| {
+        if !confirmed(question) {
+            return;
+        }
+        settled.set(true);
+        let kind = kind.clone();
+        let seen = (resolution == Resolution::TabletKept)
+            .then_some(seen)
+            .flatten();
+        spawn_local(async move {
+            match store::settle_listed(mutation_id, kind, entity_id, status, resolution, seen).await
+            {
+                Ok(()) => sync.changed(),
+                Err(_) => {
+                    settled.set(false);
+                    failed.set(true);
+                }
+            }
+        });
+    };
+    let keep_server = settle.clone();
+    let reason = match error_of(&p.detail) {
+        Some((code, message)) => strings::error_message(&code, &message),
+        None => CONFLICT_INTRO.to_owned(),
+    };
+    view! {
+        <li class="problem" data-testid="team-problem" data-id=p.id.clone() data-problem=p.problem.as_str()>
+            <strong>{label}": "{strings::mutation_label(&p.kind)}</strong>
+            " · "{p.user_name.clone()}" · "{util::short_time(&p.created_at)}
+            <p class=if conflict { "muted" } else { "error" }>{reason}</p>
+            {conflict.then(|| view! { <crate::conflict::Versions problem=p.clone()/> })}
+            <div class="actions">
+                <button class="secondary" data-testid="team-settle" disabled=move || settled.get()
+                    on:click=move |_| {
+                        if conflict {
+                            keep_server(Resolution::ServerKept, CONFIRM_KEEP_SERVER)
+                        } else {
+                            keep_server(Resolution::ServerKept, CONFIRM_SETTLE_REJECTION)
+                        }
+                    }>
+                    {move || if settled.get() { strings::TEAM_SETTLING } else if conflict { KEEP_SERVER } else { SETTLE_REJECTION }}
+                </button>
+                {may_keep_tablet.then(|| view! {
+                    <button class="secondary" data-testid="team-keep-tablet" disabled=move || settled.get()
+                        on:click=move |_| settle(Resolution::TabletKept, CONFIRM_KEEP_TABLET)>
+                        {KEEP_TABLET}
+                    </button>
+                })}
+            </div>
+            <Show when=move || failed.get()>
+                <p class="error">{strings::SAVE_FAILED}</p>
+            </Show>
+        </li>
     }
 }
 

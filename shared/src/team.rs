@@ -73,6 +73,11 @@ pub struct SyncProblem {
     /// For a rejection: the answer given (`{"error": {"code", "message"}}`); for a conflict: the
     /// refused mutation (`{"type", "data"}`).
     pub detail: serde_json::Value,
+    /// For a conflict: the entity as the server has it now (as the pull feed carries it, with its
+    /// `version`), to show beside the tablet's version; `None` for a rejection or an entity that
+    /// is gone.
+    #[serde(default)]
+    pub server: Option<serde_json::Value>,
     pub created_at: String,
 }
 

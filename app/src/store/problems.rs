@@ -43,7 +43,19 @@ pub async fn problems() -> StoreResult<Vec<Problem>> {
 /// The `sync_problem.resolve` mutation settling `problem`; the problem record stays (marked) until
 /// the server acknowledged the settlement.
 fn settlement(problem: &Problem, resolution: shared::sync::Resolution) -> (Action, RawChange) {
-    let data = shared::sync::ProblemResolve { resolution };
+    settlement_seen(problem, resolution, None)
+}
+
+/// [`settlement`], saying which version of the entity the person saw (for `tablet_kept`).
+fn settlement_seen(
+    problem: &Problem,
+    resolution: shared::sync::Resolution,
+    seen_version: Option<i64>,
+) -> (Action, RawChange) {
+    let data = shared::sync::ProblemResolve {
+        resolution,
+        seen_version,
+    };
     let action = Action {
         kind: MutationKind::ProblemResolve,
         entity: EntityStore::Problem,
@@ -70,6 +82,8 @@ pub async fn settle_listed(
     kind: MutationKind,
     entity_id: Uuid,
     status: MutationStatus,
+    resolution: shared::sync::Resolution,
+    seen_version: Option<i64>,
 ) -> StoreResult<()> {
     let placeholder = Problem {
         mutation: Mutation {
@@ -89,7 +103,7 @@ pub async fn settle_listed(
         recorded_at: crate::util::now_rfc3339(),
         resolution: None,
     };
-    let (action, change) = settlement(&placeholder, shared::sync::Resolution::ServerKept);
+    let (action, change) = settlement_seen(&placeholder, resolution, seen_version);
     let change: RawChange = Box::new(move |stored: Option<JsValue>| {
         change(Some(stored.unwrap_or_else(|| to_js(&placeholder))))
     });

@@ -61,10 +61,20 @@ pub async fn problems(
     )?;
     let scope = (user.info.role == Role::Inspector).then_some(own.as_str());
     let rows = db::mutations::open_problems(&state.db.pool, &user.agency_id, scope).await?;
+    // The server's side of each conflict, read the way the pull feed reads it.
+    let conflicted: Vec<(EntityKind, &str)> = rows
+        .iter()
+        .filter(|p| p.problem == ProblemKind::Conflict.as_str())
+        .map(|p| (EntityKind::parse(&p.entity), p.entity_id.as_str()))
+        .collect();
+    let mut server = crate::sync::pull::current_states(&state.db.pool, &conflicted).await?;
     let problems = rows
         .iter()
         .map(|p| {
             let kind = MutationKind::parse(&p.kind);
+            let now = (p.problem == ProblemKind::Conflict.as_str())
+                .then(|| server.remove(&(EntityKind::parse(&p.entity), p.entity_id.clone())))
+                .flatten();
             // A rejection names no entity of its own: the kind says which one it writes.
             let entity = if p.entity.is_empty() {
                 kind.entity()
@@ -86,6 +96,7 @@ pub async fn problems(
                 problem: ProblemKind::parse(&p.problem)
                     .ok_or_else(|| anyhow::anyhow!("problem {}: {:?}", p.id, p.problem))?,
                 detail: serde_json::from_str(&p.data).unwrap_or(Value::Null),
+                server: now,
                 created_at: p.created_at.clone(),
             })
         })

@@ -192,6 +192,30 @@ pub async fn open_problems(
     .await
 }
 
+/// An unsettled conflict: the refused mutation as the device sent it, and who sent it from where.
+#[derive(Debug, Clone, FromRow)]
+pub struct OpenConflictRow {
+    pub device_id: String,
+    pub user_id: String,
+    pub entity_id: String,
+    /// `{"type", "data"}` of the refused mutation.
+    pub data: String,
+}
+
+/// The open conflict kept for the refused mutation `mutation_id`, if it is not settled yet.
+pub async fn open_conflict(
+    tx: &mut Tx<'_>,
+    mutation_id: &str,
+) -> sqlx::Result<Option<OpenConflictRow>> {
+    sqlx::query_as(
+        "SELECT device_id, user_id, entity_id, data FROM sync_conflicts \
+         WHERE mutation_id = $1 AND resolved_at IS NULL",
+    )
+    .bind(mutation_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
 /// A mutation the server refused, as far as resolving it needs.
 #[derive(Debug, Clone, FromRow)]
 pub struct RefusedMutation {

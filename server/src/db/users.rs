@@ -45,10 +45,15 @@ pub async fn by_username(pool: &AnyPool, username: &str) -> sqlx::Result<Option<
         .await
 }
 
-pub async fn by_id(pool: &AnyPool, id: &str) -> sqlx::Result<Option<UserRow>> {
+/// The user `id`, read through the pool or inside a transaction (a push settling a conflict reads
+/// the author inside its own).
+pub async fn by_id(
+    executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    id: &str,
+) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(executor)
         .await
 }
 

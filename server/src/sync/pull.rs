@@ -99,7 +99,7 @@ pub async fn page(pool: &AnyPool, user: &AuthUser, cursor: &str) -> AppResult<Pu
 
 /// The current state of each changed entity that still exists, keyed by (kind, id): one query
 /// per kind. Kinds the feed carries without data (`sync_problem`, unknown) have none.
-async fn current_states(
+pub(crate) async fn current_states(
     pool: &AnyPool,
     entities: &[(EntityKind, &str)],
 ) -> anyhow::Result<HashMap<(EntityKind, String), Value>> {

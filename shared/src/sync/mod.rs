@@ -66,6 +66,21 @@ impl MutationKind {
             MutationKind::Other(_) => return None,
         })
     }
+
+    /// Whether a conflict of this kind can be settled by keeping the tablet's version
+    /// (`tablet_kept`): a change of a versioned record that the server can apply again on top of
+    /// a newer version. The office offers the choice, the server enforces it.
+    pub fn can_keep_tablet_version(&self) -> bool {
+        matches!(
+            self,
+            MutationKind::VisitNoteAdd
+                | MutationKind::VisitNoteEdit
+                | MutationKind::FindingUpsert
+                | MutationKind::ViolationAssess
+                | MutationKind::VisitStart
+                | MutationKind::VisitFinish
+        )
+    }
 }
 
 /// Longest note text, in characters.
@@ -260,6 +275,9 @@ crate::wire_enum! {
         Resent = "resent",
         /// The device gave up its change; the server's state stands.
         ServerKept = "server_kept",
+        /// A team lead (or the author) chose the tablet's version of a conflict after seeing both:
+        /// the server applies the refused change on top of the version the person saw.
+        TabletKept = "tablet_kept",
     }
 }
 
@@ -267,6 +285,10 @@ crate::wire_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProblemResolve {
     pub resolution: Resolution,
+    /// With `tablet_kept`: the version of the entity the person saw beside the tablet's; if the
+    /// server's has moved on since, nothing is applied (`record.version_conflict`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_version: Option<i64>,
 }
 
 /// True for a lowercase 64-hex-digit SHA-256 name.

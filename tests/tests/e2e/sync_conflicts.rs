@@ -311,3 +311,73 @@ on_both_databases! {
         invariants::audit_chain_intact(&server.state.db.pool).await;
     }
 }
+
+on_both_databases! {
+    async fn a_team_lead_sees_both_versions_of_a_conflict_and_may_keep_the_tablets(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let token = server.login("inspecteur1").await;
+        let visit = first_visit(&server, &token).await;
+        let visit_id = visit["id"].as_str().unwrap();
+        let (_tablet, mut phone, note, conflict) = note_conflict(
+            &server, &token, visit_id, ["Vetput vol, ledigingsbewijs ontbreekt", "Vetput geleegd op 12 november"]).await;
+        let lead = server.login("teamleider1").await;
+        let listed = |token: String| {
+            let request = server.client.get(server.url("/api/v1/sync/problems")).bearer_auth(token);
+            async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+        };
+        // Both versions, side by side: what the phone sent and what the server has now.
+        let list = listed(lead.clone()).await;
+        let problem = list["problems"].as_array().unwrap().iter()
+            .find(|p| p["mutation_id"] == conflict.id.to_string()).cloned().expect("listed");
+        assert_eq!(problem["detail"]["data"]["text"], "Vetput geleegd op 12 november");
+        assert_eq!(problem["server"]["text"], "Vetput vol, ledigingsbewijs ontbreekt");
+        assert_eq!(problem["server"]["version"], 2);
+
+        let text_of = || async {
+            sqlx::query_as::<_, (String, i64)>("SELECT text, version FROM visit_notes WHERE id = $1")
+                .bind(note.to_string()).fetch_one(&server.state.db.pool).await.unwrap()
+        };
+        let mut office = SimDevice::new(&server.base, server.client.clone(), &lead);
+        let mut keep = |seen: i64| {
+            office.queue("sync_problem.resolve", conflict.id, None,
+                json!({"resolution": "tablet_kept", "seen_version": seen}));
+        };
+        // Seen an older version than the server's: nothing changes, the conflict stays open.
+        keep(1);
+        let stale = office.flush(10).await;
+        assert_eq!((only(&stale).status, only(&stale).error.as_ref().map(|e| e.code.as_str())),
+            (MutationStatus::Rejected, Some("record.version_conflict")));
+        assert_eq!(text_of().await, ("Vetput vol, ledigingsbewijs ontbreekt".to_owned(), 2));
+        assert!(problems(&server, "teamleider1").await.iter().any(|p| p.mutation_id == conflict.id.to_string()));
+
+        // The version shown: the tablet's text replaces the server's, as the inspector's edit.
+        let mut office = SimDevice::new(&server.base, server.client.clone(), &lead);
+        office.queue("sync_problem.resolve", conflict.id, None,
+            json!({"resolution": "tablet_kept", "seen_version": 2}));
+        assert_eq!(only(&office.flush(10).await).status, MutationStatus::Applied);
+        assert_eq!(text_of().await, ("Vetput geleegd op 12 november".to_owned(), 3));
+        assert!(!problems(&server, "teamleider1").await.iter().any(|p| p.mutation_id == conflict.id.to_string()));
+        let inspector_id = user_column(&server, "id", "inspecteur1").await;
+        let lead_id = user_column(&server, "id", "teamleider1").await;
+        let edits: Vec<(Option<String>, String)> = sqlx::query_as(
+            "SELECT actor_id, action FROM audit_log WHERE entity_id IN ($1, $2) ORDER BY seq")
+            .bind(note.to_string()).bind(conflict.id.to_string())
+            .fetch_all(&server.state.db.pool).await.unwrap();
+        assert!(edits.contains(&(Some(inspector_id), "visit_note.edit".to_owned())), "{edits:?}");
+        assert!(edits.contains(&(Some(lead_id), "sync_problem.resolve".to_owned())), "{edits:?}");
+        // The phone learns the kept text at its next pull.
+        phone.pull().await;
+        assert_eq!(phone.pulled[&note].version, 3);
+
+        // A rejection has no tablet version to keep.
+        phone.queue("visit_note.edit", note, Some(3), json!({"text": "   "}));
+        let rejected = only(&phone.flush(10).await).clone();
+        assert_eq!(rejected.status, MutationStatus::Rejected);
+        let mut office = SimDevice::new(&server.base, server.client.clone(), &lead);
+        office.queue("sync_problem.resolve", rejected.id, None,
+            json!({"resolution": "tablet_kept", "seen_version": 3}));
+        let refused = office.flush(10).await;
+        assert_eq!(only(&refused).error.as_ref().map(|e| e.code.as_str()), Some("sync.invalid_data"));
+        invariants::audit_chain_intact(&server.state.db.pool).await;
+    }
+}

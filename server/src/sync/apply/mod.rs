@@ -112,16 +112,21 @@ pub(crate) async fn apply(
     if check_device_time(m.at, chrono::Utc::now()).is_err() {
         return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
     }
-    match &m.kind {
-        MutationKind::VisitNoteAdd => notes::note_add(tx, &ctx).await,
-        MutationKind::VisitNoteEdit => notes::note_edit(tx, &ctx).await,
-        MutationKind::VisitStart => visits::visit_start(tx, &ctx).await,
-        MutationKind::VisitFinish => visits::visit_finish(tx, &ctx).await,
-        MutationKind::FindingUpsert => findings::finding_upsert(tx, &ctx).await,
-        MutationKind::PhotoAttach => photos::photo_attach(tx, &ctx).await,
-        MutationKind::ProblemResolve => problems::problem_resolve(tx, &ctx).await,
-        MutationKind::ViolationAssess => violations::violation_assess(tx, &ctx).await,
-        MutationKind::CaseReinspect => cases::case_reinspect(tx, &ctx).await,
+    dispatch(tx, &ctx).await
+}
+
+/// The applier of the mutation's kind.
+async fn dispatch(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
+    match &ctx.mutation.kind {
+        MutationKind::VisitNoteAdd => notes::note_add(tx, ctx).await,
+        MutationKind::VisitNoteEdit => notes::note_edit(tx, ctx).await,
+        MutationKind::VisitStart => visits::visit_start(tx, ctx).await,
+        MutationKind::VisitFinish => visits::visit_finish(tx, ctx).await,
+        MutationKind::FindingUpsert => findings::finding_upsert(tx, ctx).await,
+        MutationKind::PhotoAttach => photos::photo_attach(tx, ctx).await,
+        MutationKind::ProblemResolve => problems::problem_resolve(tx, ctx).await,
+        MutationKind::ViolationAssess => violations::violation_assess(tx, ctx).await,
+        MutationKind::CaseReinspect => cases::case_reinspect(tx, ctx).await,
         MutationKind::Other(_) => Ok(Outcome::Rejected(ErrorCode::SyncUnknownKind)),
     }
 }

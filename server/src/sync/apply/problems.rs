@@ -1,6 +1,9 @@
-//! `sync_problem.resolve`: how a person settled a refused mutation.
+//! `sync_problem.resolve`: how a person settled a refused mutation. With `tablet_kept` (a team
+//! lead who saw both versions of a conflict chose the tablet's) the refused change is applied
+//! again here, as its author's, on top of the version the person saw.
 
 use super::*;
+use shared::sync::Resolution;
 
 /// `sync_problem.resolve`: whoever made a refused change (or a team lead, manager or admin of the
 /// agency) says how it was settled. The problem then leaves the open-problems list; the refused
@@ -29,6 +32,16 @@ pub(super) async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Ou
     let actor = ctx.user_id();
     if refused.user_id != actor && !may_settle_others {
         return Ok(Outcome::Rejected(ErrorCode::AuthForbidden));
+    }
+    if data.resolution == Resolution::TabletKept {
+        if refused.status != MutationStatus::Conflict.as_str() {
+            // A rejection has no tablet version to keep: its data was refused as invalid.
+            return Ok(Outcome::Rejected(ErrorCode::SyncInvalidData));
+        }
+        // Settled before: the first settlement stands and nothing is applied again.
+        if let Some(conflict) = db::mutations::open_conflict(tx, &refused_id).await? {
+            step!(keep_tablet_version(tx, ctx, conflict, data.seen_version).await?);
+        }
     }
     let now = db::now_text();
     let settled = db::mutations::resolve_problem(
@@ -60,4 +73,51 @@ pub(super) async fn problem_resolve(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Ou
         },
     );
     Ok(Outcome::Applied { version: 1 })
+}
+
+/// Applies the refused change of `conflict` as its author made it (their rights, their device),
+/// with `seen_version` as its base: the version the person settling it saw beside it. A newer
+/// server version since then is `record.version_conflict` and nothing changes.
+async fn keep_tablet_version(
+    tx: &mut Tx<'_>,
+    ctx: &Ctx<'_>,
+    conflict: db::mutations::OpenConflictRow,
+    seen_version: Option<i64>,
+) -> Result<Result<(), Outcome>, AppError> {
+    let refused: serde_json::Value =
+        serde_json::from_str(&conflict.data).map_err(anyhow::Error::from)?;
+    let kind = MutationKind::parse(refused["type"].as_str().unwrap_or_default());
+    if !kind.can_keep_tablet_version() || seen_version.is_none() {
+        return Ok(Err(Outcome::Rejected(ErrorCode::SyncInvalidData)));
+    }
+    let Some(row) = db::users::by_id(&mut **tx, &conflict.user_id).await? else {
+        return Ok(Err(Outcome::Rejected(ErrorCode::SyncUnknownEntity)));
+    };
+    let author = AuthUser {
+        info: row.info()?,
+        agency_id: row.agency_id,
+        token_digest: String::new(),
+    };
+    let replayed = Mutation {
+        id: ctx.mutation.id,
+        seq: ctx.mutation.seq,
+        kind,
+        entity_id: Uuid::parse_str(&conflict.entity_id).map_err(anyhow::Error::from)?,
+        base_version: seen_version,
+        at: ctx.mutation.at,
+        data: refused["data"].clone(),
+    };
+    let as_author = Ctx {
+        pool: ctx.pool,
+        deferred: ctx.deferred,
+        user: &author,
+        device_id: &conflict.device_id,
+        mutation: &replayed,
+    };
+    // Boxed: the applier of this kind is reached through the same dispatch as this one.
+    Ok(match Box::pin(dispatch(tx, &as_author)).await? {
+        Outcome::Applied { .. } => Ok(()),
+        Outcome::Conflict { .. } => Err(Outcome::Rejected(ErrorCode::RecordVersionConflict)),
+        rejected @ Outcome::Rejected(_) => Err(rejected),
+    })
 }
