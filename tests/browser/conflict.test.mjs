@@ -8,27 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { loginAs, openBrowser, startServer } from './helpers.mjs';
-import { isoDate } from './field.mjs';
+import { api, isoDate, tokenOf } from './field.mjs';
 
 const SHOTS = process.env.SCHOUW_SCREENSHOTS;
-
-async function call(server, token, method, pathName, body) {
-  const res = await fetch(`${server.url}${pathName}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function tokenOf(server, username) {
-  const res = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: 'schouw-demo' }),
-  });
-  return (await res.json()).token;
-}
 
 /** A device of its own pushing one mutation; the mutation's result. */
 async function push(server, token, device, seq, type, entityId, baseVersion, data) {
@@ -36,7 +18,7 @@ async function push(server, token, device, seq, type, entityId, baseVersion, dat
     id: randomUUID(), seq, type, entity_id: entityId, base_version: baseVersion,
     at: new Date().toISOString(), data,
   };
-  const answer = await call(server, token, 'POST', '/api/v1/sync/push', { device_id: device, mutations: [mutation] });
+  const answer = await api(server, token, 'POST', '/api/v1/sync/push', { device_id: device, mutations: [mutation] });
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body.results[0];
 }
@@ -55,7 +37,7 @@ describe('a conflict settled by the team lead', () => {
   it('shows both versions and keeps the tablet\'s after a confirmation', async () => {
     // The conflict: a tablet and a phone of inspecteur1 edit the same note from version 1.
     const inspector = await tokenOf(server, 'inspecteur1');
-    const day = await call(server, inspector, 'GET', `/api/v1/me/visits?date=${isoDate(new Date())}`);
+    const day = await api(server, inspector, 'GET', `/api/v1/me/visits?date=${isoDate(new Date())}`);
     const visitId = day.body.visits[0].id;
     const [tablet, phone] = [randomUUID(), randomUUID()];
     const note = randomUUID();
@@ -90,11 +72,11 @@ describe('a conflict settled by the team lead', () => {
       assert.match(question, /versie van de tablet vervangt/);
       await problem.waitFor({ state: 'detached', timeout: 60_000 });
 
-      const detail = await call(server, inspector, 'GET', `/api/v1/visits/${visitId}`);
+      const detail = await api(server, inspector, 'GET', `/api/v1/visits/${visitId}`);
       const kept = detail.body.notes.find((n) => n.id === note);
       assert.equal(kept.text, 'Vetput geleegd op 12 november, bewijs getoond');
       assert.equal(kept.version, 3);
-      const open = await call(server, await tokenOf(server, 'teamleider1'), 'GET', '/api/v1/sync/problems');
+      const open = await api(server, await tokenOf(server, 'teamleider1'), 'GET', '/api/v1/sync/problems');
       assert.equal(open.body.problems.filter((p) => p.mutation_id === refused.id).length, 0);
     } finally {
       await office.close();

@@ -16,7 +16,9 @@ import {
   waitForServiceWorkerControl,
   waitForStoredSession,
 } from './helpers.mjs';
-import { SYNC_TIMEOUT_MS, MATRIX, B3_ANSWERS, isoDate, waitForSyncSuccess } from './field.mjs';
+import {
+  B3_ANSWERS, MATRIX, SYNC_TIMEOUT_MS, api, isoDate, tokenOf, waitForSyncSuccess,
+} from './field.mjs';
 
 const SHOTS = process.env.SCHOUW_SCREENSHOTS;
 
@@ -25,24 +27,6 @@ function nextWorkday() {
   const d = new Date();
   do { d.setDate(d.getDate() + 1); } while (d.getDay() === 0 || d.getDay() === 6);
   return isoDate(d);
-}
-
-async function api(server, token, method, pathName, body) {
-  const res = await fetch(`${server.url}${pathName}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function tokenOf(server, username) {
-  const res = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: 'schouw-demo' }),
-  });
-  return (await res.json()).token;
 }
 
 describe('the enforcement chain on the tablet', () => {

@@ -58,3 +58,23 @@ export async function inspectorTablet(server) {
     throw err;
   }
 }
+
+/** One JSON call to the server's API with `token`: `{status, body}`. */
+export async function api(server, token, method, pathName, body) {
+  const res = await fetch(`${server.url}${pathName}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** A fresh token of the demo account `username`. */
+export async function tokenOf(server, username) {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: 'schouw-demo' }),
+  });
+  return (await res.json()).token;
+}

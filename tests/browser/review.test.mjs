@@ -14,7 +14,7 @@ import {
   startServer,
 } from './helpers.mjs';
 import {
-  B3_ANSWERS, MATRIX, SYNC_TIMEOUT_MS, inspectorTablet, isoDate, waitForSyncSuccess,
+  B3_ANSWERS, MATRIX, SYNC_TIMEOUT_MS, api, inspectorTablet, isoDate, tokenOf, waitForSyncSuccess,
 } from './field.mjs';
 
 const SHOTS = process.env.SCHOUW_SCREENSHOTS;
@@ -171,15 +171,7 @@ describe('the review loop between a team lead and a tablet', () => {
         && !document.body.innerText.includes('Laden'), visitId);
 
       // The server keeps both steps on the visit, oldest first.
-      const answer = await fetch(`${server.url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username: 'teamleider1', password: 'schouw-demo' }),
-      });
-      const { token } = await answer.json();
-      const detail = await (await fetch(`${server.url}/api/v1/visits/${visitId}`, {
-        headers: { Authorization: `Bearer ${token}` },
-      })).json();
+      const { body: detail } = await api(server, await tokenOf(server, 'teamleider1'), 'GET', `/api/v1/visits/${visitId}`);
       assert.deepEqual(detail.reviews.map((r) => r.decision), ['return', 'approve']);
       assert.equal(detail.status, 'done');
     } finally {
