@@ -408,7 +408,7 @@ pub fn factor_label(name: &str) -> &str {
         "clean_inspections" => "Eerdere controles zonder overtreding",
         "focus_points" => "Speerpunten",
         "overdue" => "Controle achterstallig",
-        "manual_boost" => "Handmatig voorrang",
+        "manual_boost" => "Voorrang van de teamleider",
         other => other,
     }
 }

@@ -309,7 +309,9 @@ pub async fn add_due_reinspections(
     agency_id: &str,
     date: NaiveDate,
 ) -> anyhow::Result<usize> {
-    if !shared::calendar::is_workday(date) {
+    if !shared::calendar::is_workday(date)
+        || db::plan_controls::is_locked(&db.pool, agency_id, &date.to_string()).await?
+    {
         return Ok(0);
     }
     let data = load(db, agency_id, date).await?;

@@ -52,6 +52,9 @@ pub struct TeamBoard {
     pub date: NaiveDate,
     /// When the server read the board (RFC 3339): the page says how fresh it is.
     pub read_at: String,
+    /// A team lead locked the day against the planner.
+    #[serde(default)]
+    pub locked: bool,
     pub inspectors: Vec<BoardInspector>,
     /// By inspector, then route order.
     pub visits: Vec<BoardVisit>,
@@ -265,6 +268,7 @@ mod tests {
         TeamBoard {
             date: NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
             read_at: String::new(),
+            locked: false,
             inspectors: vec![
                 inspector(1, "Noord", 3),
                 inspector(2, "Zuid", 0),

@@ -41,6 +41,8 @@ crate::wire_enum! {
         EnforcementInvalidStep = "enforcement.invalid_step",
         ReviewNotFinished = "review.not_finished",
         ReviewCommentRequired = "review.comment_required",
+        PlanVisitNotMovable = "plan.visit_not_movable",
+        PlanDayLocked = "plan.day_locked",
     }
 }
 
@@ -56,6 +58,7 @@ impl ErrorCode {
             ErrorCode::VisitInvalidTransition => 409,
             ErrorCode::ReviewNotFinished => 409,
             ErrorCode::ReviewCommentRequired => 400,
+            ErrorCode::PlanVisitNotMovable | ErrorCode::PlanDayLocked => 409,
             ErrorCode::FindingInvalidAnswer => 400,
             ErrorCode::PhotoBlobMissing => 409,
             ErrorCode::PhotoInvalidImage => 422,
@@ -94,6 +97,8 @@ impl ErrorCode {
             ErrorCode::VisitInvalidTransition => "Dit kan niet in de huidige status van het bezoek.",
             ErrorCode::ReviewNotFinished => "Dit bezoek is (nog) niet afgerond en kan niet worden beoordeeld.",
             ErrorCode::ReviewCommentRequired => "Schrijf bij het terugsturen wat de toezichthouder moet aanpassen.",
+            ErrorCode::PlanVisitNotMovable => "Dit bezoek is al begonnen of afgerond en blijft bij de toezichthouder die eraan werkt.",
+            ErrorCode::PlanDayLocked => "Deze dag is vastgezet. Maak hem eerst los om opnieuw te plannen.",
             ErrorCode::FindingInvalidAnswer => "Dit antwoord past niet bij de vraag van de checklist.",
             ErrorCode::PhotoBlobMissing => "De foto is nog niet (volledig) geüpload.",
             ErrorCode::PhotoInvalidImage => "Het bestand is geen geldige foto of is te groot om te verwerken.",

@@ -86,3 +86,135 @@ pub struct SyncProblem {
 pub struct SyncProblems {
     pub problems: Vec<SyncProblem>,
 }
+
+/// The boost's points (times the risk model's `manual_boost_weight`) that a team lead's push to
+/// the top adds to a visit's score: far above what the model's own factors reach, so the visit
+/// ranks first, and shown in the tablet's "why" panel with the reason.
+pub const BOOST_POINTS: f64 = 100.0;
+
+/// `POST /api/v1/team/visits/{id}/move`: to another inspector and/or day. `version` is the
+/// visit's version as the team lead saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    pub inspector_id: Uuid,
+    pub date: chrono::NaiveDate,
+    pub version: i64,
+}
+
+/// `POST /api/v1/team/visits/{id}/boost`: push the visit to the top of its day, with a reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoostRequest {
+    pub reason: String,
+    pub version: i64,
+}
+
+/// `PUT /api/v1/team/days/{date}/lock`, and its answer with the date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayLock {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::NaiveDate>,
+    pub locked: bool,
+}
+
+/// Only a visit nobody started may move: one in progress, done or returned stays with the
+/// inspector working on it.
+pub fn check_movable(status: crate::visit::VisitStatus) -> Result<(), crate::ErrorCode> {
+    match status {
+        crate::visit::VisitStatus::Planned => Ok(()),
+        _ => Err(crate::ErrorCode::PlanVisitNotMovable),
+    }
+}
+
+/// The priority after a team lead's push to the top: the manual-boost factor carries the points
+/// and the reason (replacing an earlier push), and the score is the sum of the contributions.
+pub fn boosted(
+    priority: &crate::risk::RiskScore,
+    reason: &str,
+    weight: f64,
+) -> Result<crate::risk::RiskScore, crate::ErrorCode> {
+    let reason = reason.trim();
+    if !crate::sync::valid_note_text(reason) {
+        return Err(crate::ErrorCode::RequestInvalid);
+    }
+    let mut out = priority.clone();
+    out.factors
+        .retain(|f| f.name != crate::risk::factor::MANUAL_BOOST);
+    out.factors.push(crate::risk::Factor {
+        name: std::borrow::Cow::Borrowed(crate::risk::factor::MANUAL_BOOST),
+        value: BOOST_POINTS,
+        weight,
+        contribution: BOOST_POINTS * weight,
+        note: Some(reason.to_owned()),
+    });
+    out.score = out.factors.iter().map(|f| f.contribution).sum();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::risk::{factor, Factor, RiskScore};
+    use crate::visit::VisitStatus;
+
+    fn factor_of(name: &'static str, contribution: f64) -> Factor {
+        Factor {
+            name: std::borrow::Cow::Borrowed(name),
+            value: contribution,
+            weight: 1.0,
+            contribution,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn only_a_visit_nobody_started_moves() {
+        assert_eq!(check_movable(VisitStatus::Planned), Ok(()));
+        for s in [
+            VisitStatus::InProgress,
+            VisitStatus::Done,
+            VisitStatus::Returned,
+        ] {
+            assert_eq!(check_movable(s), Err(crate::ErrorCode::PlanVisitNotMovable));
+        }
+    }
+
+    #[test]
+    fn a_boost_is_its_own_factor_with_the_reason_and_replaces_an_earlier_one() {
+        let before = RiskScore {
+            score: 3.5,
+            factors: vec![
+                factor_of(factor::SECTOR, 2.0),
+                factor_of(factor::MANUAL_BOOST, 0.0),
+                factor_of(factor::OVERDUE, 1.5),
+            ],
+        };
+        let after = boosted(&before, "  Klacht van omwonenden over stank  ", 1.0).unwrap();
+        let boosts: Vec<&Factor> = after
+            .factors
+            .iter()
+            .filter(|f| f.name == factor::MANUAL_BOOST)
+            .collect();
+        assert_eq!(boosts.len(), 1);
+        assert_eq!(
+            boosts[0].note.as_deref(),
+            Some("Klacht van omwonenden over stank")
+        );
+        assert_eq!(after.score, 3.5 + BOOST_POINTS);
+        let again = boosted(&after, "Nieuwe klacht", 0.5).unwrap();
+        assert_eq!(
+            again
+                .factors
+                .iter()
+                .filter(|f| f.name == factor::MANUAL_BOOST)
+                .count(),
+            1
+        );
+        assert_eq!(again.score, 3.5 + BOOST_POINTS * 0.5);
+        assert_eq!(
+            boosted(&before, "   ", 1.0),
+            Err(crate::ErrorCode::RequestInvalid)
+        );
+    }
+}

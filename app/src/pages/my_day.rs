@@ -114,8 +114,9 @@ fn VisitCard(local: LocalVisit, delivery: Option<Delivery>) -> impl IntoView {
                 <table class="factors">
                     <tbody>
                         {factors.into_iter().filter(|f| f.contribution != 0.0).map(|f| view! {
-                            <tr>
-                                <th scope="row">{strings::factor_label(&f.name).to_owned()}</th>
+                            <tr data-factor=f.name.to_string()>
+                                <th scope="row">{strings::factor_label(&f.name).to_owned()}
+                                    {f.note.clone().map(|n| view! { <span class="factor-note">{n}</span> })}</th>
                                 <td class="num">{format!("{}{}", if f.contribution > 0.0 { "+" } else { "" },
                                     util::number_nl(f.contribution, 2))}</td>
                             </tr>

@@ -14,6 +14,7 @@ mod enforcement;
 mod lhso;
 mod openapi;
 mod params;
+mod plan;
 mod programme;
 mod reports;
 pub(crate) mod reviews;
@@ -85,6 +86,9 @@ fn api() -> Api {
     .get("/visits/{id}/photos/{photo_id}", visits::photo_image)
     .get("/team/visits", visits::team_visits)
     .post("/team/plan", visits::plan_day)
+    .post("/team/visits/{id}/move", plan::move_visit)
+    .post("/team/visits/{id}/boost", plan::boost_visit)
+    .put("/team/days/{date}/lock", plan::lock_day)
     .get("/enforcement/cases", enforcement::list)
     .get("/enforcement/cases/{id}", enforcement::detail)
     .post("/enforcement/cases/{id}/steps", enforcement::step)

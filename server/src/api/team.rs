@@ -179,6 +179,7 @@ pub async fn board(
     Ok(Json(TeamBoard {
         date,
         read_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        locked: db::plan_controls::is_locked(pool, &user.agency_id, &day).await?,
         inspectors,
         visits,
     }))

@@ -101,6 +101,11 @@ pub async fn plan_day(
     crate::error::ApiJson(request): crate::error::ApiJson<PlanRequest>,
 ) -> AppResult<Json<TeamDay>> {
     require_role(&user, &[Role::TeamLead, Role::Manager])?;
+    if db::plan_controls::is_locked(&state.db.pool, &user.agency_id, &request.date.to_string())
+        .await?
+    {
+        return Err(ErrorCode::PlanDayLocked.into());
+    }
     let added = crate::planning::plan_team_day(&state.db, &user.agency_id, request.date).await?;
     tracing::info!(agency = %user.agency_id, date = %request.date, added, "team day planned");
     Ok(Json(team_day(&state, &user, request.date).await?))

@@ -16,6 +16,7 @@ pub mod inspections;
 pub mod mutations;
 pub mod notes;
 pub mod photos;
+pub mod plan_controls;
 pub mod planning;
 pub mod programme;
 pub mod reports;

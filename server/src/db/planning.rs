@@ -139,7 +139,8 @@ pub async fn sites_with_open_visits(
     .await
 }
 
-/// Days between `from` and `to` (inclusive) that were planned before or already hold visits.
+/// Days between `from` and `to` (inclusive) that were planned before, already hold visits or are
+/// locked by a team lead: the planner leaves all of them alone.
 pub async fn planned_dates(
     pool: &AnyPool,
     agency_id: &str,
@@ -151,7 +152,9 @@ pub async fn planned_dates(
          WHERE agency_id = $1 AND planned_date >= $2 AND planned_date <= $3 \
          UNION \
          SELECT DISTINCT planned_date FROM visits \
-         WHERE agency_id = $1 AND planned_date >= $2 AND planned_date <= $3",
+         WHERE agency_id = $1 AND planned_date >= $2 AND planned_date <= $3 \
+         UNION \
+         SELECT day FROM day_locks WHERE agency_id = $1 AND day >= $2 AND day <= $3",
     )
     .bind(agency_id)
     .bind(from)

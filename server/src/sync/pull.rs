@@ -78,15 +78,20 @@ pub async fn page(pool: &AnyPool, user: &AuthUser, cursor: &str) -> AppResult<Pu
     let states = current_states(pool, &entities).await?;
     let mut changes = Vec::with_capacity(rows.len());
     for (row, (entity, id)) in rows.iter().zip(entities) {
-        // An entity changed twice on one page carries its current state both times.
-        let data = states.get(&(entity.clone(), id.to_owned())).cloned();
+        let op =
+            FeedOp::parse(&row.op).ok_or_else(|| anyhow!("change {}: op {:?}", row.seq, row.op))?;
+        // An entity changed twice on one page carries its current state both times; a removal
+        // carries none (a visit moved to another inspector is no longer this reader's).
+        let data = match op {
+            FeedOp::Delete => None,
+            FeedOp::Upsert => states.get(&(entity.clone(), id.to_owned())).cloned(),
+        };
         changes.push(Change {
             data,
             entity_id: Uuid::parse_str(id).map_err(anyhow::Error::from)?,
             entity,
             version: row.version,
-            op: FeedOp::parse(&row.op)
-                .ok_or_else(|| anyhow!("change {}: op {:?}", row.seq, row.op))?,
+            op,
         });
     }
     let cursor = encode_cursor(rows.last().map_or(after, |r| r.seq));

@@ -50,6 +50,9 @@ pub struct Factor {
     pub value: f64,
     pub weight: f64,
     pub contribution: f64,
+    /// Why, in words, where a person set the factor (a team lead's reason for a boost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The API's `priority` object.
@@ -68,6 +71,7 @@ impl RiskScore {
             value,
             weight,
             contribution,
+            note: None,
         });
     }
 }

@@ -723,6 +723,49 @@ fn matrix() -> Vec<Row> {
             results: None,
         },
         Row {
+            method: "POST",
+            path: "/team/visits/{id}/move",
+            // To an inspector the agency does not have: a planner gets 400 and nothing moves;
+            // another agency's visit is unknown to everyone.
+            request: |w, s| {
+                req(format!("/api/v1/team/visits/{}/move", w.visit[w.at(s)])).json(
+                    json!({"inspector_id": "0b6f1d8e-6f4e-4a51-9a1c-000000000002", "date": w.date, "version": 1}),
+                )
+            },
+            fresh_token: false,
+            own: [401, 403, 400, 400, 403, 403],
+            sibling: [401, 403, 400, 400, 403, 403],
+            foreign: NOT_FOUND,
+            results: None,
+        },
+        Row {
+            method: "POST",
+            path: "/team/visits/{id}/boost",
+            // A version no visit has: a planner gets 409 `record.version_conflict`, nothing changes.
+            request: |w, s| {
+                req(format!("/api/v1/team/visits/{}/boost", w.visit[w.at(s)]))
+                    .json(json!({"reason": "Klacht van omwonenden", "version": 0}))
+            },
+            fresh_token: false,
+            own: [401, 403, 409, 409, 403, 403],
+            sibling: [401, 403, 409, 409, 403, 403],
+            foreign: NOT_FOUND,
+            results: None,
+        },
+        Row {
+            method: "PUT",
+            path: "/team/days/{date}/lock",
+            // Unlocking a day that is not locked: allowed to planners, changes nothing.
+            request: |w, _| {
+                req(format!("/api/v1/team/days/{}/lock", w.date)).json(json!({"locked": false}))
+            },
+            fresh_token: false,
+            own: [401, 403, 200, 200, 403, 403],
+            sibling: [401, 403, 200, 200, 403, 403],
+            foreign: [401, 403, 200, 200, 403, 403],
+            results: None,
+        },
+        Row {
             method: "GET",
             path: "/team/board",
             request: |w, _| req(format!("/api/v1/team/board?date={}", w.date)).shows(&w.visit[0]),

@@ -10,6 +10,7 @@ mod enforcement;
 mod import;
 mod lhso;
 mod openapi;
+mod plan_controls;
 mod programme;
 mod query_params;
 mod reports;

@@ -1,0 +1,129 @@
+//! The team lead's hand in the plan: locked days, and moving or boosting one planned visit. The
+//! planner (`planning.rs`) reads the locks; the API (`api/plan.rs`) writes all three.
+
+use sqlx::{Any, Transaction};
+
+type Tx<'c> = Transaction<'c, Any>;
+
+/// Whether the agency's `day` is locked.
+pub async fn is_locked(
+    executor: impl sqlx::Executor<'_, Database = Any>,
+    agency_id: &str,
+    day: &str,
+) -> sqlx::Result<bool> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM day_locks WHERE agency_id = $1 AND day = $2")
+            .bind(agency_id)
+            .bind(day)
+            .fetch_one(executor)
+            .await?;
+    Ok(n > 0)
+}
+
+/// Locks or unlocks `day`; `true` when that changed something.
+pub async fn set_lock(
+    tx: &mut Tx<'_>,
+    agency_id: &str,
+    day: &str,
+    locked: bool,
+    by: &str,
+    at: &str,
+) -> sqlx::Result<bool> {
+    let done = if locked {
+        sqlx::query(
+            "INSERT INTO day_locks (agency_id, day, locked_by, locked_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (agency_id, day) DO NOTHING",
+        )
+        .bind(agency_id)
+        .bind(day)
+        .bind(by)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?
+    } else {
+        sqlx::query("DELETE FROM day_locks WHERE agency_id = $1 AND day = $2")
+            .bind(agency_id)
+            .bind(day)
+            .execute(&mut **tx)
+            .await?
+    };
+    Ok(done.rows_affected() == 1)
+}
+
+/// The visit's status, version, inspector and day, read inside the writing transaction.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlacedVisit {
+    pub status: String,
+    pub version: i64,
+    pub inspector_id: String,
+    pub planned_date: String,
+}
+
+pub async fn placed(tx: &mut Tx<'_>, visit_id: &str) -> sqlx::Result<Option<PlacedVisit>> {
+    sqlx::query_as("SELECT status, version, inspector_id, planned_date FROM visits WHERE id = $1")
+        .bind(visit_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Puts the visit last on `inspector_id`'s route of `day`; its new version.
+pub async fn move_visit(
+    tx: &mut Tx<'_>,
+    visit_id: &str,
+    inspector_id: &str,
+    day: &str,
+) -> sqlx::Result<i64> {
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(route_order) FROM visits WHERE inspector_id = $1 AND planned_date = $2",
+    )
+    .bind(inspector_id)
+    .bind(day)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query_scalar(
+        "UPDATE visits SET inspector_id = $2, planned_date = $3, route_order = $4, version = version + 1 \
+         WHERE id = $1 RETURNING version",
+    )
+    .bind(visit_id)
+    .bind(inspector_id)
+    .bind(day)
+    .bind(last.unwrap_or(0) + 1)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Gives the visit its boosted priority and the first place of its day (the others move one
+/// down); every visit of that day gets a new version, so tablets learn the new order. Returns
+/// (visit id, new version) of each.
+pub async fn boost_visit(
+    tx: &mut Tx<'_>,
+    visit_id: &str,
+    inspector_id: &str,
+    day: &str,
+    priority_json: &str,
+    score: f64,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    super::planning::make_room_first(tx, inspector_id, day).await?;
+    sqlx::query("UPDATE visits SET route_order = 1, priority_json = $2, score = $3 WHERE id = $1")
+        .bind(visit_id)
+        .bind(priority_json)
+        .bind(score)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query_as(
+        "UPDATE visits SET version = version + 1 WHERE inspector_id = $1 AND planned_date = $2 \
+         RETURNING id, version",
+    )
+    .bind(inspector_id)
+    .bind(day)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// The visit's stored priority (`priority_json`).
+pub async fn priority_json(tx: &mut Tx<'_>, visit_id: &str) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT priority_json FROM visits WHERE id = $1")
+        .bind(visit_id)
+        .fetch_one(&mut **tx)
+        .await
+}

@@ -1,0 +1,171 @@
+//! The team lead's hand in the plan (issue "Team lead", planning): a planned visit moved to
+//! another inspector leaves the first one's tablet and reaches the other's; a visit someone
+//! started is never moved or boosted; a push to the top puts the visit first with the reason as
+//! its own factor; a locked day is not planned again. Everything audited.
+
+use serde_json::{json, Value};
+use tests::sim::{a_started_violation, get_json, post_json, visits_on, SimDevice};
+use tests::{demo_date, on_both_databases, TestServer};
+
+async fn user_id(server: &TestServer, username: &str) -> String {
+    sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn audited(server: &TestServer, entity_id: &str, action: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = $2")
+        .bind(entity_id)
+        .bind(action)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap()
+}
+
+on_both_databases! {
+    async fn a_moved_visit_leaves_one_tablet_and_reaches_the_other(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let (first, second) = (server.login("inspecteur1").await, server.login("inspecteur2").await);
+        let lead = server.login("teamleider1").await;
+        let mut tablet1 = SimDevice::new(&server.base, server.client.clone(), &first);
+        let mut tablet2 = SimDevice::new(&server.base, server.client.clone(), &second);
+        tablet1.pull().await;
+        tablet2.pull().await;
+        let visit = visits_on(&server.client, &server.base, &first, demo_date()).await.into_iter()
+            .find(|v| v["status"] == "planned").unwrap();
+        let id = visit["id"].as_str().unwrap().to_owned();
+        let uuid: uuid::Uuid = id.parse().unwrap();
+        let to = user_id(&server, "inspecteur2").await;
+        let path = format!("/api/v1/team/visits/{id}/move");
+        let version = visit["version"].as_i64().unwrap();
+
+        // An old version, or an inspector the agency does not have: refused, nothing moves.
+        let (status, body) = post_json(&server.client, &server.base, &lead, &path,
+            &json!({"inspector_id": to, "date": demo_date(), "version": version - 1})).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("record.version_conflict")));
+        let (status, _) = post_json(&server.client, &server.base, &lead, &path,
+            &json!({"inspector_id": uuid::Uuid::new_v4(), "date": demo_date(), "version": version})).await;
+        assert_eq!(status, 400);
+        // An inspector may not move visits.
+        let (status, _) = post_json(&server.client, &server.base, &first, &path,
+            &json!({"inspector_id": to, "date": demo_date(), "version": version})).await;
+        assert_eq!(status, 403);
+
+        let (status, moved) = post_json(&server.client, &server.base, &lead, &path,
+            &json!({"inspector_id": to, "date": demo_date(), "version": version})).await;
+        assert_eq!(status, 200, "{moved}");
+        assert_eq!(moved["inspector_id"], to.as_str());
+        let last = visits_on(&server.client, &server.base, &second, demo_date()).await;
+        assert_eq!(last.last().unwrap()["id"], id.as_str(), "last on the new inspector's route");
+        assert_eq!(audited(&server, &id, "visit.move").await, 1);
+        // At their next sync: gone from the first tablet, on the second.
+        tablet1.pull().await;
+        tablet2.pull().await;
+        assert!(tablet1.pulled[&uuid].data.is_none(), "the first tablet is told to drop it");
+        let reached = tablet2.pulled[&uuid].data.clone().expect("the second tablet gets it");
+        assert_eq!(reached["inspector_id"], to.as_str());
+    }
+}
+
+on_both_databases! {
+    async fn a_started_visit_is_never_moved_or_boosted(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let first = server.login("inspecteur1").await;
+        let lead = server.login("teamleider1").await;
+        let v = a_started_violation(&server.client, &server.base, &first, demo_date()).await;
+        let id = v.visit["id"].as_str().unwrap();
+        let (_, now) = get_json(&server.client, &server.base, &lead, &format!("/api/v1/visits/{id}")).await;
+        let version = now["version"].as_i64().unwrap();
+        let to = user_id(&server, "inspecteur2").await;
+        let (status, body) = post_json(&server.client, &server.base, &lead, &format!("/api/v1/team/visits/{id}/move"),
+            &json!({"inspector_id": to, "date": demo_date(), "version": version})).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("plan.visit_not_movable")));
+        let (status, body) = post_json(&server.client, &server.base, &lead, &format!("/api/v1/team/visits/{id}/boost"),
+            &json!({"reason": "Klacht", "version": version})).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("plan.visit_not_movable")));
+        let (_, after) = get_json(&server.client, &server.base, &lead, &format!("/api/v1/visits/{id}")).await;
+        assert_eq!((after["inspector_id"].clone(), after["version"].clone()), (now["inspector_id"].clone(), now["version"].clone()));
+        assert_eq!(audited(&server, id, "visit.move").await + audited(&server, id, "visit.boost").await, 0);
+    }
+}
+
+on_both_databases! {
+    async fn a_boosted_visit_goes_first_with_the_reason_as_its_own_factor(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let first = server.login("inspecteur1").await;
+        let lead = server.login("teamleider1").await;
+        let day = visits_on(&server.client, &server.base, &first, demo_date()).await;
+        let last = day.last().unwrap().clone();
+        let id = last["id"].as_str().unwrap();
+        assert!(last["route_order"].as_i64().unwrap() > 1);
+        let path = format!("/api/v1/team/visits/{id}/boost");
+        let (status, _) = post_json(&server.client, &server.base, &lead, &path,
+            &json!({"reason": "   ", "version": last["version"]})).await;
+        assert_eq!(status, 400, "a reason is required");
+        let (status, boosted) = post_json(&server.client, &server.base, &lead, &path,
+            &json!({"reason": "Klacht van omwonenden over stank", "version": last["version"]})).await;
+        assert_eq!(status, 200, "{boosted}");
+        let again = visits_on(&server.client, &server.base, &first, demo_date()).await;
+        assert_eq!(again[0]["id"], id, "first on the day");
+        assert_eq!(again.len(), day.len());
+        let orders: Vec<i64> = again.iter().map(|v| v["route_order"].as_i64().unwrap()).collect();
+        assert!(orders.windows(2).all(|w| w[0] < w[1]), "{orders:?}");
+        let factor = again[0]["priority"]["factors"].as_array().unwrap().iter()
+            .find(|f| f["name"] == "manual_boost").cloned().unwrap();
+        assert_eq!(factor["note"], "Klacht van omwonenden over stank");
+        assert!(factor["contribution"].as_f64().unwrap() > 0.0);
+        let sum: f64 = again[0]["priority"]["factors"].as_array().unwrap().iter().map(|f| f["contribution"].as_f64().unwrap()).sum();
+        assert_eq!(again[0]["priority"]["score"].as_f64().unwrap(), sum);
+        // Every visit of that day has a new version, so the tablet learns the new order.
+        assert!(again.iter().all(|v| day.iter().find(|d| d["id"] == v["id"]).unwrap()["version"].as_i64() < v["version"].as_i64()));
+        assert_eq!(audited(&server, id, "visit.boost").await, 1);
+    }
+}
+
+on_both_databases! {
+    async fn a_locked_day_is_not_planned_again(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let lead = server.login("teamleider1").await;
+        // A working day far ahead that nobody planned yet.
+        let mut day = demo_date() + chrono::Days::new(60);
+        while !shared::calendar::is_workday(day) {
+            day = day + chrono::Days::new(1);
+        }
+        let lock = |locked: bool| {
+            let request = server.client.put(server.url(&format!("/api/v1/team/days/{day}/lock")))
+                .bearer_auth(&lead).json(&json!({"locked": locked}));
+            async move {
+                let response = request.send().await.unwrap();
+                (response.status().as_u16(), response.json::<Value>().await.unwrap())
+            }
+        };
+        let (status, body) = lock(true).await;
+        assert_eq!((status, body["locked"].as_bool()), (200, Some(true)), "{body}");
+        let (status, body) = post_json(&server.client, &server.base, &lead, "/api/v1/team/plan", &json!({"date": day})).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("plan.day_locked")));
+        // The planner's own runs leave it alone too.
+        let summary = server::planning::ensure_planned(&server.state.db, day, 1).await.unwrap();
+        assert!(!summary.days.contains(&day), "{:?}", summary.days);
+        let planned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE planned_date = $1")
+            .bind(day.to_string()).fetch_one(&server.state.db.pool).await.unwrap();
+        assert_eq!(planned, 0);
+        let board: Value = server.client.get(server.url(&format!("/api/v1/team/board?date={day}"))).bearer_auth(&lead)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(board["locked"], true);
+        // Unlocked, the day is planned.
+        assert_eq!(lock(false).await.0, 200);
+        let (status, body) = post_json(&server.client, &server.base, &lead, "/api/v1/team/plan", &json!({"date": day})).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["inspectors"].as_array().unwrap().iter().any(|i| !i["visits"].as_array().unwrap().is_empty()));
+        let locks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('day.lock', 'day.unlock')")
+            .fetch_one(&server.state.db.pool).await.unwrap();
+        assert_eq!(locks, 2);
+        // Inspectors may not lock.
+        let inspector = server.login("inspecteur1").await;
+        let refused = server.client.put(server.url(&format!("/api/v1/team/days/{day}/lock")))
+            .bearer_auth(&inspector).json(&json!({"locked": true})).send().await.unwrap();
+        assert_eq!(refused.status(), 403);
+    }
+}
