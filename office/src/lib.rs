@@ -10,6 +10,7 @@ mod fetch;
 mod focus;
 mod landing;
 mod monitoring;
+mod planning;
 mod programme;
 mod review;
 mod team;
@@ -31,6 +32,7 @@ use shared::Role;
 use enforcement::EnforcementPage;
 use landing::RoleLanding;
 use monitoring::{AuthorityPage, MonitoringPage};
+use planning::PlanningPage;
 use programme::ProgrammePage;
 use review::{ReviewListPage, ReviewVisitPage};
 use team::TeamPage;
@@ -55,6 +57,7 @@ fn Office() -> impl IntoView {
                     <Route path=path!("/kantoor") view=Home/>
                     <Route path=path!("/kantoor/team") view=TeamPage/>
                     <Route path=path!("/kantoor/handhaving") view=EnforcementPage/>
+                    <Route path=path!("/kantoor/planning") view=PlanningPage/>
                     <Route path=path!("/kantoor/beoordelen") view=ReviewListPage/>
                     <Route path=path!("/kantoor/beoordelen/:id") view=ReviewVisitPage/>
                     <Route path=path!("/kantoor/monitoring") view=MonitoringPage/>

@@ -36,6 +36,9 @@ pub struct BoardVisit {
     pub size: VisitSize,
     pub status: VisitStatus,
     pub route_order: i64,
+    /// The visit's version, for a move or boost from the board.
+    #[serde(default)]
+    pub version: i64,
     /// The hours the planner counts for the visit's size.
     pub planned_hours: f64,
     /// The hours the inspector booked at the finish; `None` before.
@@ -255,6 +258,7 @@ mod tests {
             size: VisitSize::M,
             status,
             route_order: n as i64,
+            version: 1,
             planned_hours: 2.0,
             hours_spent: (status == VisitStatus::Done).then_some(1.5),
             violations: if status == VisitStatus::Done { 1 } else { 0 },

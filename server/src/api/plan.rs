@@ -32,6 +32,23 @@ async fn own_visit(state: &AppState, user: &AuthUser, id: &str) -> AppResult<db:
         .ok_or_else(|| ErrorCode::NotFound.into())
 }
 
+/// The visit as the writing transaction finds it, if a planner may still move it: nobody started
+/// it and it is still at the version the planner saw.
+async fn movable(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    visit_id: &str,
+    seen_version: i64,
+) -> AppResult<db::plan_controls::PlacedVisit> {
+    let placed = db::plan_controls::placed(tx, visit_id)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    team::check_movable(VisitStatus::parse(&placed.status).ok_or(ErrorCode::Internal)?)?;
+    if placed.version != seen_version {
+        return Err(ErrorCode::RecordVersionConflict.into());
+    }
+    Ok(placed)
+}
+
 /// One feed entry for a visit: `Upsert` for the inspector who has it, `Delete` for one who lost it.
 fn change<'a>(
     row: &'a db::visits::VisitRow,
@@ -70,13 +87,7 @@ pub async fn move_visit(
     let day = request.date.to_string();
     let at = db::now_text();
     let mut tx = state.db.pool.begin().await?;
-    let placed = db::plan_controls::placed(&mut tx, &row.id)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    team::check_movable(VisitStatus::parse(&placed.status).ok_or(ErrorCode::Internal)?)?;
-    if placed.version != request.version {
-        return Err(ErrorCode::RecordVersionConflict.into());
-    }
+    let placed = movable(&mut tx, &row.id, request.version).await?;
     let version = db::plan_controls::move_visit(&mut tx, &row.id, &target, &day).await?;
     // The old inspector's removal first: a reader of both (a team lead) ends with the visit.
     let mut changes = Vec::new();
@@ -128,13 +139,7 @@ pub async fn boost_visit(
     let model = crate::agency_config::active_risk_model(&state.db.pool, &user.agency_id).await?;
     let at = db::now_text();
     let mut tx = state.db.pool.begin().await?;
-    let placed = db::plan_controls::placed(&mut tx, &row.id)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    team::check_movable(VisitStatus::parse(&placed.status).ok_or(ErrorCode::Internal)?)?;
-    if placed.version != request.version {
-        return Err(ErrorCode::RecordVersionConflict.into());
-    }
+    let placed = movable(&mut tx, &row.id, request.version).await?;
     let stored = db::plan_controls::priority_json(&mut tx, &row.id).await?;
     let priority: RiskScore = serde_json::from_str(&stored).map_err(anyhow::Error::from)?;
     let boosted = team::boosted(&priority, &request.reason, model.manual_boost_weight)?;

@@ -152,6 +152,7 @@ pub async fn board(
                 size: v.size,
                 status: v.status,
                 route_order: v.route_order,
+                version: v.version,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;

@@ -1,0 +1,273 @@
+//! `/kantoor/planning` (team lead, manager): one day of the team's plan with the team lead's hand
+//! in it. Plan the day with the planner (`POST /team/plan`: capacity, sizes, due re-inspections,
+//! risk order, the sample share and routes), lock it against the planner, move a planned visit to
+//! another inspector or day, or push it to the top of its day with a reason. A visit someone
+//! started stays where it is; the server refuses the rest in Dutch and changes nothing.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use shared::board::{BoardVisit, TeamBoard};
+use shared::team::{BoostRequest, DayLock, MoveRequest, TeamDay};
+use shared::visit::{VisitDetail, VisitStatus};
+use shared::Role;
+
+use app::api;
+use app::pages::guard::RequireRole;
+use app::session::use_session;
+use app::{strings, util};
+
+const TITLE: &str = "Planning";
+const INTRO: &str = "Plan een dag voor het team, zet hem vast, verplaats bezoeken of geef een bedrijf voorrang. Toezichthouders krijgen de wijzigingen bij hun volgende synchronisatie; een bezoek dat al is begonnen, blijft waar het is.";
+const DAY: &str = "Dag";
+const PLAN: &str = "Dag plannen";
+const PLANNED: &str = "Gepland: de dag staat klaar.";
+const LOCKED: &str = "Deze dag is vastgezet: de planner verandert hem niet meer.";
+const UNLOCKED: &str = "Deze dag is niet vastgezet.";
+const LOCK: &str = "Dag vastzetten";
+const UNLOCK: &str = "Dag losmaken";
+const NO_VISITS: &str = "Geen bezoeken.";
+const MOVE_TO: &str = "Naar";
+const MOVE_DAY: &str = "op";
+const MOVE: &str = "Verplaatsen";
+const BOOST_REASON: &str = "Reden voor voorrang";
+const BOOST: &str = "Voorrang geven";
+const STARTED: &str = "Begonnen: blijft bij de toezichthouder";
+const DONE: &str = "Gedaan.";
+const REASON_NEEDED: &str = "Schrijf waarom dit bedrijf voorrang krijgt.";
+const HOURS: &str = "uur gepland";
+
+#[component]
+pub fn PlanningPage() -> impl IntoView {
+    view! { <RequireRole role=Role::TeamLead also=Role::Manager><Planning/></RequireRole> }
+}
+
+#[component]
+fn Planning() -> impl IntoView {
+    let session = use_session();
+    let date = RwSignal::new(util::today());
+    let refresh = RwSignal::new(0u32);
+    let message = RwSignal::new(None::<(bool, String)>);
+    let data = LocalResource::new(move || {
+        refresh.track();
+        let day = date.get();
+        let token = session.token();
+        async move {
+            api::get::<TeamBoard>(&format!("/api/v1/team/board?date={day}"), token.as_deref())
+                .await
+                .map_err(|e| e.user_message())
+        }
+    });
+    // Every change answers with a Dutch outcome and reads the day again.
+    let done = move |result: Result<(), String>| {
+        message.set(Some(match result {
+            Ok(()) => (true, DONE.to_owned()),
+            Err(e) => (false, e),
+        }));
+        refresh.update(|r| *r += 1);
+    };
+    let plan = move |_| {
+        let day = date.get_untracked();
+        let token = session.token();
+        spawn_local(async move {
+            let answer: Result<TeamDay, _> = api::post(
+                "/api/v1/team/plan",
+                &serde_json::json!({ "date": day }),
+                token.as_deref(),
+            )
+            .await;
+            done(answer.map(|_| ()).map_err(|e| e.user_message()));
+            if message.get_untracked().is_some_and(|(ok, _)| ok) {
+                message.set(Some((true, PLANNED.to_owned())));
+            }
+        });
+    };
+    let set_lock = move |locked: bool| {
+        let day = date.get_untracked();
+        let token = session.token();
+        spawn_local(async move {
+            let answer: Result<DayLock, _> = api::put(
+                &format!("/api/v1/team/days/{day}/lock"),
+                &DayLock { date: None, locked },
+                token.as_deref(),
+            )
+            .await;
+            done(answer.map(|_| ()).map_err(|e| e.user_message()));
+        });
+    };
+    view! {
+        <section class="planning" data-testid="planning">
+            <h1>{TITLE}</h1>
+            <p class="muted">{INTRO}</p>
+            <div class="filters">
+                <label>{DAY}
+                    <input type="date" data-testid="planning-date" prop:value=move || date.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(d) = event_target_value(&ev).parse() {
+                                message.set(None);
+                                date.set(d);
+                            }
+                        }/>
+                </label>
+                <span class="day-name">{move || format!("{} ({})", strings::day_label(date.get()), strings::date_nl(date.get()))}</span>
+            </div>
+            <Show when=move || message.get().is_some()>
+                {move || message.get().map(|(ok, text)| view! {
+                    <p class=if ok { "ok" } else { "error" } role="status" data-testid="planning-message">{text}</p>
+                })}
+            </Show>
+            {move || match data.get() {
+                None => view! { <p class="muted">{strings::LOADING}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(board)) => {
+                    let locked = board.locked;
+                    view! {
+                        <div class="card day-controls">
+                            <p data-testid="planning-lock-state" data-locked=locked.to_string()>
+                                {if locked { LOCKED } else { UNLOCKED }}
+                            </p>
+                            <div class="actions">
+                                <button class="primary" data-testid="planning-plan" disabled=locked on:click=plan>{PLAN}</button>
+                                <button class="secondary" data-testid="planning-lock"
+                                    on:click=move |_| set_lock(!locked)>{if locked { UNLOCK } else { LOCK }}</button>
+                            </div>
+                        </div>
+                        <Days board=board done=done/>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Days(
+    board: TeamBoard,
+    done: impl Fn(Result<(), String>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let names: Vec<(Uuid, String)> = board
+        .inspectors
+        .iter()
+        .map(|i| (i.id, i.name.clone()))
+        .collect();
+    let day = board.date;
+    board
+        .inspectors
+        .into_iter()
+        .map(|inspector| {
+            let visits: Vec<BoardVisit> = board
+                .visits
+                .iter()
+                .filter(|v| v.inspector_id == inspector.id)
+                .cloned()
+                .collect();
+            let hours: f64 = visits.iter().map(|v| v.planned_hours).sum();
+            let empty = visits.is_empty();
+            let names = names.clone();
+            view! {
+                <section class="card inspector-day" data-testid="planning-inspector" data-inspector-id=inspector.id.to_string()>
+                    <h2>{inspector.name.clone()}
+                        <span class="muted">{format!(" · {} {HOURS}", util::number_nl(hours, 1))}</span></h2>
+                    {empty.then(|| view! { <p class="muted">{NO_VISITS}</p> })}
+                    <ol class="planned-visits">
+                        {visits.into_iter().map(|v| view! { <PlannedVisit v=v names=names.clone() day=day done=done/> }).collect_view()}
+                    </ol>
+                </section>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+fn PlannedVisit(
+    v: BoardVisit,
+    names: Vec<(Uuid, String)>,
+    day: chrono::NaiveDate,
+    done: impl Fn(Result<(), String>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let session = use_session();
+    let movable = v.status == VisitStatus::Planned;
+    let target = RwSignal::new(v.inspector_id.to_string());
+    let target_day = RwSignal::new(day);
+    let reason = RwSignal::new(String::new());
+    let (id, version) = (v.id, v.version);
+    let boost_note = v.status.as_str();
+    let send_move = move |_| {
+        let Ok(inspector_id) = Uuid::parse_str(&target.get_untracked()) else {
+            return;
+        };
+        let body = MoveRequest {
+            inspector_id,
+            date: target_day.get_untracked(),
+            version,
+        };
+        let token = session.token();
+        spawn_local(async move {
+            let answer: Result<VisitDetail, _> = api::post(
+                &format!("/api/v1/team/visits/{id}/move"),
+                &body,
+                token.as_deref(),
+            )
+            .await;
+            done(answer.map(|_| ()).map_err(|e| e.user_message()));
+        });
+    };
+    let send_boost = move |_| {
+        let text = reason.get_untracked();
+        if text.trim().is_empty() {
+            done(Err(REASON_NEEDED.to_owned()));
+            return;
+        }
+        let body = BoostRequest {
+            reason: text,
+            version,
+        };
+        let token = session.token();
+        spawn_local(async move {
+            let answer: Result<VisitDetail, _> = api::post(
+                &format!("/api/v1/team/visits/{id}/boost"),
+                &body,
+                token.as_deref(),
+            )
+            .await;
+            done(answer.map(|_| ()).map_err(|e| e.user_message()));
+        });
+    };
+    let boost = v.site.name.clone();
+    let move_label = format!("{MOVE_TO} ({})", v.site.name);
+    let day_label = format!("{MOVE_DAY} ({})", v.site.name);
+    let reason_label = format!("{BOOST_REASON} ({boost})");
+    view! {
+        <li class="planned-visit" data-testid="planning-visit" data-visit-id=id.to_string() data-status=boost_note>
+            <div class="visit-line">
+                <span class="route-order">{v.route_order}</span>
+                <strong>{v.site.name.clone()}</strong>
+                <span class="muted">{v.site.address.clone()}</span>
+                <span class="tag">{strings::kind_label(v.kind)}</span>
+                <span class="tag">{v.size.as_str()}</span>
+                <span class=format!("tag status-{}", v.status.as_str())>{strings::status_label(v.status)}</span>
+            </div>
+            {if movable {
+                view! {
+                    <div class="visit-actions">
+                        <select aria-label=move_label data-testid="planning-move-inspector"
+                            on:change=move |ev| target.set(event_target_value(&ev))>
+                            {names.into_iter().map(|(i, n)| view! {
+                                <option value=i.to_string() selected=i == v.inspector_id>{n}</option>
+                            }).collect_view()}
+                        </select>
+                        <input type="date" aria-label=day_label data-testid="planning-move-date" prop:value=day.to_string()
+                            on:change=move |ev| { if let Ok(d) = event_target_value(&ev).parse() { target_day.set(d) } }/>
+                        <button class="secondary" data-testid="planning-move" on:click=send_move>{MOVE}</button>
+                        <input type="text" aria-label=reason_label placeholder=BOOST_REASON data-testid="planning-boost-reason"
+                            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                        <button class="secondary" data-testid="planning-boost" on:click=send_boost>{BOOST}</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <p class="muted">{STARTED}</p> }.into_any()
+            }}
+        </li>
+    }
+}
