@@ -10,6 +10,7 @@ pub mod capacity;
 pub mod checklist;
 pub mod coords;
 pub mod enforcement;
+pub mod equal_treatment;
 pub mod error;
 pub mod lhso;
 pub mod nl;

@@ -11,6 +11,7 @@ mod capacity;
 mod checklists;
 mod config;
 mod enforcement;
+mod equal_treatment;
 mod lhso;
 mod openapi;
 mod params;
@@ -118,6 +119,8 @@ fn api() -> Api {
     .get("/reports/annual/{file}", reports::annual)
     .get("/reports/inspections", reports::inspections)
     .get("/reports/penalties", reports::penalties)
+    .get("/reports/equal-treatment", equal_treatment::figures)
+    .get("/reports/equal-treatment/cases", equal_treatment::cases)
     .post("/sync/push", sync::push)
     .get("/sync/pull", sync::pull)
     .get("/sync/problems", team::problems)

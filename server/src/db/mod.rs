@@ -11,6 +11,7 @@ pub mod checklists;
 pub mod configs;
 pub mod devices;
 pub mod enforcement;
+pub mod equal_treatment;
 pub mod findings;
 pub mod inspections;
 pub mod mutations;

@@ -7,6 +7,7 @@ mod api_docs;
 mod auth;
 mod authorization;
 mod enforcement;
+mod equal_treatment;
 mod import;
 mod lhso;
 mod openapi;
