@@ -28,6 +28,7 @@ pub fn RoleLanding(role: Role) -> impl IntoView {
                         <p class="muted">{intro}</p>
                         {(role == Role::Manager).then(|| view! {
                             <p><a href="/kantoor/beoordelen">"Beoordelen: afgeronde bezoeken"</a></p>
+                            <p><a href="/kantoor/gelijke-behandeling">"Gelijke behandeling: interventies per cel en inspecteur"</a></p>
                             <p><a href="/kantoor/handhaving">"Handhaving: openstaande zaken"</a></p>
                         })}
                         {matches!(role, Role::Manager | Role::Admin).then(|| view! {

@@ -6,6 +6,7 @@ mod board;
 mod capacity;
 mod conflict;
 mod enforcement;
+mod equal_treatment;
 mod fetch;
 mod focus;
 mod landing;
@@ -30,6 +31,7 @@ use app::sync;
 use shared::Role;
 
 use enforcement::EnforcementPage;
+use equal_treatment::EqualTreatmentPage;
 use landing::RoleLanding;
 use monitoring::{AuthorityPage, MonitoringPage};
 use planning::PlanningPage;
@@ -58,6 +60,7 @@ fn Office() -> impl IntoView {
                     <Route path=path!("/kantoor/team") view=TeamPage/>
                     <Route path=path!("/kantoor/handhaving") view=EnforcementPage/>
                     <Route path=path!("/kantoor/planning") view=PlanningPage/>
+                    <Route path=path!("/kantoor/gelijke-behandeling") view=EqualTreatmentPage/>
                     <Route path=path!("/kantoor/beoordelen") view=ReviewListPage/>
                     <Route path=path!("/kantoor/beoordelen/:id") view=ReviewVisitPage/>
                     <Route path=path!("/kantoor/monitoring") view=MonitoringPage/>

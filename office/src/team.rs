@@ -74,6 +74,7 @@ fn TeamSync() -> impl IntoView {
         <section class="team" data-testid="team-sync">
             <h1>{strings::TEAM_SYNC_TITLE}</h1>
             <p><a href="/kantoor/beoordelen" data-testid="to-review">"Beoordelen: afgeronde bezoeken"</a></p>
+            <p><a href="/kantoor/gelijke-behandeling" data-testid="to-equal">"Gelijke behandeling: interventies per cel en inspecteur"</a></p>
             <p><a href="/kantoor/planning" data-testid="to-planning">"Planning: dag plannen, bezoeken verplaatsen, voorrang, dag vastzetten"</a></p>
             <p><a href="/kantoor/handhaving" data-testid="to-enforcement">"Handhaving: openstaande zaken"</a></p>
             <crate::board::DayBoard/>

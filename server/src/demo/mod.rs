@@ -699,6 +699,16 @@ fn history(
                     cell.clone()
                 };
                 let (intervention, remedy_days) = demo_intervention(consequence.0, behaviour.0);
+                // One inspector of the demo is habitually lenient, so the team lead's
+                // equal-treatment view has something to find (decided without the random
+                // generator, so the rest of the region stays as it was).
+                let intervention = if inspectors.get(LENIENT_INSPECTOR) == Some(&inspector)
+                    && inspection_id.ends_with(|c: char| c < 'c')
+                {
+                    one_level_lighter(intervention)
+                } else {
+                    intervention
+                };
                 let deadline = remedy_days.map(|d| date + Duration::days(d));
                 let remedied = deadline
                     .filter(|d| *d < today)
@@ -771,6 +781,20 @@ fn history(
         previous_themes = themes_now;
         let jitter = rng.gen_range(-(interval / 5)..=(interval / 5));
         date += Duration::days(interval + jitter);
+    }
+}
+
+/// The demo inspector (by index) who often chooses one level lighter than the team.
+const LENIENT_INSPECTOR: usize = 3;
+
+/// The next lighter intervention of the demo's vocabulary.
+fn one_level_lighter(intervention: &'static str) -> &'static str {
+    match intervention {
+        "warn" => "inform",
+        "penalty_order" => "warn",
+        "enforcement_order" => "penalty_order",
+        "official_report" => "enforcement_order",
+        other => other,
     }
 }
 
