@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
+use shared::board::BoardInspector;
 use shared::board::{BoardVisit, TeamBoard};
-use shared::team::{BoostRequest, DayLock, MoveRequest, TeamDay};
+use shared::team::{Absence, BoostRequest, CapacityRequest, DayLock, MoveRequest, TeamDay};
 use shared::visit::{VisitDetail, VisitStatus};
 use shared::Role;
 
@@ -37,6 +38,10 @@ const STARTED: &str = "Begonnen: blijft bij de toezichthouder";
 const DONE: &str = "Gedaan.";
 const REASON_NEEDED: &str = "Schrijf waarom dit bedrijf voorrang krijgt.";
 const HOURS: &str = "uur gepland";
+const CAPACITY: &str = "Uren per dag voor bezoeken en reistijd";
+const CAPACITY_SAVE: &str = "Opslaan";
+const CAPACITY_INVALID: &str = "Vul een aantal uren in tussen 0,5 en 12, bijvoorbeeld 6,5.";
+const ABSENT: &str = "Afwezig op deze dag";
 
 #[component]
 pub fn PlanningPage() -> impl IntoView {
@@ -169,6 +174,7 @@ fn Days(
                 <section class="card inspector-day" data-testid="planning-inspector" data-inspector-id=inspector.id.to_string()>
                     <h2>{inspector.name.clone()}
                         <span class="muted">{format!(" · {} {HOURS}", util::number_nl(hours, 1))}</span></h2>
+                    <Availability inspector=inspector.clone() day=day done=done/>
                     {empty.then(|| view! { <p class="muted">{NO_VISITS}</p> })}
                     <ol class="planned-visits">
                         {visits.into_iter().map(|v| view! { <PlannedVisit v=v names=names.clone() day=day done=done/> }).collect_view()}
@@ -269,5 +275,73 @@ fn PlannedVisit(
                 view! { <p class="muted">{STARTED}</p> }.into_any()
             }}
         </li>
+    }
+}
+
+/// An inspector's hours a day for the planner and their absence on the page's day.
+#[component]
+fn Availability(
+    inspector: BoardInspector,
+    day: chrono::NaiveDate,
+    done: impl Fn(Result<(), String>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let session = use_session();
+    let id = inspector.id;
+    let hours = RwSignal::new(
+        inspector
+            .capacity_hours
+            .map(|h| util::number_nl(h, 1))
+            .unwrap_or_default(),
+    );
+    let save_hours = move |_| {
+        let text = hours.get_untracked();
+        let value = if text.trim().is_empty() {
+            None
+        } else {
+            match text.trim().replace(',', ".").parse::<f64>() {
+                Ok(h) if shared::team::check_capacity(Some(h)).is_ok() => Some(h),
+                _ => {
+                    done(Err(CAPACITY_INVALID.to_owned()));
+                    return;
+                }
+            }
+        };
+        let token = session.token();
+        spawn_local(async move {
+            let answer: Result<CapacityRequest, _> = api::put(
+                &format!("/api/v1/team/inspectors/{id}/capacity"),
+                &CapacityRequest {
+                    capacity_hours: value,
+                },
+                token.as_deref(),
+            )
+            .await;
+            done(answer.map(|_| ()).map_err(|e| e.user_message()));
+        });
+    };
+    let set_absent = move |absent: bool| {
+        let token = session.token();
+        spawn_local(async move {
+            let answer: Result<Absence, _> = api::put(
+                &format!("/api/v1/team/inspectors/{id}/absences/{day}"),
+                &Absence { date: None, absent },
+                token.as_deref(),
+            )
+            .await;
+            done(answer.map(|_| ()).map_err(|e| e.user_message()));
+        });
+    };
+    let hours_id = format!("capacity-{id}");
+    let absent_id = format!("absent-{id}");
+    view! {
+        <div class="availability">
+            <label for=hours_id.clone()>{CAPACITY}</label>
+            <input id=hours_id type="text" inputmode="decimal" placeholder="7" data-testid="planning-capacity"
+                prop:value=move || hours.get() on:input=move |ev| hours.set(event_target_value(&ev))/>
+            <button class="secondary" data-testid="planning-capacity-save" on:click=save_hours>{CAPACITY_SAVE}</button>
+            <input id=absent_id.clone() type="checkbox" data-testid="planning-absent" prop:checked=inspector.absent
+                on:change=move |ev| set_absent(event_target_checked(&ev))/>
+            <label for=absent_id>{ABSENT}</label>
+        </div>
     }
 }

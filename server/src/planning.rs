@@ -280,7 +280,7 @@ pub(crate) async fn load(db: &Db, agency_id: &str, today: NaiveDate) -> anyhow::
         inspections: q::inspections(pool, agency_id).await?,
         violations: q::violations(pool, agency_id).await?,
         cases: q::open_cases(pool, agency_id).await?,
-        inspectors: q::inspectors(pool, agency_id).await?,
+        inspectors: q::inspectors(pool, agency_id, &today.to_string()).await?,
         already_planned: q::sites_with_open_visits(pool, agency_id, &today.to_string())
             .await?
             .into_iter()
@@ -315,9 +315,12 @@ pub async fn add_due_reinspections(
         return Ok(0);
     }
     let data = load(db, agency_id, date).await?;
+    // An inspector absent that day gets no re-inspection on it.
+    let day_text = date.to_string();
     let inspectors: HashSet<Uuid> = data
         .inspectors
         .iter()
+        .filter(|i| !i.absent.contains(&day_text))
         .filter_map(|i| Uuid::parse_str(&i.id).ok())
         .collect();
     let already: HashSet<Uuid> = data
@@ -548,8 +551,12 @@ fn inspectors(rows: &[InspectorRow]) -> anyhow::Result<Vec<Inspector>> {
             Ok(Inspector {
                 inspector_id: Uuid::parse_str(&r.id)?,
                 start,
-                capacity_hours: CAPACITY_HOURS,
-                unavailable: Vec::new(),
+                capacity_hours: r.capacity_hours.unwrap_or(CAPACITY_HOURS),
+                unavailable: r
+                    .absent
+                    .iter()
+                    .map(|d| date(d))
+                    .collect::<anyhow::Result<_>>()?,
             })
         })
         .collect()
@@ -785,6 +792,32 @@ mod tests {
         assert!(modifiers("[1]", "[]").is_err());
     }
 
+    #[test]
+    fn an_inspectors_own_hours_and_absences_reach_the_planner() {
+        let rows = [InspectorRow {
+            id: Uuid::from_u128(9).to_string(),
+            start_lat: None,
+            start_lon: None,
+            capacity_hours: Some(4.5),
+            absent: vec!["2026-12-07".into()],
+        }];
+        let planned = inspectors(&rows).unwrap();
+        assert_eq!(planned[0].capacity_hours, 4.5);
+        assert_eq!(
+            planned[0].unavailable,
+            vec![NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()]
+        );
+        let default = InspectorRow {
+            capacity_hours: None,
+            absent: Vec::new(),
+            ..rows[0].clone()
+        };
+        assert_eq!(
+            inspectors(&[default]).unwrap()[0].capacity_hours,
+            CAPACITY_HOURS
+        );
+    }
+
     fn sample_data() -> AgencyData {
         let site = |n: u128, lat: f64| SiteRiskRow {
             id: Uuid::from_u128(n).to_string(),
@@ -811,11 +844,15 @@ mod tests {
                     id: Uuid::from_u128(7).to_string(),
                     start_lat: Some(51.92),
                     start_lon: Some(6.3),
+                    capacity_hours: None,
+                    absent: Vec::new(),
                 },
                 InspectorRow {
                     id: Uuid::from_u128(8).to_string(),
                     start_lat: None,
                     start_lon: None,
+                    capacity_hours: None,
+                    absent: Vec::new(),
                 },
             ],
             already_planned: HashSet::from([Uuid::from_u128(2).to_string()]),

@@ -24,6 +24,12 @@ pub struct BoardInspector {
     pub oldest_unsent_at: Option<String>,
     /// The last push of any of the inspector's devices (RFC 3339).
     pub last_contact_at: Option<String>,
+    /// Hours a day the planner gives the inspector; `None`: the agency's default.
+    #[serde(default)]
+    pub capacity_hours: Option<f64>,
+    /// Absent on the board's day.
+    #[serde(default)]
+    pub absent: bool,
 }
 
 /// One visit of the day as the board shows it.
@@ -232,6 +238,8 @@ mod tests {
             unsent,
             oldest_unsent_at: None,
             last_contact_at: None,
+            capacity_hours: None,
+            absent: false,
         }
     }
 

@@ -118,6 +118,32 @@ pub struct DayLock {
     pub locked: bool,
 }
 
+/// `PUT /api/v1/team/inspectors/{id}/capacity`: hours a day for visits and travel; `None` goes
+/// back to the agency's default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityRequest {
+    pub capacity_hours: Option<f64>,
+}
+
+/// `PUT /api/v1/team/inspectors/{id}/absences/{date}`, and its answer with the date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Absence {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::NaiveDate>,
+    pub absent: bool,
+}
+
+/// The hours an inspector may be planned for in a day: more than none, at most a long day.
+pub const CAPACITY_RANGE: std::ops::RangeInclusive<f64> = 0.5..=12.0;
+
+pub fn check_capacity(hours: Option<f64>) -> Result<(), crate::ErrorCode> {
+    match hours {
+        Some(h) if !CAPACITY_RANGE.contains(&h) => Err(crate::ErrorCode::RequestInvalid),
+        _ => Ok(()),
+    }
+}
+
 /// Only a visit nobody started may move: one in progress, done or returned stays with the
 /// inspector working on it.
 pub fn check_movable(status: crate::visit::VisitStatus) -> Result<(), crate::ErrorCode> {
@@ -165,6 +191,19 @@ mod tests {
             weight: 1.0,
             contribution,
             note: None,
+        }
+    }
+
+    #[test]
+    fn capacity_is_between_half_an_hour_and_twelve_hours_or_the_default() {
+        assert_eq!(check_capacity(None), Ok(()));
+        assert_eq!(check_capacity(Some(6.5)), Ok(()));
+        for bad in [0.0, 0.25, 12.5, f64::NAN, -1.0] {
+            assert_eq!(
+                check_capacity(Some(bad)),
+                Err(crate::ErrorCode::RequestInvalid),
+                "{bad}"
+            );
         }
     }
 

@@ -87,6 +87,8 @@ export async function startServer() {
 
   return {
     url,
+    /** The server's data directory (its SQLite database is `schouw.db` there). */
+    dataDir,
     async stop() {
       await killChild(child, exited);
       await rm(dataDir, { recursive: true, force: true });

@@ -78,6 +78,22 @@ describe('planning by hand', () => {
       assert.match(await factor.innerText(), new RegExp(REASON));
       if (SHOTS) await card.screenshot({ path: `${SHOTS}/tablet-boost-why.png` });
 
+      // A colleague's hours a day (decimal comma) and absence: kept, and shown again after a reload.
+      const hoursInput = colleague.getByTestId('planning-capacity');
+      await hoursInput.fill('13');
+      await colleague.getByTestId('planning-capacity-save').click();
+      await lead.getByTestId('planning-message').filter({ hasText: 'tussen 0,5 en 12' }).waitFor();
+      await hoursInput.fill('6,5');
+      await colleague.getByTestId('planning-capacity-save').click();
+      await lead.getByTestId('planning-message').filter({ hasText: 'Gedaan.' }).waitFor();
+      await colleague.getByTestId('planning-absent').check();
+      await lead.locator('[data-testid="planning-inspector"] [data-testid="planning-absent"]:checked').waitFor();
+      await lead.reload();
+      const again = lead.locator(`[data-testid="planning-inspector"][data-inspector-id="${colleagueId}"]`);
+      await again.getByTestId('planning-capacity').waitFor();
+      assert.equal(await again.getByTestId('planning-capacity').inputValue(), '6,5');
+      assert.equal(await again.getByTestId('planning-absent').isChecked(), true);
+
       // Lock the day: the planner's button is off until it is unlocked.
       await lead.getByTestId('planning-lock').click();
       await lead.locator('[data-testid="planning-lock-state"][data-locked="true"]').waitFor();

@@ -90,6 +90,8 @@ fn api() -> Api {
     .post("/team/visits/{id}/move", plan::move_visit)
     .post("/team/visits/{id}/boost", plan::boost_visit)
     .put("/team/days/{date}/lock", plan::lock_day)
+    .put("/team/inspectors/{id}/capacity", plan::set_capacity)
+    .put("/team/inspectors/{id}/absences/{date}", plan::set_absence)
     .get("/enforcement/cases", enforcement::list)
     .get("/enforcement/cases/{id}", enforcement::detail)
     .post("/enforcement/cases/{id}/steps", enforcement::step)

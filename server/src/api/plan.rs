@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use shared::risk::RiskScore;
 use shared::sync::{EntityKind, FeedOp};
-use shared::team::{self, BoostRequest, DayLock, MoveRequest};
+use shared::team::{self, Absence, BoostRequest, CapacityRequest, DayLock, MoveRequest};
 use shared::visit::{VisitDetail, VisitStatus};
 use shared::{ErrorCode, Role};
 
@@ -47,6 +47,31 @@ async fn movable(
         return Err(ErrorCode::RecordVersionConflict.into());
     }
     Ok(placed)
+}
+
+/// The audit entry of a day's flag a planner set (a lock, an absence).
+async fn audit_day_flag(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: &str,
+    action: &str,
+    (entity, entity_id): (&str, &str),
+    day: NaiveDate,
+) -> AppResult<()> {
+    audit::record(
+        tx,
+        &AuditEntry {
+            actor_id: Some(actor),
+            device_id: None,
+            action,
+            entity,
+            entity_id,
+            old_version: None,
+            new_version: None,
+            details: serde_json::json!({ "date": day }),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// One feed entry for a visit: `Upsert` for the inspector who has it, `Delete` for one who lost it.
@@ -209,28 +234,99 @@ pub async fn lock_day(
     )
     .await?;
     if changed {
-        audit::record(
-            &mut tx,
-            &AuditEntry {
-                actor_id: Some(&actor),
-                device_id: None,
-                action: if request.locked {
-                    "day.lock"
-                } else {
-                    "day.unlock"
-                },
-                entity: "day",
-                entity_id: &format!("{}:{day}", user.agency_id),
-                old_version: None,
-                new_version: None,
-                details: serde_json::json!({"date": day}),
-            },
-        )
-        .await?;
+        let action = if request.locked {
+            "day.lock"
+        } else {
+            "day.unlock"
+        };
+        let entity_id = format!("{}:{day}", user.agency_id);
+        audit_day_flag(&mut tx, &actor, action, ("day", &entity_id), day).await?;
     }
     tx.commit().await?;
     Ok(Json(DayLock {
         date: Some(day),
         locked: request.locked,
+    }))
+}
+
+/// The inspector `id` of the caller's agency, for a planner (404 otherwise, a malformed id
+/// included).
+async fn own_inspector(state: &AppState, user: &AuthUser, id: &str) -> AppResult<String> {
+    require_role(user, PLANNERS)?;
+    let id = Uuid::parse_str(id)
+        .map_err(|_| ErrorCode::NotFound)?
+        .to_string();
+    if db::plan_controls::is_inspector_of(&state.db.pool, &user.agency_id, &id).await? {
+        Ok(id)
+    } else {
+        Err(ErrorCode::NotFound.into())
+    }
+}
+
+/// `PUT /api/v1/team/inspectors/{id}/capacity` `{"capacity_hours": 6.0 | null}`: the hours a day
+/// the planner gives the inspector (0.5 to 12; null: the agency's default of 7). Days planned
+/// from then on use it.
+pub async fn set_capacity(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<CapacityRequest>,
+) -> AppResult<Json<CapacityRequest>> {
+    let inspector = own_inspector(&state, &user, &id).await?;
+    team::check_capacity(request.capacity_hours)?;
+    let mut tx = state.db.pool.begin().await?;
+    db::plan_controls::set_capacity(&mut tx, &inspector, request.capacity_hours).await?;
+    audit::record(
+        &mut tx,
+        &AuditEntry {
+            actor_id: Some(&user.info.id.to_string()),
+            device_id: None,
+            action: "inspector.capacity",
+            entity: "user",
+            entity_id: &inspector,
+            old_version: None,
+            new_version: None,
+            details: serde_json::json!({"capacity_hours": request.capacity_hours}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(request))
+}
+
+/// `PUT /api/v1/team/inspectors/{id}/absences/{date}` `{"absent": bool}`: an absent inspector
+/// gets no visits when that day is planned, and no re-inspections added to it.
+pub async fn set_absence(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, date)): Path<(String, String)>,
+    ApiJson(request): ApiJson<Absence>,
+) -> AppResult<Json<Absence>> {
+    let inspector = own_inspector(&state, &user, &id).await?;
+    let day: NaiveDate = super::visits::parse_date(&date).ok_or(ErrorCode::RequestInvalid)?;
+    let actor = user.info.id.to_string();
+    let at = db::now_text();
+    let mut tx = state.db.pool.begin().await?;
+    let changed = db::plan_controls::set_absence(
+        &mut tx,
+        &inspector,
+        &day.to_string(),
+        request.absent,
+        &actor,
+        &at,
+    )
+    .await?;
+    if changed {
+        let action = if request.absent {
+            "inspector.absent"
+        } else {
+            "inspector.present"
+        };
+        audit_day_flag(&mut tx, &actor, action, ("user", &inspector), day).await?;
+    }
+    tx.commit().await?;
+    Ok(Json(Absence {
+        date: Some(day),
+        absent: request.absent,
     }))
 }

@@ -158,7 +158,7 @@ pub async fn board(
         .collect::<anyhow::Result<Vec<_>>>()?;
     // Unsent work per inspector, summed over their devices.
     let devices = db::devices::devices_of_agency(pool, &user.agency_id).await?;
-    let inspectors = db::board::inspectors(pool, &user.agency_id)
+    let inspectors = db::board::inspectors(pool, &user.agency_id, &day)
         .await?
         .into_iter()
         .map(|i| {
@@ -174,6 +174,8 @@ pub async fn board(
                     .filter_map(|d| d.oldest_pending_at.clone())
                     .min(),
                 last_contact_at: own.filter_map(|d| d.last_push_at.clone()).max(),
+                capacity_hours: i.capacity_hours,
+                absent: i.absent > 0,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;

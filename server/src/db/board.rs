@@ -8,15 +8,25 @@ pub struct BoardInspectorRow {
     pub id: String,
     pub display_name: String,
     pub team: Option<String>,
+    pub capacity_hours: Option<f64>,
+    /// 1 when absent on the board's day.
+    pub absent: i64,
 }
 
-/// The agency's active inspectors with their team, by name.
-pub async fn inspectors(pool: &AnyPool, agency_id: &str) -> sqlx::Result<Vec<BoardInspectorRow>> {
+/// The agency's active inspectors with their team, capacity and absence on `day`, by name.
+pub async fn inspectors(
+    pool: &AnyPool,
+    agency_id: &str,
+    day: &str,
+) -> sqlx::Result<Vec<BoardInspectorRow>> {
     sqlx::query_as(
-        "SELECT id, display_name, team FROM users \
-         WHERE agency_id = $1 AND role = 'inspector' AND active = 1 ORDER BY display_name, id",
+        "SELECT u.id, u.display_name, u.team, u.capacity_hours, \
+         (SELECT COUNT(*) FROM absences a WHERE a.user_id = u.id AND a.day = $2) AS absent \
+         FROM users u WHERE u.agency_id = $1 AND u.role = 'inspector' AND u.active = 1 \
+         ORDER BY u.display_name, u.id",
     )
     .bind(agency_id)
+    .bind(day)
     .fetch_all(pool)
     .await
 }

@@ -20,6 +20,28 @@ pub async fn is_locked(
     Ok(n > 0)
 }
 
+/// Adds (`on`) or removes the row a flag of two keys stands for; `true` when that changed
+/// something. `insert` binds the keys, who and when; `delete` the keys.
+async fn toggle(
+    tx: &mut Tx<'_>,
+    on: bool,
+    (insert, delete): (&str, &str),
+    keys: [&str; 2],
+    by: &str,
+    at: &str,
+) -> sqlx::Result<bool> {
+    let query = if on {
+        sqlx::query(insert)
+            .bind(keys[0])
+            .bind(keys[1])
+            .bind(by)
+            .bind(at)
+    } else {
+        sqlx::query(delete).bind(keys[0]).bind(keys[1])
+    };
+    Ok(query.execute(&mut **tx).await?.rows_affected() == 1)
+}
+
 /// Locks or unlocks `day`; `true` when that changed something.
 pub async fn set_lock(
     tx: &mut Tx<'_>,
@@ -29,25 +51,12 @@ pub async fn set_lock(
     by: &str,
     at: &str,
 ) -> sqlx::Result<bool> {
-    let done = if locked {
-        sqlx::query(
-            "INSERT INTO day_locks (agency_id, day, locked_by, locked_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (agency_id, day) DO NOTHING",
-        )
-        .bind(agency_id)
-        .bind(day)
-        .bind(by)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?
-    } else {
-        sqlx::query("DELETE FROM day_locks WHERE agency_id = $1 AND day = $2")
-            .bind(agency_id)
-            .bind(day)
-            .execute(&mut **tx)
-            .await?
-    };
-    Ok(done.rows_affected() == 1)
+    let sql = (
+        "INSERT INTO day_locks (agency_id, day, locked_by, locked_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (agency_id, day) DO NOTHING",
+        "DELETE FROM day_locks WHERE agency_id = $1 AND day = $2",
+    );
+    toggle(tx, locked, sql, [agency_id, day], by, at).await
 }
 
 /// The visit's status, version, inspector and day, read inside the writing transaction.
@@ -126,4 +135,46 @@ pub async fn priority_json(tx: &mut Tx<'_>, visit_id: &str) -> sqlx::Result<Stri
         .bind(visit_id)
         .fetch_one(&mut **tx)
         .await
+}
+
+/// Whether `user_id` is an active inspector of the agency.
+pub async fn is_inspector_of(
+    executor: impl sqlx::Executor<'_, Database = Any>,
+    agency_id: &str,
+    user_id: &str,
+) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE id = $1 AND agency_id = $2 AND role = 'inspector' AND active = 1",
+    )
+    .bind(user_id)
+    .bind(agency_id)
+    .fetch_one(executor)
+    .await?;
+    Ok(n > 0)
+}
+
+pub async fn set_capacity(tx: &mut Tx<'_>, user_id: &str, hours: Option<f64>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET capacity_hours = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(hours)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks `user_id` absent (or present) on `day`; `true` when that changed something.
+pub async fn set_absence(
+    tx: &mut Tx<'_>,
+    user_id: &str,
+    day: &str,
+    absent: bool,
+    by: &str,
+    at: &str,
+) -> sqlx::Result<bool> {
+    let sql = (
+        "INSERT INTO absences (user_id, day, by_user, at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id, day) DO NOTHING",
+        "DELETE FROM absences WHERE user_id = $1 AND day = $2",
+    );
+    toggle(tx, absent, sql, [user_id, day], by, at).await
 }

@@ -46,6 +46,11 @@ pub struct InspectorRow {
     pub id: String,
     pub start_lat: Option<f64>,
     pub start_lon: Option<f64>,
+    /// Hours a day for visits and travel; `None`: the planner's default.
+    pub capacity_hours: Option<f64>,
+    /// Days (`YYYY-MM-DD`) the inspector is absent, from the planning's first day on.
+    #[sqlx(skip)]
+    pub absent: Vec<String>,
 }
 
 /// A visit as the planner writes it.
@@ -111,14 +116,32 @@ pub async fn open_cases(pool: &AnyPool, agency_id: &str) -> sqlx::Result<Vec<Ope
 }
 
 /// Active inspectors of the agency, in a stable order.
-pub async fn inspectors(pool: &AnyPool, agency_id: &str) -> sqlx::Result<Vec<InspectorRow>> {
-    sqlx::query_as(
-        "SELECT id, start_lat, start_lon FROM users \
+pub async fn inspectors(
+    pool: &AnyPool,
+    agency_id: &str,
+    from: &str,
+) -> sqlx::Result<Vec<InspectorRow>> {
+    let mut rows: Vec<InspectorRow> = sqlx::query_as(
+        "SELECT id, start_lat, start_lon, capacity_hours FROM users \
          WHERE agency_id = $1 AND role = 'inspector' AND active = 1 ORDER BY id",
     )
     .bind(agency_id)
     .fetch_all(pool)
-    .await
+    .await?;
+    let absences: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.user_id, a.day FROM absences a JOIN users u ON u.id = a.user_id \
+         WHERE u.agency_id = $1 AND a.day >= $2",
+    )
+    .bind(agency_id)
+    .bind(from)
+    .fetch_all(pool)
+    .await?;
+    for (user, day) in absences {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == user) {
+            row.absent.push(day);
+        }
+    }
+    Ok(rows)
 }
 
 /// Sites that already have a visit on `from` or later, or an earlier one that is not done (a

@@ -786,6 +786,36 @@ fn matrix() -> Vec<Row> {
             results: None,
         },
         Row {
+            method: "PUT",
+            path: "/team/inspectors/{id}/capacity",
+            // An id that is no inspector of the agency: planners get 404, nothing changes.
+            request: |_, _| {
+                req("/api/v1/team/inspectors/0b6f1d8e-6f4e-4a51-9a1c-000000000003/capacity".into())
+                    .json(json!({"capacity_hours": 6.0}))
+            },
+            fresh_token: false,
+            own: [401, 403, 404, 404, 403, 403],
+            sibling: [401, 403, 404, 404, 403, 403],
+            foreign: [401, 403, 404, 404, 403, 403],
+            results: None,
+        },
+        Row {
+            method: "PUT",
+            path: "/team/inspectors/{id}/absences/{date}",
+            request: |w, _| {
+                req(format!(
+                    "/api/v1/team/inspectors/0b6f1d8e-6f4e-4a51-9a1c-000000000003/absences/{}",
+                    w.date
+                ))
+                .json(json!({"absent": true}))
+            },
+            fresh_token: false,
+            own: [401, 403, 404, 404, 403, 403],
+            sibling: [401, 403, 404, 404, 403, 403],
+            foreign: [401, 403, 404, 404, 403, 403],
+            results: None,
+        },
+        Row {
             method: "GET",
             path: "/team/board",
             request: |w, _| req(format!("/api/v1/team/board?date={}", w.date)).shows(&w.visit[0]),

@@ -169,3 +169,50 @@ on_both_databases! {
         assert_eq!(refused.status(), 403);
     }
 }
+
+on_both_databases! {
+    async fn an_inspectors_hours_and_absence_shape_the_planned_day(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let lead = server.login("teamleider1").await;
+        let mut day = demo_date() + chrono::Days::new(50);
+        while !shared::calendar::is_workday(day) {
+            day = day + chrono::Days::new(1);
+        }
+        let (first, second) = (user_id(&server, "inspecteur1").await, user_id(&server, "inspecteur2").await);
+        let put = |token: String, path: String, body: Value| {
+            let request = server.client.put(server.url(&path)).bearer_auth(token).json(&body);
+            async move {
+                let response = request.send().await.unwrap();
+                (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        let capacity = format!("/api/v1/team/inspectors/{first}/capacity");
+        let absence = format!("/api/v1/team/inspectors/{second}/absences/{day}");
+        // Out of range, not a planner, not an inspector of the agency: refused.
+        assert_eq!(put(lead.clone(), capacity.clone(), json!({"capacity_hours": 20.0})).await.0, 400);
+        assert_eq!(put(server.login("inspecteur1").await, capacity.clone(), json!({"capacity_hours": 3.0})).await.0, 403);
+        let lead_id = user_id(&server, "teamleider1").await;
+        assert_eq!(put(lead.clone(), format!("/api/v1/team/inspectors/{lead_id}/capacity"), json!({"capacity_hours": 3.0})).await.0, 404);
+
+        assert_eq!(put(lead.clone(), capacity.clone(), json!({"capacity_hours": 3.0})).await, (200, json!({"capacity_hours": 3.0})));
+        let (status, body) = put(lead.clone(), absence.clone(), json!({"absent": true})).await;
+        assert_eq!((status, body["absent"].as_bool()), (200, Some(true)));
+        let (status, planned) = post_json(&server.client, &server.base, &lead, "/api/v1/team/plan", &json!({"date": day})).await;
+        assert_eq!(status, 200, "{planned}");
+        let of = |id: &str| planned["inspectors"].as_array().unwrap().iter()
+            .find(|i| i["inspector_id"] == id).unwrap()["visits"].as_array().unwrap().clone();
+        assert!(of(&second).is_empty(), "absent: no visits");
+        let hours = |size: &str| match size { "S" => 1.0, "M" => 2.0, "L" => 4.0, "XL" => 6.0, _ => 8.0 };
+        let first_hours: f64 = of(&first).iter().map(|v| hours(v["size"].as_str().unwrap())).sum();
+        assert!(first_hours <= 3.0, "within the 3 hours: {first_hours}");
+        assert!(!of(&user_id(&server, "inspecteur3").await).is_empty(), "the others are planned");
+        // The board says so, and both changes are audited.
+        let (_, board) = get_json(&server.client, &server.base, &lead, &format!("/api/v1/team/board?date={day}")).await;
+        let line = |id: &str| board["inspectors"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap().clone();
+        assert_eq!((line(&first)["capacity_hours"].as_f64(), line(&second)["absent"].as_bool()), (Some(3.0), Some(true)));
+        assert_eq!(audited(&server, &first, "inspector.capacity").await, 1);
+        assert_eq!(audited(&server, &second, "inspector.absent").await, 1);
+        // Back to the default.
+        assert_eq!(put(lead.clone(), capacity, json!({"capacity_hours": null})).await.0, 200);
+    }
+}
