@@ -10,7 +10,10 @@ use uuid::Uuid;
 
 use shared::board::BoardInspector;
 use shared::board::{BoardVisit, TeamBoard};
-use shared::team::{Absence, BoostRequest, CapacityRequest, DayLock, MoveRequest, TeamDay};
+use shared::team::{
+    Absence, BoostRequest, CapacityRequest, DayLock, MoveRequest, SiteBoost, SiteBoostRequest,
+    TeamDay,
+};
 use shared::visit::{VisitDetail, VisitStatus};
 use shared::Role;
 
@@ -42,6 +45,17 @@ const CAPACITY: &str = "Uren per dag voor bezoeken en reistijd";
 const CAPACITY_SAVE: &str = "Opslaan";
 const CAPACITY_INVALID: &str = "Vul een aantal uren in tussen 0,5 en 12, bijvoorbeeld 6,5.";
 const ABSENT: &str = "Afwezig op deze dag";
+const SITE_BOOST: &str = "Een bedrijf voorrang geven";
+const SITE_BOOST_INTRO: &str = "De planner zet het bedrijf bovenaan zolang de voorrang geldt, ook als het nog niet aan de beurt is; een bezoek dat al gepland staat en nog niet begonnen is, gaat meteen bovenaan zijn dag.";
+const SITE_SEARCH: &str = "Zoek een bedrijf (naam, adres of plaats)";
+const SITE_SEARCH_BUTTON: &str = "Zoeken";
+const SITE_CHOOSE: &str = "Kiezen";
+const SITE_CHOSEN: &str = "Gekozen";
+const SITE_UNTIL: &str = "Geldt tot en met (leeg: tot het bezoek)";
+const SITE_NONE: &str = "Geen bedrijven gevonden.";
+const SITE_LIFTED: &str = "Gedaan. Het geplande bezoek staat nu bovenaan zijn dag.";
+const SITE_STORED: &str =
+    "Gedaan. De planner zet het bedrijf bovenaan bij de volgende dag die hij plant.";
 
 #[component]
 pub fn PlanningPage() -> impl IntoView {
@@ -65,12 +79,18 @@ fn Planning() -> impl IntoView {
         }
     });
     // Every change answers with a Dutch outcome and reads the day again.
+    // The server's answer reads the day again (a refusal may mean the day changed meanwhile); a
+    // form the page itself refused does not, so what was typed stays where it was typed.
     let done = move |result: Result<(), String>| {
+        let checked_here =
+            matches!(&result, Err(e) if [REASON_NEEDED, CAPACITY_INVALID].contains(&e.as_str()));
         message.set(Some(match result {
             Ok(()) => (true, DONE.to_owned()),
             Err(e) => (false, e),
         }));
-        refresh.update(|r| *r += 1);
+        if !checked_here {
+            refresh.update(|r| *r += 1);
+        }
     };
     let plan = move |_| {
         let day = date.get_untracked();
@@ -138,6 +158,7 @@ fn Planning() -> impl IntoView {
                                     on:click=move |_| set_lock(!locked)>{if locked { UNLOCK } else { LOCK }}</button>
                             </div>
                         </div>
+                        <SiteBoostForm message=message refresh=refresh/>
                         <Days board=board done=done/>
                     }.into_any()
                 }
@@ -343,5 +364,125 @@ fn Availability(
                 on:change=move |ev| set_absent(event_target_checked(&ev))/>
             <label for=absent_id>{ABSENT}</label>
         </div>
+    }
+}
+
+/// A site as the search lists it.
+#[derive(Clone, serde::Deserialize)]
+struct FoundSite {
+    id: Uuid,
+    name: String,
+    address: String,
+}
+
+#[derive(Clone, serde::Deserialize)]
+struct FoundSites {
+    sites: Vec<FoundSite>,
+}
+
+/// Find a site of the register and push it to the top with a reason.
+#[component]
+fn SiteBoostForm(
+    message: RwSignal<Option<(bool, String)>>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let session = use_session();
+    let query = RwSignal::new(String::new());
+    let found = RwSignal::new(None::<Vec<FoundSite>>);
+    let chosen = RwSignal::new(None::<Uuid>);
+    let reason = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = query.get_untracked();
+        let token = session.token();
+        spawn_local(async move {
+            let path = format!(
+                "/api/v1/sites?limit=10&q={}",
+                js_sys::encode_uri_component(q.trim())
+            );
+            match api::get::<FoundSites>(&path, token.as_deref()).await {
+                Ok(list) => found.set(Some(list.sites)),
+                Err(e) => message.set(Some((false, e.user_message()))),
+            }
+        });
+    };
+    let send = move |_| {
+        let Some(site) = chosen.get_untracked() else {
+            return;
+        };
+        let text = reason.get_untracked();
+        if text.trim().is_empty() {
+            message.set(Some((false, REASON_NEEDED.to_owned())));
+            return;
+        }
+        let body = SiteBoostRequest {
+            reason: text,
+            until: until.get_untracked().parse().ok(),
+        };
+        let token = session.token();
+        spawn_local(async move {
+            let answer: Result<SiteBoost, _> = api::post(
+                &format!("/api/v1/team/sites/{site}/boost"),
+                &body,
+                token.as_deref(),
+            )
+            .await;
+            match answer {
+                Ok(b) => {
+                    let text = if b.visit_id.is_some() {
+                        SITE_LIFTED
+                    } else {
+                        SITE_STORED
+                    };
+                    message.set(Some((true, text.to_owned())));
+                    reason.set(String::new());
+                    refresh.update(|r| *r += 1);
+                }
+                Err(e) => message.set(Some((false, e.user_message()))),
+            }
+        });
+    };
+    view! {
+        <section class="card site-boost" data-testid="site-boost">
+            <h2>{SITE_BOOST}</h2>
+            <p class="muted">{SITE_BOOST_INTRO}</p>
+            <form class="search" on:submit=search>
+                <label for="site-boost-query">{SITE_SEARCH}</label>
+                <input id="site-boost-query" type="search" data-testid="site-boost-query"
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+                <button class="secondary" type="submit">{SITE_SEARCH_BUTTON}</button>
+            </form>
+            {move || found.get().map(|sites| if sites.is_empty() {
+                view! { <p class="muted">{SITE_NONE}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="found-sites">
+                        {sites.into_iter().map(|s| {
+                            let id = s.id;
+                            view! {
+                                <li data-testid="site-boost-found" data-site-id=id.to_string()>
+                                    <strong>{s.name}</strong>" "<span class="muted">{s.address}</span>" "
+                                    <button class="secondary" aria-pressed=move || (chosen.get() == Some(id)).to_string()
+                                        on:click=move |_| chosen.set(Some(id))>
+                                        {move || if chosen.get() == Some(id) { SITE_CHOSEN } else { SITE_CHOOSE }}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+            <Show when=move || chosen.get().is_some()>
+                <div class="visit-actions">
+                    <input type="text" aria-label=BOOST_REASON placeholder=BOOST_REASON data-testid="site-boost-reason"
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                    <label for="site-boost-until">{SITE_UNTIL}</label>
+                    <input id="site-boost-until" type="date" data-testid="site-boost-until"
+                        prop:value=move || until.get() on:change=move |ev| until.set(event_target_value(&ev))/>
+                    <button class="primary" data-testid="site-boost-send" on:click=send>{BOOST}</button>
+                </div>
+            </Show>
+        </section>
     }
 }

@@ -15,7 +15,7 @@ use shared::coords::Wgs84;
 use shared::lhso::LhsoCell;
 use shared::planner::{self, Candidate, DueReinspection, Inspector, PlanInput, PlannerSettings};
 use shared::risk::{
-    self, ComplianceHistory, InspectionSummary, Modifiers, RiskModel, SiteAssessment,
+    self, ComplianceHistory, InspectionSummary, ManualBoost, Modifiers, RiskModel, SiteAssessment,
     SiteRiskProfile, ViolationRecord, VisitSize,
 };
 
@@ -281,6 +281,7 @@ pub(crate) async fn load(db: &Db, agency_id: &str, today: NaiveDate) -> anyhow::
         violations: q::violations(pool, agency_id).await?,
         cases: q::open_cases(pool, agency_id).await?,
         inspectors: q::inspectors(pool, agency_id, &today.to_string()).await?,
+        boosts: q::site_boosts(pool, agency_id, &today.to_string()).await?,
         already_planned: q::sites_with_open_visits(pool, agency_id, &today.to_string())
             .await?
             .into_iter()
@@ -408,6 +409,8 @@ pub struct AgencyData {
     /// Open enforcement cases: they set `open_enforcement_case` and bring re-inspections.
     pub cases: Vec<OpenCaseRow>,
     pub inspectors: Vec<InspectorRow>,
+    /// Team leads' pushes of sites up the ranking (`site_boosts`).
+    pub boosts: Vec<q::SiteBoostRow>,
     /// Sites with a visit from today on or an earlier one not done yet.
     pub already_planned: HashSet<String>,
 }
@@ -537,8 +540,15 @@ fn new_id() -> String {
 
 /// A site may get a planned visit when its regular inspection falls due within the horizon;
 /// low-risk sites stay in the pool because the fail-safe sample draws from them.
+/// A site the planner may put on a day: due by then, eligible for the sample, or pushed up by a
+/// team lead (a boost plans a site whether or not it is due).
 fn is_candidate(a: &SiteAssessment, last_day: NaiveDate) -> bool {
-    a.next_due.is_some_and(|due| due <= last_day) || a.sample_eligible
+    a.next_due.is_some_and(|due| due <= last_day)
+        || a.sample_eligible
+        || a.priority
+            .factors
+            .iter()
+            .any(|f| f.name == risk::factor::MANUAL_BOOST && f.contribution > 0.0)
 }
 
 fn inspectors(rows: &[InspectorRow]) -> anyhow::Result<Vec<Inspector>> {
@@ -568,6 +578,19 @@ fn date(text: &str) -> anyhow::Result<NaiveDate> {
 
 /// The risk profile of every site, from its JSON columns and its inspection history.
 pub fn profiles(data: &AgencyData) -> anyhow::Result<Vec<SiteRiskProfile>> {
+    let mut boosts_of: HashMap<&str, Vec<ManualBoost>> = HashMap::new();
+    for b in &data.boosts {
+        boosts_of
+            .entry(b.site_id.as_str())
+            .or_default()
+            .push(ManualBoost {
+                points: b.points,
+                by: b.by_user.clone(),
+                reason: b.reason.clone(),
+                from: date(&b.from_day)?,
+                until: b.until_day.as_deref().map(date).transpose()?,
+            });
+    }
     let mut violations_of: HashMap<&str, Vec<ViolationRecord>> = HashMap::new();
     let open_case: HashSet<&str> = data.cases.iter().map(|c| c.site_id.as_str()).collect();
     for v in &data.violations {
@@ -607,7 +630,7 @@ pub fn profiles(data: &AgencyData) -> anyhow::Result<Vec<SiteRiskProfile>> {
                     external_signals: 0,
                 },
                 focus_points: Vec::new(),
-                boosts: Vec::new(),
+                boosts: boosts_of.remove(s.id.as_str()).unwrap_or_default(),
                 class_override: None,
             })
         })
@@ -855,6 +878,7 @@ mod tests {
                     absent: Vec::new(),
                 },
             ],
+            boosts: Vec::new(),
             already_planned: HashSet::from([Uuid::from_u128(2).to_string()]),
         }
     }

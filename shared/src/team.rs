@@ -110,6 +110,29 @@ pub struct BoostRequest {
     pub version: i64,
 }
 
+/// `POST /api/v1/team/sites/{id}/boost`: push a site to the top of the ranking with a reason,
+/// from today until `until` (open-ended without).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteBoostRequest {
+    pub reason: String,
+    #[serde(default)]
+    pub until: Option<chrono::NaiveDate>,
+}
+
+/// The answer: the stored boost, and the planned visit it lifted to the top of its day (if the
+/// site had one nobody started).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteBoost {
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub points: f64,
+    pub reason: String,
+    pub from: chrono::NaiveDate,
+    pub until: Option<chrono::NaiveDate>,
+    pub visit_id: Option<Uuid>,
+}
+
 /// `PUT /api/v1/team/days/{date}/lock`, and its answer with the date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DayLock {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { INSPECTOR, loginAs, openBrowser, startServer } from './helpers.mjs';
-import { SYNC_TIMEOUT_MS, inspectorTablet } from './field.mjs';
+import { SYNC_TIMEOUT_MS, api, inspectorTablet, tokenOf } from './field.mjs';
 
 const SHOTS = process.env.SCHOUW_SCREENSHOTS;
 const REASON = 'Klacht van omwonenden over stank, gisteren gemeld';
@@ -87,12 +87,30 @@ describe('planning by hand', () => {
       await colleague.getByTestId('planning-capacity-save').click();
       await lead.getByTestId('planning-message').filter({ hasText: 'Gedaan.' }).waitFor();
       await colleague.getByTestId('planning-absent').check();
-      await lead.locator('[data-testid="planning-inspector"] [data-testid="planning-absent"]:checked').waitFor();
+      // Stored on the server (the page's message reads "Gedaan." already).
+      const token = await tokenOf(server, 'teamleider1');
+      for (let i = 0; i < 50; i += 1) {
+        const { body } = await api(server, token, 'GET', '/api/v1/team/board');
+        if (body.inspectors.find((x) => x.id === colleagueId)?.absent) break;
+        await lead.waitForTimeout(100);
+      }
       await lead.reload();
       const again = lead.locator(`[data-testid="planning-inspector"][data-inspector-id="${colleagueId}"]`);
       await again.getByTestId('planning-capacity').waitFor();
       assert.equal(await again.getByTestId('planning-capacity').inputValue(), '6,5');
       assert.equal(await again.getByTestId('planning-absent').isChecked(), true);
+
+      // A site from the register pushed to the top with a reason.
+      const siteBoost = lead.getByTestId('site-boost');
+      await siteBoost.getByTestId('site-boost-query').fill('Hotel');
+      await siteBoost.getByRole('button', { name: 'Zoeken' }).click();
+      const found = siteBoost.getByTestId('site-boost-found').first();
+      await found.waitFor();
+      await found.getByRole('button', { name: 'Kiezen' }).click();
+      await siteBoost.getByTestId('site-boost-reason').fill('Melding van de politie over een lozing');
+      await siteBoost.getByTestId('site-boost-send').click();
+      await lead.getByTestId('planning-message').filter({ hasText: /^Gedaan\. (Het geplande bezoek|De planner)/ }).waitFor();
+      if (SHOTS) await siteBoost.screenshot({ path: `${SHOTS}/planning-site-boost.png` });
 
       // Lock the day: the planner's button is off until it is unlocked.
       await lead.getByTestId('planning-lock').click();

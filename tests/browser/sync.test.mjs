@@ -405,11 +405,15 @@ describe('offline work and sync', () => {
         await lp.getByTestId('device').first().waitFor();
         const row = lp.getByTestId('team-problem').filter({ hasText: 'Conflict: Notitie gewijzigd' }).first();
         await row.waitFor();
-        // The lead settles it (the office's text stands); it leaves the list once the server has it.
+        // The lead keeps the server's version (after confirming); it leaves the list once the
+        // server has the settlement.
         const settledId = await row.getAttribute('data-id');
+        let question = '';
+        lp.once('dialog', (d) => { question = d.message(); d.accept(); });
         await row.getByTestId('team-settle').click();
         await lp.locator(`[data-testid="team-problem"][data-id="${settledId}"]`)
           .waitFor({ state: 'detached', timeout: SYNC_TIMEOUT_MS });
+        assert.match(question, /wat nu op de server staat, blijft staan/);
         const open = await api(server, token, '/api/v1/sync/problems');
         assert.ok(!open.problems.some((p) => p.id === settledId), 'settled on the server by the lead');
       } finally {

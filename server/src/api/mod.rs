@@ -89,6 +89,7 @@ fn api() -> Api {
     .post("/team/plan", visits::plan_day)
     .post("/team/visits/{id}/move", plan::move_visit)
     .post("/team/visits/{id}/boost", plan::boost_visit)
+    .post("/team/sites/{id}/boost", plan::boost_site)
     .put("/team/days/{date}/lock", plan::lock_day)
     .put("/team/inspectors/{id}/capacity", plan::set_capacity)
     .put("/team/inspectors/{id}/absences/{date}", plan::set_absence)

@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use shared::risk::RiskScore;
 use shared::sync::{EntityKind, FeedOp};
-use shared::team::{self, Absence, BoostRequest, CapacityRequest, DayLock, MoveRequest};
+use shared::team::{
+    self, Absence, BoostRequest, CapacityRequest, DayLock, MoveRequest, SiteBoost, SiteBoostRequest,
+};
 use shared::visit::{VisitDetail, VisitStatus};
 use shared::{ErrorCode, Role};
 
@@ -165,12 +167,40 @@ pub async fn boost_visit(
     let at = db::now_text();
     let mut tx = state.db.pool.begin().await?;
     let placed = movable(&mut tx, &row.id, request.version).await?;
-    let stored = db::plan_controls::priority_json(&mut tx, &row.id).await?;
+    lift_visit(
+        &mut tx,
+        &row,
+        &placed,
+        &request.reason,
+        model.manual_boost_weight,
+        &user.info.id.to_string(),
+        &at,
+    )
+    .await?;
+    tx.commit().await?;
+    super::visits::detail(&state, &user, &row.id)
+        .await
+        .map(Json)
+}
+
+/// Puts the planned visit first on its day with a boosted priority carrying `reason`; every visit
+/// of that day gets a new version and a feed entry, so the tablet learns the new order. Audited.
+#[allow(clippy::too_many_arguments)]
+async fn lift_visit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    row: &db::visits::VisitRow,
+    placed: &db::plan_controls::PlacedVisit,
+    reason: &str,
+    weight: f64,
+    actor: &str,
+    at: &str,
+) -> AppResult<()> {
+    let stored = db::plan_controls::priority_json(tx, &row.id).await?;
     let priority: RiskScore = serde_json::from_str(&stored).map_err(anyhow::Error::from)?;
-    let boosted = team::boosted(&priority, &request.reason, model.manual_boost_weight)?;
+    let boosted = team::boosted(&priority, reason, weight)?;
     let json = serde_json::to_string(&boosted).map_err(anyhow::Error::from)?;
     let versions = db::plan_controls::boost_visit(
-        &mut tx,
+        tx,
         &row.id,
         &placed.inspector_id,
         &placed.planned_date,
@@ -182,32 +212,123 @@ pub async fn boost_visit(
     for (visit_id, version) in &versions {
         changes.push(db::changes::ChangeRecord {
             entity_id: visit_id,
-            ..change(&row, &placed.inspector_id, *version, FeedOp::Upsert, &at)
+            ..change(row, &placed.inspector_id, *version, FeedOp::Upsert, at)
         });
     }
-    db::changes::record_changes(&mut tx, &changes).await?;
+    db::changes::record_changes(tx, &changes).await?;
     let new_version = versions
         .iter()
         .find(|(v, _)| *v == row.id)
         .map(|(_, version)| *version);
     audit::record(
-        &mut tx,
+        tx,
         &AuditEntry {
-            actor_id: Some(&user.info.id.to_string()),
+            actor_id: Some(actor),
             device_id: None,
             action: "visit.boost",
             entity: EntityKind::Visit.as_str(),
             entity_id: &row.id,
             old_version: Some(placed.version),
             new_version,
-            details: serde_json::json!({"reason": request.reason.trim(), "points": team::BOOST_POINTS}),
+            details: serde_json::json!({"reason": reason.trim(), "points": team::BOOST_POINTS}),
         },
     )
     .await?;
+    Ok(())
+}
+
+/// `POST /api/v1/team/sites/{id}/boost` `{"reason", "until"}`: pushes a site to the top of the
+/// ranking from today (until `until`, open-ended without): the planner adds a `manual_boost`
+/// factor with the reason to the site's priority on every day it plans; a visit of the site that
+/// is planned from today on and nobody started goes first on its day now. Audited (`site.boost`).
+pub async fn boost_site(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<SiteBoostRequest>,
+) -> AppResult<(axum::http::StatusCode, Json<SiteBoost>)> {
+    require_role(&user, PLANNERS)?;
+    let site_id = Uuid::parse_str(&id).map_err(|_| ErrorCode::NotFound)?;
+    let pool = &state.db.pool;
+    db::sites::detail(pool, &site_id.to_string(), &user.agency_id, None)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let reason = request.reason.trim();
+    let today = chrono::Local::now().date_naive();
+    if !shared::sync::valid_note_text(reason) || request.until.is_some_and(|u| u < today) {
+        return Err(ErrorCode::RequestInvalid.into());
+    }
+    let model = crate::agency_config::active_risk_model(pool, &user.agency_id).await?;
+    // Read before the writing transaction (SQLite has one writer); the version check inside it
+    // refuses a visit that changed meanwhile.
+    let open =
+        match db::plan_controls::open_planned_visit(pool, &site_id.to_string(), &today.to_string())
+            .await?
+        {
+            Some(visit_id) => db::visits::by_id(pool, &visit_id).await?,
+            None => None,
+        };
+    let actor = user.info.id.to_string();
+    let at = db::now_text();
+    let boost_id = Uuid::new_v4();
+    let mut tx = pool.begin().await?;
+    db::plan_controls::insert_site_boost(
+        &mut tx,
+        &db::plan_controls::NewSiteBoost {
+            id: &boost_id.to_string(),
+            agency_id: &user.agency_id,
+            site_id: &site_id.to_string(),
+            points: team::BOOST_POINTS,
+            reason,
+            by_user: &actor,
+            from_day: &today.to_string(),
+            until_day: request.until.map(|u| u.to_string()).as_deref(),
+            created_at: &at,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        &AuditEntry {
+            actor_id: Some(&actor),
+            device_id: None,
+            action: "site.boost",
+            entity: "site",
+            entity_id: &site_id.to_string(),
+            old_version: None,
+            new_version: None,
+            details: serde_json::json!({"reason": reason, "until": request.until, "points": team::BOOST_POINTS}),
+        },
+    )
+    .await?;
+    let mut lifted = None;
+    if let Some(row) = open {
+        let placed = movable(&mut tx, &row.id, row.version).await?;
+        lift_visit(
+            &mut tx,
+            &row,
+            &placed,
+            reason,
+            model.manual_boost_weight,
+            &actor,
+            &at,
+        )
+        .await?;
+        lifted = Some(Uuid::parse_str(&row.id).map_err(anyhow::Error::from)?);
+    }
     tx.commit().await?;
-    super::visits::detail(&state, &user, &row.id)
-        .await
-        .map(Json)
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(SiteBoost {
+            id: boost_id,
+            site_id,
+            points: team::BOOST_POINTS,
+            reason: reason.to_owned(),
+            from: today,
+            until: request.until,
+            visit_id: lifted,
+        }),
+    ))
 }
 
 /// `PUT /api/v1/team/days/{date}/lock` `{"locked": bool}`: a locked day is not planned again

@@ -178,3 +178,50 @@ pub async fn set_absence(
     );
     toggle(tx, absent, sql, [user_id, day], by, at).await
 }
+
+/// A visit of the site planned from `from` on that nobody started, the soonest first.
+pub async fn open_planned_visit(
+    pool: &sqlx::AnyPool,
+    site_id: &str,
+    from: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT id FROM visits WHERE site_id = $1 AND status = 'planned' AND planned_date >= $2 \
+         ORDER BY planned_date, id LIMIT 1",
+    )
+    .bind(site_id)
+    .bind(from)
+    .fetch_optional(pool)
+    .await
+}
+
+pub struct NewSiteBoost<'a> {
+    pub id: &'a str,
+    pub agency_id: &'a str,
+    pub site_id: &'a str,
+    pub points: f64,
+    pub reason: &'a str,
+    pub by_user: &'a str,
+    pub from_day: &'a str,
+    pub until_day: Option<&'a str>,
+    pub created_at: &'a str,
+}
+
+pub async fn insert_site_boost(tx: &mut Tx<'_>, b: &NewSiteBoost<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO site_boosts (id, agency_id, site_id, points, reason, by_user, from_day, until_day, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(b.id)
+    .bind(b.agency_id)
+    .bind(b.site_id)
+    .bind(b.points)
+    .bind(b.reason)
+    .bind(b.by_user)
+    .bind(b.from_day)
+    .bind(b.until_day)
+    .bind(b.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

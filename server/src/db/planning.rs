@@ -53,6 +53,33 @@ pub struct InspectorRow {
     pub absent: Vec<String>,
 }
 
+/// A team lead's boost of a site, active on some day on or after the planning's first day.
+#[derive(Debug, Clone, FromRow)]
+pub struct SiteBoostRow {
+    pub site_id: String,
+    pub points: f64,
+    pub reason: String,
+    pub by_user: String,
+    pub from_day: String,
+    pub until_day: Option<String>,
+}
+
+/// The agency's site boosts that have not ended before `from`.
+pub async fn site_boosts(
+    pool: &AnyPool,
+    agency_id: &str,
+    from: &str,
+) -> sqlx::Result<Vec<SiteBoostRow>> {
+    sqlx::query_as(
+        "SELECT site_id, points, reason, by_user, from_day, until_day FROM site_boosts \
+         WHERE agency_id = $1 AND (until_day IS NULL OR until_day >= $2)",
+    )
+    .bind(agency_id)
+    .bind(from)
+    .fetch_all(pool)
+    .await
+}
+
 /// A visit as the planner writes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewVisit {

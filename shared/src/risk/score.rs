@@ -226,13 +226,20 @@ pub fn assess_site(model: &RiskModel, site: &SiteRiskProfile, today: NaiveDate) 
     };
     priority.push(factor::OVERDUE, overdue, model.overdue.weight);
 
-    let boost = site
+    let active: Vec<&crate::risk::ManualBoost> = site
         .boosts
         .iter()
         .filter(|b| b.is_active(today) && b.points.is_finite())
-        .map(|b| b.points)
-        .sum();
+        .collect();
+    let boost = active.iter().map(|b| b.points).sum();
     priority.push(factor::MANUAL_BOOST, boost, model.manual_boost_weight);
+    // Why, in the team lead's words: shown beside the factor in the tablet's "why" panel.
+    if !active.is_empty() {
+        if let Some(f) = priority.factors.last_mut() {
+            let reasons: Vec<&str> = active.iter().map(|b| b.reason.as_str()).collect();
+            f.note = Some(reasons.join("; "));
+        }
+    }
 
     let next_due = interval_months.map(|_| regular_due.and_then(|(_, due)| due).unwrap_or(today));
 
@@ -444,6 +451,20 @@ mod tests {
         assert_eq!(score(&site, "2026-03-01"), plain + 100.0);
         assert_eq!(score(&site, "2026-02-28"), plain);
         assert_eq!(score(&site, "2026-04-01"), plain);
+        // The factor says why while it counts, and nothing when it does not.
+        let note = |on: &str| {
+            assess_site(&RiskModel::default_2026(), &site, day(on))
+                .priority
+                .factors
+                .into_iter()
+                .find(|f| f.name == factor::MANUAL_BOOST)
+                .and_then(|f| f.note)
+        };
+        assert_eq!(
+            note("2026-03-01").as_deref(),
+            Some("Melding politie over lozing")
+        );
+        assert_eq!(note("2026-04-01"), None);
     }
 
     #[test]

@@ -773,6 +773,21 @@ fn matrix() -> Vec<Row> {
             results: None,
         },
         Row {
+            method: "POST",
+            path: "/team/sites/{id}/boost",
+            // An empty reason: planners get 400 for their agency's sites and nothing is stored;
+            // another agency's site is unknown.
+            request: |w, s| {
+                req(format!("/api/v1/team/sites/{}/boost", w.site[w.at(s)]))
+                    .json(json!({"reason": " "}))
+            },
+            fresh_token: false,
+            own: [401, 403, 400, 400, 403, 403],
+            sibling: [401, 403, 400, 400, 403, 403],
+            foreign: [401, 403, 404, 404, 403, 403],
+            results: None,
+        },
+        Row {
             method: "PUT",
             path: "/team/days/{date}/lock",
             // Unlocking a day that is not locked: allowed to planners, changes nothing.

@@ -216,3 +216,53 @@ on_both_databases! {
         assert_eq!(put(lead.clone(), capacity, json!({"capacity_hours": null})).await.0, 200);
     }
 }
+
+on_both_databases! {
+    async fn a_boosted_site_is_planned_with_the_reason_and_its_planned_visit_goes_first(backend: Backend) {
+        let server = TestServer::with_demo(backend).await;
+        let lead = server.login("teamleider1").await;
+        // A site nobody visits or plans.
+        let site: String = sqlx::query_scalar(
+            "SELECT s.id FROM sites s WHERE NOT EXISTS (SELECT 1 FROM visits v WHERE v.site_id = s.id) ORDER BY s.id LIMIT 1")
+            .fetch_one(&server.state.db.pool).await.unwrap();
+        let path = format!("/api/v1/team/sites/{site}/boost");
+        let reason = "Melding van de politie over een lozing";
+        for bad in [json!({"reason": "  "}), json!({"reason": reason, "until": "2020-01-01"})] {
+            assert_eq!(post_json(&server.client, &server.base, &lead, &path, &bad).await.0, 400, "{bad}");
+        }
+        assert_eq!(post_json(&server.client, &server.base, &server.login("inspecteur1").await, &path, &json!({"reason": reason})).await.0, 403);
+        assert_eq!(post_json(&server.client, &server.base, &lead, &format!("/api/v1/team/sites/{}/boost", uuid::Uuid::new_v4()), &json!({"reason": reason})).await.0, 404);
+        let (status, boost) = post_json(&server.client, &server.base, &lead, &path, &json!({"reason": reason})).await;
+        assert_eq!(status, 201, "{boost}");
+        assert!(boost["visit_id"].is_null(), "no visit to lift: {boost}");
+        assert_eq!(audited(&server, &site, "site.boost").await, 1);
+
+        // The next day the planner plans has the site, with the reason as its own factor.
+        let mut day = demo_date() + chrono::Days::new(45);
+        while !shared::calendar::is_workday(day) {
+            day = day + chrono::Days::new(1);
+        }
+        let (status, planned) = post_json(&server.client, &server.base, &lead, "/api/v1/team/plan", &json!({"date": day})).await;
+        assert_eq!(status, 200, "{planned}");
+        let visit = planned["inspectors"].as_array().unwrap().iter()
+            .flat_map(|i| i["visits"].as_array().unwrap().clone())
+            .find(|v| v["site"]["id"] == site.as_str()).expect("the boosted site is planned");
+        let factor = visit["priority"]["factors"].as_array().unwrap().iter()
+            .find(|f| f["name"] == "manual_boost").cloned().unwrap();
+        assert_eq!(factor["note"], reason);
+        assert!(factor["contribution"].as_f64().unwrap() > 0.0);
+
+        // A site with a visit planned from today on that nobody started: it goes first now.
+        let busy = planned["inspectors"].as_array().unwrap().iter()
+            .find(|i| i["visits"].as_array().unwrap().len() >= 2).expect("an inspector with two visits").clone();
+        let last = busy["visits"].as_array().unwrap().last().unwrap().clone();
+        let (status, lifted) = post_json(&server.client, &server.base, &lead,
+            &format!("/api/v1/team/sites/{}/boost", last["site"]["id"].as_str().unwrap()), &json!({"reason": reason})).await;
+        assert_eq!(status, 201, "{lifted}");
+        assert_eq!(lifted["visit_id"], last["id"]);
+        let (_, again) = get_json(&server.client, &server.base, &lead, &format!("/api/v1/team/visits?date={day}")).await;
+        let mine = again["inspectors"].as_array().unwrap().iter()
+            .find(|i| i["inspector_id"] == busy["inspector_id"]).unwrap()["visits"].as_array().unwrap().clone();
+        assert_eq!(mine[0]["id"], last["id"]);
+    }
+}
