@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   login,
   openBrowser,
+  readStore,
   repoRoot,
   waitForServiceWorkerControl,
   waitForStoredSession,
@@ -77,4 +78,19 @@ export async function tokenOf(server, username) {
     body: JSON.stringify({ username, password: 'schouw-demo' }),
   });
   return (await res.json()).token;
+}
+
+/**
+ * A planned visit on the device (on `day`, a `yyyy-mm-dd`, when given) whose checklist has a yes/no
+ * item, and that item: what the field tests record a violation on.
+ */
+export async function plannedVisitWithYesNoItem(page, day) {
+  const visits = await readStore(page, 'visits');
+  const templates = await readStore(page, 'templates');
+  for (const v of visits.filter((x) => x.visit.status === 'planned' && (!day || x.visit.planned_date === day))) {
+    const t = templates.find((x) => x.sectors.includes(v.visit.site.sector));
+    const item = t?.items.find((i) => i.answer.type === 'yes_no');
+    if (item) return { target: v, item };
+  }
+  throw new Error(`no planned visit${day ? ` on ${day}` : ''} with a yes/no checklist item`);
 }

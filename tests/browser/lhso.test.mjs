@@ -15,7 +15,9 @@ import {
   waitForServiceWorkerControl,
   waitForStoredSession,
 } from './helpers.mjs';
-import { SYNC_TIMEOUT_MS, MATRIX, B3_ANSWERS, waitForSyncSuccess } from './field.mjs';
+import {
+  B3_ANSWERS, MATRIX, SYNC_TIMEOUT_MS, plannedVisitWithYesNoItem, waitForSyncSuccess,
+} from './field.mjs';
 
 
 /** The default matrix the app embeds (the same file as the shared engine's). */
@@ -50,18 +52,6 @@ function dateNl(days) {
   d.setDate(d.getDate() + days);
   const two = (n) => String(n).padStart(2, '0');
   return `${two(d.getDate())}-${two(d.getMonth() + 1)}-${d.getFullYear()}`;
-}
-
-/** A planned visit on the device whose checklist has a yes/no item, and that item. */
-async function plannedVisitWithYesNoItem(page) {
-  const visits = await readStore(page, 'visits');
-  const templates = await readStore(page, 'templates');
-  for (const v of visits.filter((x) => x.visit.status === 'planned')) {
-    const t = templates.find((x) => x.sectors.includes(v.visit.site.sector));
-    const item = t?.items.find((i) => i.answer.type === 'yes_no');
-    if (item) return { target: v, item };
-  }
-  assert.fail('a planned visit with a yes/no checklist item');
 }
 
 async function texts(locator) {

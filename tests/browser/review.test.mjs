@@ -10,11 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import {
   loginAs,
   openBrowser,
-  readStore,
   startServer,
 } from './helpers.mjs';
 import {
-  B3_ANSWERS, MATRIX, SYNC_TIMEOUT_MS, api, inspectorTablet, isoDate, tokenOf, waitForSyncSuccess,
+  B3_ANSWERS, MATRIX, SYNC_TIMEOUT_MS, api, inspectorTablet, isoDate, tokenOf, plannedVisitWithYesNoItem, waitForSyncSuccess,
 } from './field.mjs';
 
 const SHOTS = process.env.SCHOUW_SCREENSHOTS;
@@ -57,16 +56,7 @@ describe('the review loop between a team lead and a tablet', () => {
 
       // Today's first planned visit whose checklist has a yes/no item.
       const today = isoDate(new Date());
-      const visits = await readStore(page, 'visits');
-      const templates = await readStore(page, 'templates');
-      let target;
-      let item;
-      for (const v of visits.filter((x) => x.visit.status === 'planned' && x.visit.planned_date === today)) {
-        const t = templates.find((x) => x.sectors.includes(v.visit.site.sector));
-        item = t?.items.find((i) => i.answer.type === 'yes_no');
-        if (item) { target = v; break; }
-      }
-      assert.ok(target, 'a planned visit today with a yes/no item');
+      const { target, item } = await plannedVisitWithYesNoItem(page, today);
       const visitId = target.visit.id;
 
       // On site: a photo, a violation scored one cell heavier than suggested, with a reason.
