@@ -92,6 +92,14 @@ fn Planning() -> impl IntoView {
             refresh.update(|r| *r += 1);
         }
     };
+    // An inspector's hours and absence change nothing shown on the page: their answer is only said,
+    // so the day is not read again under a form being filled in.
+    let say = move |result: Result<(), String>| {
+        message.set(Some(match result {
+            Ok(()) => (true, DONE.to_owned()),
+            Err(e) => (false, e),
+        }));
+    };
     let plan = move |_| {
         let day = date.get_untracked();
         let token = session.token();
@@ -159,7 +167,7 @@ fn Planning() -> impl IntoView {
                             </div>
                         </div>
                         <SiteBoostForm message=message refresh=refresh/>
-                        <Days board=board done=done/>
+                        <Days board=board done=done say=say/>
                     }.into_any()
                 }
             }}
@@ -171,6 +179,7 @@ fn Planning() -> impl IntoView {
 fn Days(
     board: TeamBoard,
     done: impl Fn(Result<(), String>) + Copy + Send + Sync + 'static,
+    say: impl Fn(Result<(), String>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let names: Vec<(Uuid, String)> = board
         .inspectors
@@ -195,7 +204,7 @@ fn Days(
                 <section class="card inspector-day" data-testid="planning-inspector" data-inspector-id=inspector.id.to_string()>
                     <h2>{inspector.name.clone()}
                         <span class="muted">{format!(" · {} {HOURS}", util::number_nl(hours, 1))}</span></h2>
-                    <Availability inspector=inspector.clone() day=day done=done/>
+                    <Availability inspector=inspector.clone() day=day done=say/>
                     {empty.then(|| view! { <p class="muted">{NO_VISITS}</p> })}
                     <ol class="planned-visits">
                         {visits.into_iter().map(|v| view! { <PlannedVisit v=v names=names.clone() day=day done=done/> }).collect_view()}
