@@ -7,9 +7,9 @@ use uuid::Uuid;
 use shared::checklist::{Answer, TemplateRef};
 use shared::sync::{
     FindingUpsert, MutationKind, NoteAdd, NoteEdit, Position, ViolationAssess, VisitFinish,
-    VisitStart,
+    VisitNotPossible, VisitStart,
 };
-use shared::visit::VisitEvent;
+use shared::visit::{check_not_possible, NotPossible, NotPossibleReason, VisitEvent};
 
 use crate::error::AppError;
 use crate::store::{self, Action, EntityStore, LocalFinding, LocalNote, LocalVisit};
@@ -52,6 +52,7 @@ pub async fn start_visit(
             .after(VisitEvent::Start)
             .map_err(|_| AppError::Storage("visit already started".into()))?;
         v.started_at = Some(now);
+        v.visit.not_possible = None;
         v.position = position;
         v.template = template;
         v.touched = true;
@@ -92,6 +93,47 @@ pub async fn finish_visit(visit_id: Uuid) -> Result<(), AppError> {
             .after(VisitEvent::Finish)
             .map_err(|_| AppError::Storage("visit not in progress".into()))?;
         v.finished_at = Some(now);
+        v.touched = true;
+        v.unsent += 1;
+        Ok((v.clone(), Some(v.visit.version), unsent_before))
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Marks a planned visit not possible (or changes the reason), with the shared rule for the note.
+pub async fn mark_not_possible(
+    visit_id: Uuid,
+    reason: NotPossibleReason,
+    note: String,
+) -> Result<(), AppError> {
+    let note = check_not_possible(reason, Some(&note)).map_err(AppError::Rule)?;
+    let at = util::now();
+    let data = VisitNotPossible {
+        reason,
+        note: note.clone(),
+        at: Some(at),
+    };
+    let action = Action {
+        kind: MutationKind::VisitNotPossible,
+        entity: EntityStore::Visit,
+        entity_id: visit_id,
+        visit_id,
+        data: json(&data),
+    };
+    store::record(action, move |stored: Option<LocalVisit>| {
+        let mut v = stored.ok_or_else(missing)?;
+        let unsent_before = v.unsent;
+        v.visit.status = v
+            .visit
+            .status
+            .after(VisitEvent::NotPossible)
+            .map_err(AppError::Rule)?;
+        v.visit.not_possible = Some(NotPossible {
+            reason,
+            note,
+            at: at.to_rfc3339(),
+        });
         v.touched = true;
         v.unsent += 1;
         Ok((v.clone(), Some(v.visit.version), unsent_before))

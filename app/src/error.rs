@@ -23,6 +23,8 @@ pub enum AppError {
     NoAnswer,
     /// The device holds unsent work of another user, which is never sent for someone else.
     OtherUser,
+    /// A shared rule refused what was entered on the device; nothing was saved.
+    Rule(ErrorCode),
     /// The server kept refusing a push with this code (a `seq` gap that renumbering did not close).
     Refused(ErrorCode),
 }

@@ -8,7 +8,7 @@ use shared::sync::MutationKind;
 use crate::error::AppError;
 use crate::store::Delivery;
 use shared::planner::VisitKind;
-use shared::visit::VisitStatus;
+use shared::visit::{NotPossibleReason, VisitStatus};
 use shared::{ErrorCode, Role};
 
 pub const APP_NAME: &str = "Schouw";
@@ -125,6 +125,7 @@ pub fn mutation_label(kind: &MutationKind) -> &'static str {
         MutationKind::ViolationAssess => "LHSO-inschaling",
         MutationKind::ProblemResolve => "Afhandeling probleem",
         MutationKind::CaseReinspect => "Hercontrole",
+        MutationKind::VisitNotPossible => "Bezoek niet mogelijk",
         MutationKind::Other(_) => "Wijziging",
     }
 }
@@ -147,6 +148,16 @@ pub const STARTING: &str = "Bezig met starten…";
 pub const FINISH_VISIT: &str = "Bezoek afronden";
 pub const FINISH_CONFIRM: &str =
     "Het bezoek afronden? Daarna kunt u de checklist en notities niet meer wijzigen.";
+pub const NOT_POSSIBLE_OPEN: &str = "Niet mogelijk…";
+pub const NOT_POSSIBLE_TITLE: &str = "Bezoek niet mogelijk";
+pub const NOT_POSSIBLE_WHY: &str = "Waarom is het bezoek niet mogelijk?";
+pub const NOT_POSSIBLE_NOTE: &str = "Toelichting";
+pub const NOT_POSSIBLE_NOTE_HINT: &str = "Verplicht bij \"Anders\", hoogstens 500 tekens.";
+pub const NOT_POSSIBLE_SAVE: &str = "Niet mogelijk opslaan";
+pub const NOT_POSSIBLE_CHANGE: &str = "Reden wijzigen";
+pub const NOT_POSSIBLE_MARKED: &str = "Gemarkeerd om";
+pub const NOT_POSSIBLE_AFTER: &str =
+    "De locatie gaat terug naar de planning. Kunt u toch nog langs, start dan het bezoek.";
 pub const STARTED_AT: &str = "Gestart om";
 pub const FINISHED_AT: &str = "Afgerond om";
 pub const POSITION_UNKNOWN: &str = "Positie niet vastgelegd";
@@ -379,6 +390,18 @@ pub fn status_label(status: VisitStatus) -> &'static str {
         VisitStatus::InProgress => "Bezig",
         VisitStatus::Done => "Afgerond",
         VisitStatus::Returned => "Teruggestuurd",
+        VisitStatus::NotPossible => "Niet mogelijk",
+    }
+}
+
+pub fn not_possible_label(reason: NotPossibleReason) -> &'static str {
+    match reason {
+        NotPossibleReason::Closed => "Gesloten of niemand aanwezig",
+        NotPossibleReason::NoAccess => "Geen toegang verleend",
+        NotPossibleReason::Ceased => "Bedrijf beëindigd of verhuisd",
+        NotPossibleReason::Unsafe => "Onveilige situatie",
+        NotPossibleReason::NoTime => "Geen tijd meer vandaag",
+        NotPossibleReason::Other => "Anders",
     }
 }
 
@@ -517,7 +540,7 @@ impl AppError {
             AppError::Storage(_) => SAVE_FAILED.to_owned(),
             AppError::NoAnswer => SYNC_NO_ANSWER.to_owned(),
             AppError::OtherUser => SYNC_OTHER_USER.to_owned(),
-            AppError::Refused(code) => code.message_nl().to_owned(),
+            AppError::Refused(code) | AppError::Rule(code) => code.message_nl().to_owned(),
         }
     }
 

@@ -31,6 +31,7 @@ const PLANNED: &str = "Gepland";
 const IN_PROGRESS: &str = "Bezig";
 const DONE: &str = "Afgerond";
 const RETURNED: &str = "Teruggestuurd";
+const NOT_POSSIBLE: &str = "Niet mogelijk";
 const HOURS: &str = "Uren besteed / gepland";
 const VIOLATIONS: &str = "Overtredingen";
 const UNSENT: &str = "Niet verzonden";
@@ -200,6 +201,7 @@ fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
         sum(|r| r.in_progress),
         sum(|r| r.done),
         sum(|r| r.returned),
+        sum(|r| r.not_possible),
         rows.iter().map(|r| r.hours_spent).sum::<f64>(),
         rows.iter().map(|r| r.planned_hours).sum::<f64>(),
         rows.iter().map(|r| r.violations).sum::<u32>(),
@@ -211,6 +213,7 @@ fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
                 <th scope="col">{INSPECTOR}</th><th scope="col">{TEAM}</th>
                 <th scope="col" class="num">{PLANNED}</th><th scope="col" class="num">{IN_PROGRESS}</th>
                 <th scope="col" class="num">{DONE}</th><th scope="col" class="num">{RETURNED}</th>
+                <th scope="col" class="num">{NOT_POSSIBLE}</th>
                 <th scope="col" class="num">{HOURS}</th><th scope="col" class="num">{VIOLATIONS}</th>
                 <th scope="col">{UNSENT}</th><th scope="col">{LAST_CONTACT}</th>
             </tr></thead>
@@ -230,6 +233,7 @@ fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
                             <td class="num" data-testid="board-in-progress">{r.in_progress}</td>
                             <td class="num" data-testid="board-done">{r.done}</td>
                             <td class="num" data-testid="board-returned">{r.returned}</td>
+                            <td class="num" data-testid="board-not-possible">{r.not_possible}</td>
                             <td class="num">{format!("{} / {}", hours(r.hours_spent), hours(r.planned_hours))}</td>
                             <td class="num" data-testid="board-violations">{r.violations}</td>
                             <td class=unsent_class data-testid="board-unsent">{unsent}</td>
@@ -242,8 +246,9 @@ fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
                 <th scope="row">{TOTAL}</th><td></td>
                 <td class="num">{totals.0}</td><td class="num">{totals.1}</td>
                 <td class="num">{totals.2}</td><td class="num">{totals.3}</td>
-                <td class="num">{format!("{} / {}", hours(totals.4), hours(totals.5))}</td>
-                <td class="num">{totals.6}</td><td>{totals.7}</td><td></td>
+                <td class="num">{totals.4}</td>
+                <td class="num">{format!("{} / {}", hours(totals.5), hours(totals.6))}</td>
+                <td class="num">{totals.7}</td><td>{totals.8}</td><td></td>
             </tr></tfoot>
         </table>
     }
@@ -270,6 +275,20 @@ fn marker(status: VisitStatus, x: f64, y: f64) -> AnyView {
             );
             view! { <polygon class=class points=points/> }.into_any()
         }
+        VisitStatus::NotPossible => {
+            let d = format!(
+                "M{} {} L{} {} M{} {} L{} {}",
+                x - 6.0,
+                y - 6.0,
+                x + 6.0,
+                y + 6.0,
+                x + 6.0,
+                y - 6.0,
+                x - 6.0,
+                y + 6.0
+            );
+            view! { <path class=class d=d/> }.into_any()
+        }
     }
 }
 
@@ -293,7 +312,10 @@ fn BoardMap(visits: Vec<BoardVisit>, names: Vec<(Uuid, String)>) -> impl IntoVie
             <svg viewBox=format!("0 0 {MAP_W} {MAP_H}") role="img" aria-label=MAP_LABEL data-testid="board-map">
                 <rect class="map-ground" x="0" y="0" width=MAP_W height=MAP_H/>
                 {visits.iter().zip(points).map(|(v, p)| {
-                    let title = format!("{} · {} · {}", v.site.name, name_of(v.inspector_id), strings::status_label(v.status));
+                    let mut title = format!("{} · {} · {}", v.site.name, name_of(v.inspector_id), strings::status_label(v.status));
+                    if let Some(reason) = v.not_possible {
+                        title = format!("{title}: {}", strings::not_possible_label(reason));
+                    }
                     view! {
                         <g data-testid="board-site" data-visit-id=v.id.to_string() data-status=v.status.as_str()>
                             <title>{title}</title>

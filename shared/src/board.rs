@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::planner::VisitKind;
 use crate::risk::VisitSize;
-use crate::visit::{VisitSite, VisitStatus};
+use crate::visit::{NotPossibleReason, VisitSite, VisitStatus};
 
 /// An inspector on the board: who, which team, and what their devices have not sent yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +53,9 @@ pub struct BoardVisit {
     pub violations: u32,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
+    /// With status `not_possible`: the reason the inspector gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_possible: Option<NotPossibleReason>,
 }
 
 /// `GET /api/v1/team/board?date=YYYY-MM-DD`.
@@ -104,6 +107,8 @@ pub struct BoardRow {
     pub in_progress: usize,
     pub done: usize,
     pub returned: usize,
+    /// Visits the inspector could not carry out ("niet mogelijk").
+    pub not_possible: usize,
     pub planned_hours: f64,
     pub hours_spent: f64,
     pub violations: u32,
@@ -151,6 +156,7 @@ pub fn board_rows(board: &TeamBoard, filter: &BoardFilter) -> Vec<BoardRow> {
                 in_progress: count(VisitStatus::InProgress),
                 done: count(VisitStatus::Done),
                 returned: count(VisitStatus::Returned),
+                not_possible: count(VisitStatus::NotPossible),
                 planned_hours: visits.iter().map(|v| v.planned_hours).sum(),
                 hours_spent: visits.iter().filter_map(|v| v.hours_spent).sum(),
                 violations: visits.iter().map(|v| v.violations).sum(),
@@ -272,6 +278,7 @@ mod tests {
             violations: if status == VisitStatus::Done { 1 } else { 0 },
             started_at: None,
             finished_at: None,
+            not_possible: (status == VisitStatus::NotPossible).then_some(NotPossibleReason::Closed),
         }
     }
 
@@ -292,6 +299,7 @@ mod tests {
                 visit(3, 1, Planned, 11, "garage"),
                 visit(4, 2, Returned, 11, "garage"),
                 visit(5, 2, Done, 10, "horeca"),
+                visit(6, 1, NotPossible, 11, "horeca"),
             ],
         }
     }
@@ -302,10 +310,17 @@ mod tests {
         assert_eq!(rows.len(), 3);
         let first = &rows[0];
         assert_eq!(
-            (first.planned, first.in_progress, first.done, first.returned),
-            (1, 1, 1, 0)
+            (
+                first.planned,
+                first.in_progress,
+                first.done,
+                first.returned,
+                first.not_possible
+            ),
+            (1, 1, 1, 0, 1)
         );
-        assert_eq!(first.planned_hours, 6.0);
+        // A visit that was not possible was still planned: its hours stay in the plan.
+        assert_eq!(first.planned_hours, 8.0);
         assert_eq!(first.hours_spent, 1.5);
         assert_eq!(first.violations, 1);
         assert_eq!(first.unsent, 3);

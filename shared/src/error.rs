@@ -15,6 +15,7 @@ crate::wire_enum! {
         SyncEntityExists = "sync.entity_exists",
         NoteInvalidText = "note.invalid_text",
         VisitInvalidTransition = "visit.invalid_transition",
+        VisitInvalidReason = "visit.invalid_reason",
         FindingInvalidAnswer = "finding.invalid_answer",
         PhotoBlobMissing = "photo.blob_missing",
         PhotoInvalidImage = "photo.invalid_image",
@@ -56,6 +57,7 @@ impl ErrorCode {
             ErrorCode::SyncEntityExists => 409,
             ErrorCode::NoteInvalidText => 400,
             ErrorCode::VisitInvalidTransition => 409,
+            ErrorCode::VisitInvalidReason => 400,
             ErrorCode::ReviewNotFinished => 409,
             ErrorCode::ReviewCommentRequired => 400,
             ErrorCode::PlanVisitNotMovable | ErrorCode::PlanDayLocked => 409,
@@ -95,6 +97,9 @@ impl ErrorCode {
             ErrorCode::SyncEntityExists => "Dit onderdeel bestaat al op de server.",
             ErrorCode::NoteInvalidText => "Een notitie moet 1 tot 4000 tekens lang zijn.",
             ErrorCode::VisitInvalidTransition => "Dit kan niet in de huidige status van het bezoek.",
+            ErrorCode::VisitInvalidReason => {
+                "Kies een reden; bij \"Anders\" is een toelichting van 1 tot 500 tekens nodig."
+            }
             ErrorCode::ReviewNotFinished => "Dit bezoek is (nog) niet afgerond en kan niet worden beoordeeld.",
             ErrorCode::ReviewCommentRequired => "Schrijf bij het terugsturen wat de toezichthouder moet aanpassen.",
             ErrorCode::PlanVisitNotMovable => "Dit bezoek is al begonnen of afgerond en blijft bij de toezichthouder die eraan werkt.",

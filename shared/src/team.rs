@@ -16,6 +16,9 @@ pub struct InspectorDay {
     pub in_progress: usize,
     pub done: usize,
     pub returned: usize,
+    /// Visits the inspector could not carry out.
+    #[serde(default)]
+    pub not_possible: usize,
     pub visits: Vec<Visit>,
 }
 

@@ -18,6 +18,10 @@ crate::wire_enum! {
         InProgress = "in_progress",
         Done = "done",
         Returned = "returned",
+        /// The inspector could not carry out the visit (closed, no access, ...), with a reason.
+        /// The site goes back to the planner; the visit may still be started if the situation
+        /// changes the same day.
+        NotPossible = "not_possible",
     }
 }
 
@@ -34,6 +38,8 @@ pub enum VisitEvent {
     Return,
     /// A team lead approves the finished visit.
     Approve,
+    /// `visit.not_possible`: the inspector cannot carry out a visit not yet started.
+    NotPossible,
 }
 
 impl VisitStatus {
@@ -44,7 +50,8 @@ impl VisitStatus {
         use VisitEvent as E;
         use VisitStatus as S;
         match (self, event) {
-            (S::Planned | S::Returned, E::Start) => Ok(S::InProgress),
+            (S::Planned | S::Returned | S::NotPossible, E::Start) => Ok(S::InProgress),
+            (S::Planned | S::NotPossible, E::NotPossible) => Ok(S::NotPossible),
             (S::InProgress | S::Returned, E::Record) => Ok(self),
             (S::InProgress | S::Returned, E::Finish) => Ok(S::Done),
             (S::Done, E::Return) => Ok(S::Returned),
@@ -57,6 +64,55 @@ impl VisitStatus {
     pub fn allows(self, event: VisitEvent) -> bool {
         self.after(event).is_ok()
     }
+}
+
+crate::wire_enum! {
+    /// Why a visit could not be carried out: the reasons inspectors give in practice, so the
+    /// team lead can see at a glance whether to plan the site again soon (closed today) or
+    /// differently (ceased, no access).
+    pub enum NotPossibleReason {
+        /// Closed, or nobody present.
+        Closed = "closed",
+        /// Access refused.
+        NoAccess = "no_access",
+        /// The business has stopped or moved.
+        Ceased = "ceased",
+        /// Unsafe situation (weather, aggression, hazard).
+        Unsafe = "unsafe",
+        /// The day ran out.
+        NoTime = "no_time",
+        /// Anything else: the note says what.
+        Other = "other",
+    }
+}
+
+/// Longest explanation of a "not possible", in characters.
+pub const NOT_POSSIBLE_NOTE_MAX_CHARS: usize = 500;
+
+/// Why a visit was not possible, as recorded (`Visit::not_possible`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotPossible {
+    pub reason: NotPossibleReason,
+    /// The inspector's explanation; required with [`NotPossibleReason::Other`].
+    #[serde(default)]
+    pub note: Option<String>,
+    /// When the inspector marked it (device time as sent, RFC 3339).
+    pub at: String,
+}
+
+/// The note as it is stored (trimmed, empty as none), or `visit.invalid_reason`: "other" needs an
+/// explanation, and no note may exceed [`NOT_POSSIBLE_NOTE_MAX_CHARS`].
+pub fn check_not_possible(
+    reason: NotPossibleReason,
+    note: Option<&str>,
+) -> Result<Option<String>, ErrorCode> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > NOT_POSSIBLE_NOTE_MAX_CHARS)
+        || (reason == NotPossibleReason::Other && note.is_none())
+    {
+        return Err(ErrorCode::VisitInvalidReason);
+    }
+    Ok(note.map(str::to_owned))
 }
 
 crate::wire_enum! {
@@ -94,6 +150,9 @@ pub struct Visit {
     pub route_order: i64,
     pub planned_date: NaiveDate,
     pub inspector_id: Uuid,
+    /// With status `not_possible`: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_possible: Option<NotPossible>,
 }
 
 /// `GET /api/v1/me/visits` answer.
@@ -226,5 +285,54 @@ mod tests {
                 "{status:?} {event:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_visit_not_possible_may_still_be_started_but_a_started_one_is_never_given_up() {
+        use VisitEvent as E;
+        use VisitStatus as S;
+        assert_eq!(S::Planned.after(E::NotPossible), Ok(S::NotPossible));
+        assert_eq!(S::NotPossible.after(E::NotPossible), Ok(S::NotPossible));
+        assert_eq!(S::NotPossible.after(E::Start), Ok(S::InProgress));
+        for (status, event) in [
+            (S::InProgress, E::NotPossible),
+            (S::Done, E::NotPossible),
+            (S::Returned, E::NotPossible),
+            (S::NotPossible, E::Finish),
+            (S::NotPossible, E::Record),
+            (S::NotPossible, E::Return),
+        ] {
+            assert_eq!(
+                status.after(event),
+                Err(ErrorCode::VisitInvalidTransition),
+                "{status:?} {event:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_not_possible_needs_a_note_only_for_other_and_never_a_long_one() {
+        use NotPossibleReason::*;
+        assert_eq!(check_not_possible(Closed, None), Ok(None));
+        assert_eq!(check_not_possible(Closed, Some("  ")), Ok(None));
+        assert_eq!(
+            check_not_possible(NoAccess, Some(" hek dicht ")),
+            Ok(Some("hek dicht".into()))
+        );
+        assert_eq!(
+            check_not_possible(Other, None),
+            Err(ErrorCode::VisitInvalidReason)
+        );
+        assert_eq!(
+            check_not_possible(Other, Some(" \n ")),
+            Err(ErrorCode::VisitInvalidReason)
+        );
+        let long = "é".repeat(NOT_POSSIBLE_NOTE_MAX_CHARS + 1);
+        assert_eq!(
+            check_not_possible(Closed, Some(&long)),
+            Err(ErrorCode::VisitInvalidReason)
+        );
+        let exact = "é".repeat(NOT_POSSIBLE_NOTE_MAX_CHARS);
+        assert!(check_not_possible(Other, Some(&exact)).is_ok());
     }
 }

@@ -89,7 +89,7 @@ fn VisitCard(local: LocalVisit, delivery: Option<Delivery>) -> impl IntoView {
     let mut factors = v.priority.factors.clone();
     factors.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
     view! {
-        <li class="visit-card card" data-testid="visit-card" data-visit-id=v.id.to_string()>
+        <li class=format!("visit-card card status-{}", v.status.as_str()) data-testid="visit-card" data-visit-id=v.id.to_string()>
             <div class="visit-head">
                 <span class="route-order">{v.route_order}</span>
                 <div class="visit-title">
@@ -107,6 +107,12 @@ fn VisitCard(local: LocalVisit, delivery: Option<Delivery>) -> impl IntoView {
             {local.returned.filter(|_| v.status == shared::visit::VisitStatus::Returned).map(|step| view! {
                 <p class="returned-comment" data-testid="card-returned-comment">
                     <strong>{strings::RETURNED_BY_LEAD}": "</strong>{step.comment.unwrap_or_default()}
+                </p>
+            })}
+            {v.not_possible.clone().filter(|_| v.status == shared::visit::VisitStatus::NotPossible).map(|n| view! {
+                <p class="not-possible-reason" data-testid="card-not-possible">
+                    <strong>{strings::status_label(v.status)}": "</strong>{strings::not_possible_label(n.reason)}
+                    {n.note.map(|t| view! { " · " {t} })}
                 </p>
             })}
             <details class="why">

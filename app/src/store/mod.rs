@@ -107,8 +107,9 @@ pub async fn findings_of(visit_id: Uuid) -> StoreResult<Vec<LocalFinding>> {
     Ok(findings)
 }
 
+/// Whether the visit can be started from here (planned, returned, or marked not possible).
 pub fn is_pending_status(status: VisitStatus) -> bool {
-    matches!(status, VisitStatus::Planned | VisitStatus::Returned)
+    status.allows(shared::visit::VisitEvent::Start)
 }
 
 /// Where a visit's recorded work is on its way to the server.

@@ -153,6 +153,7 @@ pub async fn board(
                 status: v.status,
                 route_order: v.route_order,
                 version: v.version,
+                not_possible: v.not_possible.map(|n| n.reason),
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;

@@ -15,8 +15,8 @@ use shared::planner::VisitKind;
 use shared::risk::VisitSize;
 use shared::team::{InspectorDay, TeamDay};
 use shared::visit::{
-    DayVisits, InspectionResult, PastInspection, PastViolation, Visit, VisitDetail, VisitProgress,
-    VisitSite, VisitStatus,
+    DayVisits, InspectionResult, NotPossible, NotPossibleReason, PastInspection, PastViolation,
+    Visit, VisitDetail, VisitProgress, VisitSite, VisitStatus,
 };
 use shared::{ErrorCode, Role};
 
@@ -141,6 +141,7 @@ async fn team_day(state: &AppState, user: &AuthUser, date: NaiveDate) -> AppResu
             in_progress: count(VisitStatus::InProgress),
             done: count(VisitStatus::Done),
             returned: count(VisitStatus::Returned),
+            not_possible: count(VisitStatus::NotPossible),
             visits,
         });
     }
@@ -364,6 +365,15 @@ pub(crate) fn visit(row: &VisitRow) -> anyhow::Result<Visit> {
         route_order: row.route_order,
         planned_date: stored_date(&row.planned_date)?,
         inspector_id: Uuid::parse_str(&row.inspector_id)?,
+        not_possible: match (&row.not_possible_reason, &row.not_possible_at) {
+            (Some(reason), Some(at)) => Some(NotPossible {
+                reason: NotPossibleReason::parse(reason)
+                    .ok_or_else(|| bad("not-possible reason", reason))?,
+                note: row.not_possible_note.clone(),
+                at: at.clone(),
+            }),
+            _ => None,
+        },
     })
 }
 

@@ -171,8 +171,9 @@ pub async fn inspectors(
     Ok(rows)
 }
 
-/// Sites that already have a visit on `from` or later, or an earlier one that is not done (a
-/// tablet may still have to sync it): they are not planned a second time.
+/// Sites that already have a visit on `from` or later, or an earlier one that is neither done nor
+/// given back as not possible (a tablet may still have to sync it): they are not planned a second
+/// time. A site whose earlier visit was not possible goes back to the planner.
 pub async fn sites_with_open_visits(
     pool: &AnyPool,
     agency_id: &str,
@@ -180,11 +181,12 @@ pub async fn sites_with_open_visits(
 ) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
         "SELECT DISTINCT site_id FROM visits \
-         WHERE agency_id = $1 AND (planned_date >= $2 OR status <> $3)",
+         WHERE agency_id = $1 AND (planned_date >= $2 OR status NOT IN ($3, $4))",
     )
     .bind(agency_id)
     .bind(from)
     .bind(VisitStatus::Done.as_str())
+    .bind(VisitStatus::NotPossible.as_str())
     .fetch_all(pool)
     .await
 }

@@ -28,12 +28,16 @@ pub struct VisitRow {
     pub lon: f64,
     pub sector: String,
     pub authority_id: String,
+    pub not_possible_reason: Option<String>,
+    pub not_possible_note: Option<String>,
+    pub not_possible_at: Option<String>,
 }
 
 const SELECT: &str =
     "SELECT v.id, v.agency_id, v.site_id, v.inspector_id, v.planned_date, v.kind, \
     v.size, v.route_order, v.status, v.priority_json, v.version, s.name AS site_name, s.street, \
-    s.house_number, s.postcode, s.city, s.lat, s.lon, s.sector, s.authority_id \
+    s.house_number, s.postcode, s.city, s.lat, s.lon, s.sector, s.authority_id, \
+    v.not_possible_reason, v.not_possible_note, v.not_possible_at \
     FROM visits v JOIN sites s ON s.id = v.site_id";
 
 /// One inspector's visits on one day, in route order.
@@ -207,14 +211,44 @@ pub async fn visit_state(tx: &mut Tx<'_>, visit_id: &str) -> sqlx::Result<Option
     .await
 }
 
+/// Moves the visit to `status` and returns its new version. Any status but `not_possible` drops
+/// the reason a visit was not possible (the inspector went after all).
 pub async fn set_visit_status(tx: &mut Tx<'_>, visit_id: &str, status: &str) -> sqlx::Result<i64> {
-    sqlx::query("UPDATE visits SET status = $1, version = version + 1 WHERE id = $2")
-        .bind(status)
-        .bind(visit_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE visits SET status = $1, version = version + 1, not_possible_reason = NULL, \
+         not_possible_note = NULL, not_possible_at = NULL WHERE id = $2",
+    )
+    .bind(status)
+    .bind(visit_id)
+    .execute(&mut **tx)
+    .await?;
+    version_of(tx, visit_id).await
+}
+
+async fn version_of(tx: &mut Tx<'_>, visit_id: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT version FROM visits WHERE id = $1")
         .bind(visit_id)
         .fetch_one(&mut **tx)
         .await
+}
+
+/// Marks the visit not possible with the inspector's reason; returns its new version.
+pub async fn set_not_possible(
+    tx: &mut Tx<'_>,
+    visit_id: &str,
+    reason: &str,
+    note: Option<&str>,
+    at: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query(
+        "UPDATE visits SET status = 'not_possible', version = version + 1, not_possible_reason = $1, \
+         not_possible_note = $2, not_possible_at = $3 WHERE id = $4",
+    )
+    .bind(reason)
+    .bind(note)
+    .bind(at)
+    .bind(visit_id)
+    .execute(&mut **tx)
+    .await?;
+    version_of(tx, visit_id).await
 }

@@ -48,6 +48,8 @@ crate::wire_enum! {
         ViolationAssess = "violation.assess",
         /// The re-inspection's verdict on an open enforcement case (`entity_id` the case's id).
         CaseReinspect = "enforcement_case.reinspect",
+        /// The inspector could not carry out a planned visit (`entity_id` the visit's id).
+        VisitNotPossible = "visit.not_possible",
     }
     fallback Other
 }
@@ -57,7 +59,9 @@ impl MutationKind {
     pub fn entity(&self) -> Option<EntityKind> {
         Some(match self {
             MutationKind::VisitNoteAdd | MutationKind::VisitNoteEdit => EntityKind::VisitNote,
-            MutationKind::VisitStart | MutationKind::VisitFinish => EntityKind::Visit,
+            MutationKind::VisitStart
+            | MutationKind::VisitFinish
+            | MutationKind::VisitNotPossible => EntityKind::Visit,
             MutationKind::FindingUpsert => EntityKind::Finding,
             MutationKind::PhotoAttach => EntityKind::Photo,
             MutationKind::ProblemResolve => EntityKind::SyncProblem,
@@ -79,6 +83,7 @@ impl MutationKind {
                 | MutationKind::ViolationAssess
                 | MutationKind::VisitStart
                 | MutationKind::VisitFinish
+                | MutationKind::VisitNotPossible
         )
     }
 }
@@ -194,6 +199,19 @@ pub struct VisitStart {
 pub struct VisitFinish {
     pub finished_at: Option<DeviceTime>,
     pub hours_spent: Option<f64>,
+}
+
+/// `visit.not_possible`: the inspector could not carry out the visit; `entity_id` the visit's id,
+/// `base_version` its version. Checked by [`crate::visit::check_not_possible`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitNotPossible {
+    pub reason: crate::visit::NotPossibleReason,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Device time it was marked.
+    #[serde(default)]
+    pub at: Option<DeviceTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

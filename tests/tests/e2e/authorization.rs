@@ -1531,6 +1531,7 @@ mod wire_kind {
     pub const PROBLEM_RESOLVE: &str = "sync_problem.resolve";
     pub const VIOLATION_ASSESS: &str = "violation.assess";
     pub const CASE_REINSPECT: &str = "enforcement_case.reinspect";
+    pub const VISIT_NOT_POSSIBLE: &str = "visit.not_possible";
 }
 
 /// What one mutation of a kind comes to when the roles push it (a valid one, that its owner could
@@ -1573,6 +1574,7 @@ fn kind_matrix() -> Vec<KindRow> {
         row(kind::VIOLATION_ASSESS, VISIT_WRITE),
         // The re-inspection's verdict: only the inspector of the (started) visit at the case's site.
         row(kind::CASE_REINSPECT, VISIT_WRITE),
+        row(kind::VISIT_NOT_POSSIBLE, VISIT_WRITE),
     ]
 }
 
@@ -1581,6 +1583,8 @@ struct KindWorld {
     /// A planned visit (for `visit.start`), an in-progress one (for `visit.finish`) and another
     /// in-progress one (for findings, photos and assessments).
     start_visit: [String; 3],
+    /// A planned visit nobody starts (for `visit.not_possible`).
+    unstarted_visit: [String; 3],
     finish_visit: [String; 3],
     work_visit: [String; 3],
     /// A violating finding on the work visit (for `violation.assess`).
@@ -1648,6 +1652,7 @@ async fn kind_world(server: &TestServer, world: &World) -> KindWorld {
         "inspection_date": world.date});
 
     let foreign_visit = world.visit[2].clone();
+    let mut unstarted_visit = [String::new(), String::new(), foreign_visit.clone()];
     let (mut start_visit, mut finish_visit, mut work_visit, mut violation) = (
         [String::new(), String::new(), foreign_visit.clone()],
         [String::new(), String::new(), foreign_visit.clone()],
@@ -1673,6 +1678,7 @@ async fn kind_world(server: &TestServer, world: &World) -> KindWorld {
             &mut start_visit[i],
             &mut finish_visit[i],
             &mut work_visit[i],
+            &mut unstarted_visit[i],
         ];
         for (day, visit) in date.iter_days().skip(1).zip(visits) {
             *visit =
@@ -1744,6 +1750,7 @@ async fn kind_world(server: &TestServer, world: &World) -> KindWorld {
     KindWorld {
         case,
         start_visit,
+        unstarted_visit,
         finish_visit,
         work_visit,
         violation,
@@ -1817,6 +1824,12 @@ async fn kind_request(
             &kinds.case[i],
             Some(version_of(server, "enforcement_cases", &kinds.case[i]).await),
             json!({"visit_id": kinds.work_visit[i], "remedied": true}),
+        ),
+        k::VISIT_NOT_POSSIBLE => one_mutation(
+            kind,
+            &kinds.unstarted_visit[i],
+            Some(version_of(server, "visits", &kinds.unstarted_visit[i]).await),
+            json!({"reason": "closed", "note": null}),
         ),
         other => panic!("no valid request of kind {other} is written down for the kind matrix"),
     }

@@ -1,6 +1,7 @@
 //! A visit's life through the sync protocol (API.md "Sync"): started, answered and finished from
 //! the tablet; its checklist version pinned at the start even when a newer version is published
-//! while it is in progress; and the pull feed read across many pages.
+//! while it is in progress; marked not possible with a reason; and the pull feed read across many
+//! pages.
 
 use serde_json::{json, Value};
 use shared::sync::{MutationStatus, PullResponse};
@@ -229,6 +230,72 @@ on_both_databases! {
         again.cursor = start;
         again.pull().await;
         assert_eq!(again.cursor, cursor);
+        invariants::exactly_once(&server.state.db.pool, &tablet).await;
+        invariants::audit_chain_intact(&server.state.db.pool).await;
+    }
+
+    async fn a_visit_marked_not_possible_keeps_its_reason_counts_for_the_team_and_frees_its_site(backend: Backend) {
+        let (server, token, visit) = setup(backend).await;
+        let id = visit["id"].as_str().unwrap().to_owned();
+        let visit_uuid: Uuid = id.parse().unwrap();
+        let site_id = visit["site"]["id"].as_str().unwrap().to_owned();
+        let mut tablet = SimDevice::new(&server.base, server.client.clone(), &token);
+
+        // Refused reasons change nothing: "other" needs an explanation, none may be too long, an
+        // unknown reason is malformed data.
+        tablet.queue("visit.not_possible", visit_uuid, Some(1), json!({"reason": "other", "note": "  "}));
+        tablet.queue("visit.not_possible", visit_uuid, Some(1), json!({"reason": "closed", "note": "x".repeat(501)}));
+        tablet.queue("visit.not_possible", visit_uuid, Some(1), json!({"reason": "weekend"}));
+        let refused = tablet.flush(10).await;
+        assert_eq!(refused.iter().map(code).collect::<Vec<_>>(),
+            [Some("visit.invalid_reason"), Some("visit.invalid_reason"), Some("sync.invalid_data")], "{refused:?}");
+        let (_, unchanged) = get_json(&server.client, &server.base, &token, &format!("/api/v1/visits/{id}")).await;
+        assert_eq!((unchanged["status"].as_str(), unchanged["version"].as_i64()), (Some("planned"), Some(1)));
+
+        tablet.queue("visit.not_possible", visit_uuid, Some(1),
+            json!({"reason": "no_access", "note": " Poort dicht, niemand aanwezig ", "at": "2026-11-30T09:40:00+01:00"}));
+        assert_eq!(statuses(&tablet.flush(10).await), [(MutationStatus::Applied, Some(2))]);
+
+        // The visit says why, in its detail, in the day list and in the feed.
+        let (_, detail) = get_json(&server.client, &server.base, &token, &format!("/api/v1/visits/{id}")).await;
+        assert_eq!(detail["status"], "not_possible", "{detail}");
+        assert_eq!(detail["not_possible"]["reason"], "no_access", "{detail}");
+        assert_eq!(detail["not_possible"]["note"], "Poort dicht, niemand aanwezig", "{detail}");
+        assert!(same_instant(&detail["not_possible"]["at"], "2026-11-30T09:40:00+01:00"), "{detail}");
+        let (versions, in_feed) = visit_in_feed(&server, &token, &id).await;
+        assert!(versions.ends_with(&[2]), "{versions:?}");
+        assert_eq!(in_feed["not_possible"]["reason"], "no_access", "{in_feed}");
+
+        // The team lead counts it on the board and in the team day, with the reason.
+        let lead = server.login("teamleider1").await;
+        let date = demo_date();
+        let (status, board) = get_json(&server.client, &server.base, &lead, &format!("/api/v1/team/board?date={date}")).await;
+        assert_eq!(status, 200, "{board}");
+        let on_board = board["visits"].as_array().unwrap().iter().find(|v| v["id"] == id.as_str()).expect("on the board");
+        assert_eq!((on_board["status"].as_str(), on_board["not_possible"].as_str()), (Some("not_possible"), Some("no_access")));
+        let (_, day) = get_json(&server.client, &server.base, &lead, &format!("/api/v1/team/visits?date={date}")).await;
+        let own = day["inspectors"].as_array().unwrap().iter()
+            .find(|i| i["visits"].as_array().unwrap().iter().any(|v| v["id"] == id.as_str())).unwrap();
+        assert_eq!(own["not_possible"], 1, "{own}");
+
+        // The site goes back to the planner for the days after; a started visit is not given up.
+        let agency: String = sqlx::query_scalar("SELECT agency_id FROM visits WHERE id = $1")
+            .bind(&id).fetch_one(&server.state.db.pool).await.unwrap();
+        let later = (date + chrono::Days::new(1)).to_string();
+        let blocked = server::db::planning::sites_with_open_visits(&server.state.db.pool, &agency, &later).await.unwrap();
+        assert!(!blocked.contains(&site_id), "a site whose visit was not possible may be planned again");
+
+        // The inspector goes after all: the visit starts, the reason is dropped, and it can no
+        // longer be marked not possible.
+        tablet.queue("visit.start", visit_uuid, Some(2), json!({}));
+        tablet.queue("visit.not_possible", visit_uuid, Some(3), json!({"reason": "no_time"}));
+        let results = tablet.flush(10).await;
+        assert_eq!(results[0].status, MutationStatus::Applied, "{results:?}");
+        assert_eq!(code(&results[1]), Some("visit.invalid_transition"), "{results:?}");
+        let (_, started) = get_json(&server.client, &server.base, &token, &format!("/api/v1/visits/{id}")).await;
+        assert_eq!((started["status"].as_str(), started["version"].as_i64()), (Some("in_progress"), Some(3)));
+        assert!(started.get("not_possible").is_none(), "{started}");
+
         invariants::exactly_once(&server.state.db.pool, &tablet).await;
         invariants::audit_chain_intact(&server.state.db.pool).await;
     }

@@ -5,6 +5,7 @@
 mod checklist;
 mod history;
 mod lhso;
+mod not_possible;
 mod notes;
 mod photos;
 mod reinspection;
@@ -35,6 +36,7 @@ use crate::{strings, util};
 use checklist::Checklist;
 use history::History;
 use lhso::LhsoDraft;
+use not_possible::NotPossiblePanel;
 use notes::Notes;
 use photos::Photos;
 use reinspection::Reinspection;
@@ -304,6 +306,9 @@ fn VisitBody(
                         else if status == VisitStatus::Returned { strings::START_CORRECTION }
                         else { strings::START_VISIT }}
                 </button>
+            })}
+            {status.allows(shared::visit::VisitEvent::NotPossible).then(|| view! {
+                <NotPossiblePanel visit_id=visit_id recorded=v.not_possible.clone() error=error/>
             })}
             {returned.map(|step| view! { <ReturnedComment step=step/> })}
             {where_started.map(|t| view! { <p class="muted" data-testid="started">{t}</p> })}

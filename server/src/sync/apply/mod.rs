@@ -13,7 +13,8 @@ use shared::coords::{on_site, OnSite, Wgs84};
 use shared::sync::{
     check_base, check_device_time, valid_note_text, BaseError, CaseReinspect, DeviceTime,
     EntityKind, FeedOp, FindingUpsert, Mutation, MutationKind, MutationStatus, NoteAdd, NoteEdit,
-    PhotoAttach, Position, ProblemResolve, ViolationAssess, VisitFinish, VisitStart, Write,
+    PhotoAttach, Position, ProblemResolve, ViolationAssess, VisitFinish, VisitNotPossible,
+    VisitStart, Write,
 };
 use shared::visit::{VisitEvent, VisitStatus};
 use shared::{ErrorCode, Role};
@@ -122,6 +123,7 @@ async fn dispatch(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
         MutationKind::VisitNoteEdit => notes::note_edit(tx, ctx).await,
         MutationKind::VisitStart => visits::visit_start(tx, ctx).await,
         MutationKind::VisitFinish => visits::visit_finish(tx, ctx).await,
+        MutationKind::VisitNotPossible => visits::visit_not_possible(tx, ctx).await,
         MutationKind::FindingUpsert => findings::finding_upsert(tx, ctx).await,
         MutationKind::PhotoAttach => photos::photo_attach(tx, ctx).await,
         MutationKind::ProblemResolve => problems::problem_resolve(tx, ctx).await,

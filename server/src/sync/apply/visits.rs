@@ -1,4 +1,5 @@
-//! `visit.start` (with the on-site verdict and the pinned checklist) and `visit.finish`.
+//! `visit.start` (with the on-site verdict and the pinned checklist), `visit.finish` and
+//! `visit.not_possible`.
 
 use super::*;
 
@@ -21,15 +22,22 @@ fn on_site_check(position: Option<Position>, visit: &VisitState) -> OnSite {
     on_site(site, at, visit.on_site_radius_m).0
 }
 
+/// The mutation's visit: one the caller may write, at the version the device last saw (a stale
+/// base is a conflict).
+async fn current_visit(
+    tx: &mut Tx<'_>,
+    ctx: &Ctx<'_>,
+) -> Result<Result<VisitState, Outcome>, AppError> {
+    let visit = match ctx.writable_visit(tx, &ctx.entity_id()).await? {
+        Ok(visit) => visit,
+        Err(outcome) => return Ok(Err(outcome)),
+    };
+    Ok(base_check(ctx, Write::Update, Some(visit.version), EntityKind::Visit).map(|()| visit))
+}
+
 pub(super) async fn visit_start(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: VisitStart = step!(ctx.data());
-    let visit = step!(ctx.writable_visit(tx, &ctx.entity_id()).await?);
-    step!(base_check(
-        ctx,
-        Write::Update,
-        Some(visit.version),
-        EntityKind::Visit
-    ));
+    let visit = step!(current_visit(tx, ctx).await?);
     let status = step!(transition(&visit, VisitEvent::Start)?);
     let started_at = step!(device_time(data.started_at)).unwrap_or_else(db::now_text);
     // The checklist is pinned now: the one the tablet names, or the newest that fits the site.
@@ -94,13 +102,7 @@ async fn best_template(
 
 pub(super) async fn visit_finish(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outcome, AppError> {
     let data: VisitFinish = step!(ctx.data());
-    let visit = step!(ctx.writable_visit(tx, &ctx.entity_id()).await?);
-    step!(base_check(
-        ctx,
-        Write::Update,
-        Some(visit.version),
-        EntityKind::Visit
-    ));
+    let visit = step!(current_visit(tx, ctx).await?);
     let status = step!(transition(&visit, VisitEvent::Finish)?);
     let hours = data.hours_spent.unwrap_or(0.0);
     if !(0.0..=24.0).contains(&hours) {
@@ -109,6 +111,27 @@ pub(super) async fn visit_finish(tx: &mut Tx<'_>, ctx: &Ctx<'_>) -> Result<Outco
     let finished_at = step!(device_time(data.finished_at)).unwrap_or_else(db::now_text);
     db::inspections::finish_inspection(tx, &visit.id, &finished_at, hours).await?;
     let version = db::visits::set_visit_status(tx, &visit.id, status.as_str()).await?;
+    ctx.finish(tx, &visit, EntityKind::Visit, Some(visit.version), version)
+        .await
+}
+
+/// `visit.not_possible`: the inspector could not carry out a visit not yet started. The visit
+/// keeps the reason; its site goes back to the planner (`db::planning::sites_with_open_visits`).
+pub(super) async fn visit_not_possible(
+    tx: &mut Tx<'_>,
+    ctx: &Ctx<'_>,
+) -> Result<Outcome, AppError> {
+    let data: VisitNotPossible = step!(ctx.data());
+    let visit = step!(current_visit(tx, ctx).await?);
+    step!(transition(&visit, VisitEvent::NotPossible)?);
+    let note = step!(
+        shared::visit::check_not_possible(data.reason, data.note.as_deref())
+            .map_err(Outcome::Rejected)
+    );
+    let at = step!(device_time(data.at)).unwrap_or_else(db::now_text);
+    let version =
+        db::visits::set_not_possible(tx, &visit.id, data.reason.as_str(), note.as_deref(), &at)
+            .await?;
     ctx.finish(tx, &visit, EntityKind::Visit, Some(visit.version), version)
         .await
 }
