@@ -199,7 +199,13 @@ pub async fn answer(
     .map(|_| ())
 }
 
-pub async fn add_note(visit_id: Uuid, text: String) -> Result<(), AppError> {
+/// A new note by `author` (the signed-in user's name, shown beside it until the server's copy
+/// arrives).
+pub async fn add_note(
+    visit_id: Uuid,
+    text: String,
+    author: Option<String>,
+) -> Result<(), AppError> {
     let note_id = util::new_uuid().ok_or_else(missing)?;
     let data = NoteAdd {
         visit_id,
@@ -222,6 +228,7 @@ pub async fn add_note(visit_id: Uuid, text: String) -> Result<(), AppError> {
                 unsent: 1,
                 awaiting: None,
                 at: Some(util::now_rfc3339()),
+                author,
             },
             None,
             0,

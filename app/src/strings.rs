@@ -132,6 +132,21 @@ pub fn mutation_label(kind: &MutationKind) -> &'static str {
 
 // My day and visits.
 pub const MY_DAY: &str = "Mijn dag";
+pub const TODAY: &str = "Vandaag";
+
+/// The day's load under the day picker: `3 bezoeken · 5,0 uur gepland` (a visit that was not
+/// possible is counted apart).
+pub fn day_load(visits: usize, hours: f64, not_possible: usize) -> String {
+    let mut text = format!(
+        "{visits} {} · {} uur gepland",
+        if visits == 1 { "bezoek" } else { "bezoeken" },
+        crate::util::number_nl(hours, 1)
+    );
+    if not_possible > 0 {
+        text.push_str(&format!(" · {not_possible} niet mogelijk"));
+    }
+    text
+}
 pub const NO_VISITS: &str = "Geen bezoeken op deze dag op dit apparaat.";
 pub const NO_VISITS_YET: &str =
     "De bezoeklijst is nog niet op dit apparaat. Zodra er verbinding is, wordt hij opgehaald.";
@@ -162,6 +177,7 @@ pub const STARTED_AT: &str = "Gestart om";
 pub const FINISHED_AT: &str = "Afgerond om";
 pub const POSITION_UNKNOWN: &str = "Positie niet vastgelegd";
 pub const CHECKLIST: &str = "Checklist";
+pub const NOT_A_NUMBER: &str = "Dit is geen getal. Vul een getal in, bijvoorbeeld 12,5.";
 pub const NO_TEMPLATE: &str = "Voor deze branche staat geen checklist op dit apparaat.";
 pub const CHECKLIST_AFTER_START: &str = "Start het bezoek om de checklist in te vullen.";
 pub const CHECKLIST_DONE: &str =
@@ -463,10 +479,15 @@ const MONTHS: [&str; 12] = [
 
 /// `ma 30 nov`, or `vandaag`.
 pub fn day_label(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
     if date == crate::util::today() {
         return "Vandaag".to_owned();
     }
+    short_day(date)
+}
+
+/// `vr 4 dec`.
+pub fn short_day(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
     format!(
         "{} {} {}",
         WEEKDAYS[date.weekday().num_days_from_monday() as usize],

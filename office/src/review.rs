@@ -240,7 +240,7 @@ fn VisitReview(loaded: Loaded, refresh: RwSignal<u32>) -> impl IntoView {
             {detail.notes.is_empty().then(|| view! { <p class="muted">"–"</p> })}
             <ul class="notes">
                 {detail.notes.iter().map(|n| view! {
-                    <li><span class="muted">{util::short_time(&n.created_at)}</span>" "{n.text.clone()}</li>
+                    <li><span class="muted">{format!("{} · {}", n.author_name, util::short_time(&n.created_at))}</span>" "{n.text.clone()}</li>
                 }).collect_view()}
             </ul>
         </section>

@@ -46,6 +46,28 @@ fn digits(value: f64, decimals: u32, group: bool) -> String {
     out
 }
 
+/// A measured value as an inspector types it: `12,5`, `12.5`, `-3`, `0,25`: digits with at most
+/// one decimal separator (comma or point, since tablet keyboards offer either) and an optional
+/// minus sign. No thousands separators (a measurement is rarely that large, and `1.250` would be
+/// ambiguous). `None` for anything else, so the form can say so.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once([',', '.']) {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty()
+        || !all_digits(whole)
+        || fraction.is_some_and(|f| f.is_empty() || !all_digits(f))
+        || whole.len() + fraction.map_or(0, str::len) > 15
+    {
+        return None;
+    }
+    text.replace(',', ".").parse().ok()
+}
+
 /// An amount in euros as a person types it, in cents: `2500`, `2.500`, `2.500,50`, `€ 12,5`. A
 /// decimal comma with at most two decimals; dots only between groups of three digits. `None` for
 /// anything else (a negative amount, a decimal point, letters), so the form can say so.
@@ -93,6 +115,36 @@ pub fn parse_fixed(text: &str, decimals: u32) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_measured_value_takes_a_comma_or_a_point_and_nothing_else() {
+        assert_eq!(parse_decimal("12,5"), Some(12.5));
+        assert_eq!(parse_decimal(" 12.5 "), Some(12.5));
+        assert_eq!(parse_decimal("-3"), Some(-3.0));
+        assert_eq!(parse_decimal("0,25"), Some(0.25));
+        assert_eq!(parse_decimal("40"), Some(40.0));
+        for bad in [
+            "",
+            " ",
+            "-",
+            ",5",
+            "12,",
+            "1,2,3",
+            "1.2,3",
+            "12 5",
+            "twaalf",
+            "12a",
+            "1e3",
+            "--1",
+            "+1",
+            "NaN",
+            "inf",
+            "1234567890123456",
+        ] {
+            assert_eq!(parse_decimal(bad), None, "{bad:?}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

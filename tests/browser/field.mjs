@@ -81,16 +81,23 @@ export async function tokenOf(server, username) {
 }
 
 /**
- * A planned visit on the device (on `day`, a `yyyy-mm-dd`, when given) whose checklist has a yes/no
- * item, and that item: what the field tests record a violation on.
+ * A planned visit on the device (on `day`, a `yyyy-mm-dd`, when given) whose checklist has an item
+ * answered as `type` (`yes_no`, `number`, ...), and that item.
  */
-export async function plannedVisitWithYesNoItem(page, day) {
+export async function plannedVisitWithItem(page, day, type) {
   const visits = await readStore(page, 'visits');
   const templates = await readStore(page, 'templates');
   for (const v of visits.filter((x) => x.visit.status === 'planned' && (!day || x.visit.planned_date === day))) {
     const t = templates.find((x) => x.sectors.includes(v.visit.site.sector));
-    const item = t?.items.find((i) => i.answer.type === 'yes_no');
+    const item = t?.items.find((i) => i.answer.type === type);
     if (item) return { target: v, item };
   }
-  throw new Error(`no planned visit${day ? ` on ${day}` : ''} with a yes/no checklist item`);
+  throw new Error(`no planned visit${day ? ` on ${day}` : ''} with a ${type} checklist item`);
+}
+
+/**
+ * A planned visit with a yes/no item, and that item: what the field tests record a violation on.
+ */
+export async function plannedVisitWithYesNoItem(page, day) {
+  return plannedVisitWithItem(page, day, 'yes_no');
 }

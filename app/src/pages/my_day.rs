@@ -55,7 +55,11 @@ fn MyDay() -> impl IntoView {
                     <button class="chip" class:active=move || day.get() == d data-date=d.to_string()
                         aria-pressed=move || (day.get() == d).to_string()
                         on:click=move |_| day.set(d)>
-                        {strings::day_label(d)}
+                        {if d == util::today() {
+                            view! { <span class="chip-today">{strings::TODAY}</span>" "<span class="chip-date">{strings::short_day(d)}</span> }.into_any()
+                        } else {
+                            view! { {strings::short_day(d)} }.into_any()
+                        }}
                     </button>
                 }).collect_view()}
             </nav>
@@ -64,7 +68,13 @@ fn MyDay() -> impl IntoView {
                     let text = if any { strings::NO_VISITS } else { strings::NO_VISITS_YET };
                     return view! { <p class="muted empty">{text}</p> }.into_any();
                 }
-                view! { <VisitList visits=visits deliveries=deliveries/> }.into_any()
+                let sizes = shared::planner::PlannerSettings::default().size_hours;
+                let hours: f64 = visits.iter().map(|v| sizes.hours(v.visit.size)).sum();
+                let not_possible = visits.iter().filter(|v| v.visit.status == shared::visit::VisitStatus::NotPossible).count();
+                view! {
+                    <p class="day-load" data-testid="day-load">{strings::day_load(visits.len(), hours, not_possible)}</p>
+                    <VisitList visits=visits deliveries=deliveries/>
+                }.into_any()
             })}
         </section>
     }

@@ -50,6 +50,9 @@ pub struct LocalNote {
     pub awaiting: Option<i64>,
     #[serde(default)]
     pub at: Option<String>,
+    /// Who wrote it (the server's name for the author; this device's user for a new note).
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

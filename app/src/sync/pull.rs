@@ -149,6 +149,7 @@ async fn apply_changes(changes: &[RawChange], cursor: &str) -> Result<(), AppErr
                     unsent: 0,
                     awaiting: confirmed(local.as_ref().and_then(|n| n.awaiting), change.version),
                     at: local.and_then(|n| n.at).or(Some(data.created_at)),
+                    author: Some(data.author_name).filter(|n| !n.is_empty()),
                 };
                 tx.put(store::NOTES, &id, &note)?;
             }

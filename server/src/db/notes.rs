@@ -13,13 +13,16 @@ pub struct NoteRow {
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
+    /// The author's display name (joined from `users`).
+    pub author_name: Option<String>,
 }
 
 pub async fn note(
     executor: impl sqlx::Executor<'_, Database = Any>,
     id: &str,
 ) -> sqlx::Result<Option<NoteRow>> {
-    sqlx::query_as("SELECT id, visit_id, author_id, text, created_at, updated_at, version FROM visit_notes WHERE id = $1")
+    sqlx::query_as("SELECT id, visit_id, author_id, text, created_at, updated_at, version, \
+         (SELECT display_name FROM users u WHERE u.id = visit_notes.author_id) AS author_name FROM visit_notes WHERE id = $1")
         .bind(id)
         .fetch_optional(executor)
         .await
@@ -61,7 +64,8 @@ pub async fn update_note(tx: &mut Tx<'_>, id: &str, text: &str, now: &str) -> sq
 
 pub async fn notes_of_visit(pool: &AnyPool, visit_id: &str) -> sqlx::Result<Vec<NoteRow>> {
     sqlx::query_as(
-        "SELECT id, visit_id, author_id, text, created_at, updated_at, version FROM visit_notes WHERE visit_id = $1 \
+        "SELECT id, visit_id, author_id, text, created_at, updated_at, version, \
+         (SELECT display_name FROM users u WHERE u.id = visit_notes.author_id) AS author_name FROM visit_notes WHERE visit_id = $1 \
          ORDER BY created_at, id",
     )
     .bind(visit_id)
@@ -73,7 +77,8 @@ pub async fn notes_of_visit(pool: &AnyPool, visit_id: &str) -> sqlx::Result<Vec<
 pub async fn by_ids(pool: &AnyPool, ids: &[&str]) -> sqlx::Result<Vec<NoteRow>> {
     super::rows_by_ids(
         pool,
-        "SELECT id, visit_id, author_id, text, created_at, updated_at, version FROM visit_notes",
+        "SELECT id, visit_id, author_id, text, created_at, updated_at, version, \
+         (SELECT display_name FROM users u WHERE u.id = visit_notes.author_id) AS author_name FROM visit_notes",
         "id",
         ids,
     )

@@ -20,6 +20,7 @@ pub fn note(n: &NoteRow) -> anyhow::Result<FeedNote> {
         id: uuid(&n.id)?,
         visit_id: uuid(&n.visit_id)?,
         author_id: uuid(&n.author_id)?,
+        author_name: n.author_name.clone().unwrap_or_default(),
         text: n.text.clone(),
         created_at: n.created_at.clone(),
         updated_at: n.updated_at.clone(),

@@ -61,6 +61,9 @@ pub struct FeedNote {
     pub id: Uuid,
     pub visit_id: Uuid,
     pub author_id: Uuid,
+    /// The author's name as the office and the tablet show it.
+    #[serde(default)]
+    pub author_name: String,
     pub text: String,
     pub created_at: String,
     pub updated_at: String,

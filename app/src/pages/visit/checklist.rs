@@ -99,6 +99,7 @@ fn Item(
         }
         .into_any(),
         AnswerSpec::Number { unit, .. } => {
+            let item_id_for_error = item.id.clone();
             let value = match &current {
                 Some(Answer::Number(n)) => util::number_nl(*n, 2)
                     .trim_end_matches('0')
@@ -107,15 +108,35 @@ fn Item(
                 _ => String::new(),
             };
             let save = save.clone();
+            // What was typed and is not a number is said next to the field, and not saved.
+            let invalid = RwSignal::new(false);
+            let input_id = format!("number-{}", item.id);
+            let error_id = format!("number-error-{}", item.id);
             view! {
-                <input type="text" inputmode="decimal" class="number" value=value disabled=!enabled
+                <label for=input_id.clone() class="sr-only">{item.text.clone()}</label>
+                <input type="text" inputmode="decimal" class="number" id=input_id value=value disabled=!enabled
+                    data-testid="number-input"
+                    aria-invalid=move || invalid.get().to_string()
+                    aria-describedby=move || invalid.get().then(|| error_id.clone())
                     on:change=move |ev| {
-                        let text = event_target_value(&ev).replace(',', ".");
-                        if let Ok(n) = text.trim().parse::<f64>() {
-                            if n.is_finite() { save(Answer::Number(n)); }
+                        let text = event_target_value(&ev);
+                        if text.trim().is_empty() {
+                            invalid.set(false);
+                            return;
+                        }
+                        match shared::nl::parse_decimal(&text) {
+                            Some(n) => {
+                                invalid.set(false);
+                                save(Answer::Number(n));
+                            }
+                            None => invalid.set(true),
                         }
                     }/>
                 <span class="unit">{unit.clone()}</span>
+                <Show when=move || invalid.get()>
+                    <p class="field-error" role="alert" id=format!("number-error-{}", item_id_for_error)
+                        data-testid="number-error">{strings::NOT_A_NUMBER}</p>
+                </Show>
                 {choice(Answer::NotApplicable, strings::NOT_APPLICABLE)}
             }
             .into_any()

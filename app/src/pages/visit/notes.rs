@@ -5,8 +5,9 @@ use uuid::Uuid;
 
 use super::act;
 use crate::actions;
+use crate::session::use_session;
 use crate::store::LocalNote;
-use crate::strings;
+use crate::{strings, util};
 
 #[component]
 pub(super) fn Notes(
@@ -18,6 +19,7 @@ pub(super) fn Notes(
     editing: RwSignal<Option<Uuid>>,
     edit_text: RwSignal<String>,
 ) -> impl IntoView {
+    let session = use_session();
     let add = move |_| {
         let text = new_note.get_untracked();
         if !actions::valid_note(&text) {
@@ -27,7 +29,11 @@ pub(super) fn Notes(
         new_note.set(String::new());
         act(
             error,
-            Box::pin(actions::add_note(visit_id, text.trim().to_owned())),
+            Box::pin(actions::add_note(
+                visit_id,
+                text.trim().to_owned(),
+                session.user_untracked().map(|u| u.name),
+            )),
         );
     };
     let empty = notes.is_empty();
@@ -40,6 +46,12 @@ pub(super) fn Notes(
                     let id = n.id;
                     let text = n.text.clone();
                     let pending = n.unsent > 0;
+                    // Who wrote it and when, in Dutch local time (with the date if not today).
+                    let byline = [n.author.clone(), n.at.as_deref().map(util::short_time)]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ");
                     view! {
                         <li class="note" data-testid="note" class:pending=pending>
                             {move || if editing.get() == Some(id) {
@@ -62,8 +74,10 @@ pub(super) fn Notes(
                             } else {
                                 let text = text.clone();
                                 let for_edit = text.clone();
+                                let byline = byline.clone();
                                 view! {
                                     <p class="note-text">{text}</p>
+                                    {(!byline.is_empty()).then(|| view! { <p class="note-by muted" data-testid="note-by">{byline}</p> })}
                                     {enabled.then(|| view! {
                                         <button class="link-button" on:click=move |_| {
                                             edit_text.set(for_edit.clone());
