@@ -133,6 +133,15 @@ pub fn mutation_label(kind: &MutationKind) -> &'static str {
 // My day and visits.
 pub const MY_DAY: &str = "Mijn dag";
 pub const TODAY: &str = "Vandaag";
+pub const DAY_VIEW: &str = "Weergave van de dag";
+pub const LIST: &str = "Lijst";
+pub const MAP: &str = "Kaart";
+pub const MAP_CAPTION: &str =
+    "Kaart van de route van vandaag: de bezoeken genummerd in volgorde, met hun status.";
+pub const MAP_LOCATING: &str = "Positie van de tablet wordt bepaald…";
+pub const MAP_HERE: &str = "De blauwe stip is uw positie.";
+pub const MAP_NO_POSITION: &str =
+    "Positie van de tablet onbekend; de kaart toont alleen de bezoeken.";
 
 /// The day's load under the day picker: `3 bezoeken · 5,0 uur gepland` (a visit that was not
 /// possible is counted apart).

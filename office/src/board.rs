@@ -298,7 +298,7 @@ fn BoardMap(visits: Vec<BoardVisit>, names: Vec<(Uuid, String)>) -> impl IntoVie
         return view! { <p class="muted">{NO_VISITS}</p> }.into_any();
     }
     let at: Vec<(f64, f64)> = visits.iter().map(|v| (v.site.lat, v.site.lon)).collect();
-    let points = board::project(&at, MAP_W, MAP_H, MAP_MARGIN);
+    let points = shared::coords::project(&at, MAP_W, MAP_H, MAP_MARGIN);
     let name_of = |id: Uuid| {
         names
             .iter()

@@ -170,6 +170,50 @@ pub fn on_site(
     (verdict, Some(distance))
 }
 
+/// A point of a drawn map (the team lead's day board, the tablet's route map): a position projected
+/// onto a `width` x `height` box that holds every point with a margin, north up, with the east-west scale corrected for the
+/// latitude so distances look right (an equirectangular projection; enough for one region).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapPoint {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Projects `(lat, lon)` pairs into the box; an empty input gives an empty output, a single point
+/// lands in the middle.
+pub fn project(points: &[(f64, f64)], width: f64, height: f64, margin: f64) -> Vec<MapPoint> {
+    if points.is_empty() {
+        return Vec::new();
+    }
+    let (mut lat_min, mut lat_max) = (f64::INFINITY, f64::NEG_INFINITY);
+    let (mut lon_min, mut lon_max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &(lat, lon) in points {
+        lat_min = lat_min.min(lat);
+        lat_max = lat_max.max(lat);
+        lon_min = lon_min.min(lon);
+        lon_max = lon_max.max(lon);
+    }
+    let cos = ((lat_min + lat_max) / 2.0).to_radians().cos();
+    // A region of one point (or one line) still gets a box, with the points in its middle.
+    let (real_x, real_y) = ((lon_max - lon_min) * cos, lat_max - lat_min);
+    let span_x = real_x.max(1e-9);
+    let span_y = real_y.max(1e-9);
+    let (pad_x, pad_y) = ((span_x - real_x) / 2.0, (span_y - real_y) / 2.0);
+    let inner_w = (width - 2.0 * margin).max(0.0);
+    let inner_h = (height - 2.0 * margin).max(0.0);
+    let scale = (inner_w / span_x).min(inner_h / span_y);
+    // Centre the drawing in the box.
+    let off_x = margin + (inner_w - span_x * scale) / 2.0;
+    let off_y = margin + (inner_h - span_y * scale) / 2.0;
+    points
+        .iter()
+        .map(|&(lat, lon)| MapPoint {
+            x: off_x + ((lon - lon_min) * cos + pad_x) * scale,
+            y: off_y + (lat_max - lat + pad_y) * scale,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,5 +388,32 @@ mod tests {
             on_site(site, Some((nonsense, None)), 250).0,
             OnSite::Unknown
         );
+    }
+
+    #[test]
+    fn the_map_keeps_north_up_inside_the_box_and_true_to_scale() {
+        // Two sites 0.1 degree apart north-south and east-west at 52 degrees north.
+        let points = project(&[(52.0, 6.0), (52.1, 6.1)], 400.0, 400.0, 20.0);
+        let (sw, ne) = (points[0], points[1]);
+        assert!(ne.y < sw.y, "north is up");
+        assert!(ne.x > sw.x, "east is right");
+        for p in &points {
+            assert!(
+                (20.0..=380.0).contains(&p.x) && (20.0..=380.0).contains(&p.y),
+                "{p:?}"
+            );
+        }
+        // East-west is shorter than north-south by cos(52.05 degrees).
+        let ratio = (ne.x - sw.x) / (sw.y - ne.y);
+        assert!(
+            (ratio - 52.05f64.to_radians().cos()).abs() < 1e-9,
+            "{ratio}"
+        );
+        // One site: the middle. None: nothing.
+        assert_eq!(
+            project(&[(52.0, 6.0)], 100.0, 50.0, 5.0),
+            vec![MapPoint { x: 50.0, y: 25.0 }]
+        );
+        assert!(project(&[], 100.0, 100.0, 5.0).is_empty());
     }
 }

@@ -11,6 +11,7 @@ use shared::Role;
 
 use crate::components::delivery::DeliveryTag;
 use crate::components::sync::SyncBar;
+use crate::pages::day_map::DayMap;
 use crate::pages::guard::RequireRole;
 use crate::session::use_session;
 use crate::store::{self, Delivery, LocalVisit};
@@ -28,6 +29,7 @@ fn MyDay() -> impl IntoView {
     let sync = use_sync();
     let days = util::working_days(4);
     let day = RwSignal::new(days[0]);
+    let show_map = RwSignal::new(false);
     let data = LocalResource::new(move || {
         let date = day.get();
         let online = session.online.get();
@@ -63,7 +65,7 @@ fn MyDay() -> impl IntoView {
                     </button>
                 }).collect_view()}
             </nav>
-            {move || data.get().map(|(visits, deliveries, any)| {
+            {move || { show_map.track(); data.get() }.map(|(visits, deliveries, any)| {
                 if visits.is_empty() {
                     let text = if any { strings::NO_VISITS } else { strings::NO_VISITS_YET };
                     return view! { <p class="muted empty">{text}</p> }.into_any();
@@ -71,9 +73,23 @@ fn MyDay() -> impl IntoView {
                 let sizes = shared::planner::PlannerSettings::default().size_hours;
                 let hours: f64 = visits.iter().map(|v| sizes.hours(v.visit.size)).sum();
                 let not_possible = visits.iter().filter(|v| v.visit.status == shared::visit::VisitStatus::NotPossible).count();
+                let load = strings::day_load(visits.len(), hours, not_possible);
+                let body = if show_map.get_untracked() {
+                    view! { <DayMap visits=visits/> }.into_any()
+                } else {
+                    view! { <VisitList visits=visits deliveries=deliveries/> }.into_any()
+                };
                 view! {
-                    <p class="day-load" data-testid="day-load">{strings::day_load(visits.len(), hours, not_possible)}</p>
-                    <VisitList visits=visits deliveries=deliveries/>
+                    <div class="day-head">
+                        <p class="day-load" data-testid="day-load">{load}</p>
+                        <div class="view-switch" role="group" aria-label=strings::DAY_VIEW>
+                            <button class="chip" class:active=move || !show_map.get() aria-pressed=move || (!show_map.get()).to_string()
+                                data-testid="show-list" on:click=move |_| show_map.set(false)>{strings::LIST}</button>
+                            <button class="chip" class:active=move || show_map.get() aria-pressed=move || show_map.get().to_string()
+                                data-testid="show-map" on:click=move |_| show_map.set(true)>{strings::MAP}</button>
+                        </div>
+                    </div>
+                    {body}
                 }.into_any()
             })}
         </section>
