@@ -32,10 +32,10 @@ mod field {
     use leptos_router::path;
     use wasm_bindgen::prelude::wasm_bindgen;
 
-    use crate::components::header::Header;
+    use crate::components::header::{Footer, Header};
     use crate::pages::{
-        home::Home, login::Login, my_day::MyDayPage, not_found::NotFound, sync::SyncPage,
-        visit::VisitPage,
+        accessibility::AccessibilityPage, home::Home, login::Login, my_day::MyDayPage,
+        not_found::NotFound, sync::SyncPage, visit::VisitPage,
     };
     use crate::{door, session, sync};
 
@@ -60,8 +60,10 @@ mod field {
                         <Route path=path!("/vandaag") view=MyDayPage/>
                         <Route path=path!("/bezoek/:id") view=VisitPage/>
                         <Route path=path!("/synchronisatie") view=SyncPage/>
+                        <Route path=path!("/toegankelijkheid") view=AccessibilityPage/>
                     </Routes>
                 </main>
+                <Footer/>
             </Router>
         }
     }

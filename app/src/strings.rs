@@ -131,6 +131,8 @@ pub fn mutation_label(kind: &MutationKind) -> &'static str {
 }
 
 // My day and visits.
+pub const OUTDOOR_VIEW: &str = "Buitenweergave";
+pub const ACCESSIBILITY: &str = "Toegankelijkheid";
 pub const MY_DAY: &str = "Mijn dag";
 pub const TODAY: &str = "Vandaag";
 pub const DAY_VIEW: &str = "Weergave van de dag";

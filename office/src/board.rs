@@ -169,7 +169,7 @@ pub fn DayBoard() -> impl IntoView {
                     };
                     view! {
                         {fresh}
-                        <div class="table-scroll"><BoardTable rows=rows/></div>
+                        <div class="table-scroll" tabindex="0" role="region" aria-label=TITLE><BoardTable rows=rows/></div>
                         <BoardMap visits=visits names=names/>
                     }.into_any()
                 }

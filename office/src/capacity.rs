@@ -65,9 +65,9 @@ pub fn CapacitySection(year: RwSignal<i32>, refresh: RwSignal<u32>) -> impl Into
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
                 Some(Ok(p)) => view! { <Figures p=p year=year refresh=refresh/> }.into_any(),
             }}
-            <dl class="definitions">
-                {DEFINITIONS.iter().map(|(_, text)| view! { <dd class="muted">{*text}</dd> }).collect_view()}
-            </dl>
+            <ul class="definitions">
+                {DEFINITIONS.iter().map(|(_, text)| view! { <li class="muted">{*text}</li> }).collect_view()}
+            </ul>
         </section>
     }
 }

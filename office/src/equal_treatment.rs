@@ -177,7 +177,7 @@ fn Cell(c: CellFigures, period: (chrono::NaiveDate, chrono::NaiveDate)) -> impl 
     view! {
         <section class="card cell-figures" data-testid="equal-cell" data-cell=c.cell.clone()>
             <h2>{CELL}" "{c.cell.clone()}<span class="muted">{format!(" · {} {CASES} · {TYPICAL}: {}", c.cases, c.typical.label_nl())}</span></h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{CELL} {}", c.cell)>
                 <table class="figures equal">
                     <thead><tr>
                         <th scope="col">{INSPECTOR}</th><th scope="col" class="num">{COUNT}</th>
@@ -220,7 +220,7 @@ fn InspectorRow(
             <th scope="row">{i.name.clone()}
                 {flag.map(|(_, text)| view! { " " <span class="tag outlier-flag">{text}</span> })}</th>
             <td class="num">
-                <button class="link" data-testid="equal-drill" aria-label=format!("{SHOW_CASES}: {}", i.name)
+                <button class="link" data-testid="equal-drill" aria-label=format!("{} · {SHOW_CASES}: {}", i.cases, i.name)
                     on:click=move |_| drill.set(Some((Some(id.clone()), cell.clone())))>{i.cases}</button>
             </td>
             <td>{bar(&i.interventions)}</td>

@@ -23,7 +23,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use app::components::header::Header;
+use app::components::header::{Footer, Header};
 use app::door;
 use app::pages::{home::Home, not_found::NotFound};
 use app::session::{self, use_session};
@@ -69,6 +69,7 @@ fn Office() -> impl IntoView {
                     <Route path=path!("/kantoor/beheer") view=|| view! { <RoleLanding role=Role::Admin/> }/>
                 </Routes>
             </main>
+            <Footer/>
         </Router>
     }
 }

@@ -528,7 +528,7 @@ fn Kpi(
             <div class="kpi-value">{value}</div>
             <div class="kpi-detail">{detail}</div>
             {drill.zip(opener).map(|(query, d)| view! {
-                <button class="link drill" aria-label=format!("{OPEN_DRILL}: {label}")
+                <button class="link drill" aria-label=format!("{SHOW}: {label}") title=OPEN_DRILL
                     on:click=move |_| d.open(label.to_owned(), query.to_owned())>{SHOW}</button>
             })}
             {(!definition.is_empty()).then(|| view! { <details><summary>"Definitie"</summary><p>{definition}</p></details> })}

@@ -259,3 +259,27 @@ export async function loginAs(page, username, landing) {
   await page.locator('form button[type="submit"]').click();
   await page.waitForURL(landing);
 }
+
+const AXE_SOURCE = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
+/** The WCAG 2.1 A and AA rules, as axe-core tags them. */
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Runs axe-core (npm `axe-core`, injected into the page) against the WCAG 2.1 AA rules and returns
+ * the serious and critical violations, each as `rule: target (message)` lines.
+ */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  const results = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 160)})`),
+    }));
+  }, WCAG_21_AA);
+  return results
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} [${v.impact}]: ${n}`));
+}

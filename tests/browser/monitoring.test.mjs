@@ -73,7 +73,7 @@ describe('realisation monitoring', () => {
       // A key figure opens what it counts: compliance at first inspection lists the first inspections.
       const firsts = (await page.locator('.kpi', { hasText: 'Naleving bij eerste controle' }).locator('.kpi-detail').textContent())
         .match(/van ([\d.]+) eerste controles/)[1].replace('.', '');
-      await page.getByRole('button', { name: 'Toon de controles achter dit cijfer: Naleving bij eerste controle' }).click();
+      await page.getByRole('button', { name: 'Toon controles: Naleving bij eerste controle' }).click();
       await drill.getByText(`${Number(firsts).toLocaleString('nl-NL')} controles`).waitFor();
       assert.equal(await drill.locator('tbody tr').count(), Math.min(Number(firsts), 500));
       assert.equal(await drill.locator('tbody tr td:nth-child(3)', { hasText: 'Hercontrole' }).count(), 0, 'first inspections only');

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::sync::{logout_with_warning, SyncBadge};
+use crate::components::view_mode::OutdoorToggle;
 use crate::session::use_session;
 use crate::strings;
 
@@ -15,6 +16,7 @@ pub fn Header() -> impl IntoView {
             <span class=move || if session.online.get() { "net online" } else { "net offline" }>
                 {move || if session.online.get() { strings::ONLINE } else { strings::OFFLINE }}
             </span>
+            <OutdoorToggle/>
             {move || session.user().map(|user| view! {
                 // Only inspectors keep work on the device; other roles work online.
                 {(user.role == shared::Role::Inspector).then(|| view! { <SyncBadge/> })}
@@ -28,5 +30,16 @@ pub fn Header() -> impl IntoView {
         <Show when=move || session.storage_failed.get()>
             <p class="banner error" role="alert">{strings::STORAGE_FAILED}</p>
         </Show>
+    }
+}
+
+/// The foot of every page: the accessibility statement (a page of the field app, so it opens
+/// offline on a tablet; from the office it is a full page load).
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="app-footer">
+            <a href="/toegankelijkheid" rel="external">{strings::ACCESSIBILITY}</a>
+        </footer>
     }
 }

@@ -96,7 +96,7 @@ pub fn SyncPanel() -> impl IntoView {
     });
     view! {
         <section class="card sync-panel" data-testid="sync-panel">
-            <h2>{strings::SYNC_TITLE}</h2>
+            <h1>{strings::SYNC_TITLE}</h1>
             <p class="sync-phase" role="status">{move || match status.get().phase {
                 Phase::Idle => strings::SYNC_IDLE.to_owned(),
                 Phase::Syncing { done, total } => strings::sync_progress(done, total),

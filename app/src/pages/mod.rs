@@ -1,5 +1,6 @@
 //! One module per page; role pages guard themselves with `RequireRole`.
 
+pub mod accessibility;
 pub mod day_map;
 pub mod guard;
 pub mod home;
