@@ -128,12 +128,25 @@ enum Upload {
     Refused(String),
 }
 
+/// How far the photo queue of one sync run is, in photos and in bytes (what the progress bars
+/// show): the photo being sent with its bytes on the server, and the queue as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct UploadProgress {
+    pub done: usize,
+    pub total: usize,
+    /// The photo being sent now, with how many of its bytes the server holds, and its size.
+    pub current: Option<(Uuid, u64, u64)>,
+    /// Bytes of the queue the server holds (finished photos and the current one's stored part).
+    pub sent_bytes: u64,
+    pub total_bytes: u64,
+}
+
 /// Uploads every photo that is not on the server yet, then puts its `photo.attach` in the outbox.
-/// `progress(done, total)` reports photos. A network failure ends the run (the loop backs off and
-/// the next run resumes from the server's `Upload-Offset`); a refusal is kept on the photo.
+/// `progress` is told after every stored part. A network failure ends the run (the loop backs off
+/// and the next run resumes from the server's `Upload-Offset`); a refusal is kept on the photo.
 pub async fn upload_pending(
     token: &str,
-    progress: impl Fn(usize, usize),
+    progress: impl Fn(UploadProgress),
 ) -> Result<usize, AppError> {
     let waiting: Vec<LocalPhoto> = store::all::<LocalPhoto>(store::PHOTOS)
         .await
@@ -144,8 +157,19 @@ pub async fn upload_pending(
         })
         .collect();
     let total = waiting.len();
+    let total_bytes: u64 = waiting.iter().map(|p| p.size).sum();
+    let mut finished_bytes = 0;
     for (done, photo) in waiting.into_iter().enumerate() {
-        progress(done, total);
+        let report = |stored: u64| {
+            progress(UploadProgress {
+                done,
+                total,
+                current: Some((photo.id, stored, photo.size)),
+                sent_bytes: finished_bytes + stored,
+                total_bytes,
+            })
+        };
+        report(0);
         if photo.state == PhotoState::Saved {
             set_state(photo.id, |p| p.state = PhotoState::Queued).await;
         }
@@ -157,14 +181,22 @@ pub async fn upload_pending(
             .await;
             continue;
         };
-        match upload(token, &photo.sha256, &blob).await? {
+        let outcome = upload(token, &photo.sha256, &blob, &report).await?;
+        finished_bytes += photo.size;
+        match outcome {
             Upload::Stored => attach(&photo).await.map_err(|_| AppError::Network)?,
             Upload::Refused(message) => {
                 set_state(photo.id, |p| p.problem = Some(message)).await;
             }
         }
     }
-    progress(total, total);
+    progress(UploadProgress {
+        done: total,
+        total,
+        current: None,
+        sent_bytes: total_bytes,
+        total_bytes,
+    });
     Ok(total)
 }
 
@@ -178,8 +210,14 @@ fn header_u64(response: &web_sys::Response, name: &str) -> Option<f64> {
         .map(|v| v as f64)
 }
 
-/// Sends the blob in `PART_BYTES` parts, starting from what the server already holds.
-async fn upload(token: &str, sha256: &str, blob: &Blob) -> Result<Upload, AppError> {
+/// Sends the blob in `PART_BYTES` parts, starting from what the server already holds; `stored`
+/// is told how many bytes the server holds after each part.
+async fn upload(
+    token: &str,
+    sha256: &str,
+    blob: &Blob,
+    stored: &dyn Fn(u64),
+) -> Result<Upload, AppError> {
     let path = format!("/api/v1/blobs/{sha256}");
     let size = blob.size();
     let head = api::raw("HEAD", &path, None, &[], Some(token)).await?;
@@ -192,6 +230,7 @@ async fn upload(token: &str, sha256: &str, blob: &Blob) -> Result<Upload, AppErr
     // or by a crash): start over once; a second mismatch means our own bytes are wrong.
     let mut restarted = false;
     loop {
+        stored(offset as u64);
         let end = (offset + PART_BYTES).min(size);
         let part = blob
             .slice_with_f64_and_f64(offset, end)
@@ -203,7 +242,10 @@ async fn upload(token: &str, sha256: &str, blob: &Blob) -> Result<Upload, AppErr
         ];
         let response = api::raw("PUT", &path, Some(&part), &headers, Some(token)).await?;
         match response.status() {
-            201 => return Ok(Upload::Stored),
+            201 => {
+                stored(size as u64);
+                return Ok(Upload::Stored);
+            }
             // 202: part stored, more to come; 409: the server holds a different amount (another
             // attempt got through): both say where to go on.
             202 | 409 => match header_u64(&response, "upload-offset") {

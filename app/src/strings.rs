@@ -46,7 +46,9 @@ pub const SYNC_STORAGE_FAILED: &str =
 pub const SYNC_OTHER_USER: &str = "Op dit apparaat staan nog niet verzonden wijzigingen van een andere gebruiker. Laat die gebruiker eerst inloggen om ze te verzenden.";
 pub const SYNC_LAST: &str = "Laatst gesynchroniseerd";
 pub const SYNC_NEVER: &str = "Nog niet gesynchroniseerd";
-pub const SYNC_PENDING: &str = "Wachtend op verzending";
+pub const SYNC_PENDING: &str = "Wacht op verzending";
+pub const PHOTO_QUEUE: &str = "Foto's verzenden";
+pub const PHOTO_SENDING: &str = "Wordt verzonden";
 pub const SYNC_OLDEST: &str = "Oudste wijziging van";
 pub const SYNC_NOTHING_PENDING: &str = "Alles is verzonden.";
 pub const SYNC_PROBLEMS: &str = "Niet verwerkt door de server";
@@ -235,14 +237,15 @@ pub const PHOTO_DISCARD: &str = "Foto van dit apparaat verwijderen";
 pub const PHOTO_DISCARD_CONFIRM: &str =
     "De server heeft deze foto geweigerd. Foto van dit apparaat verwijderen? Dit kan niet ongedaan worden gemaakt.";
 
+/// A photo's state in the one delivery vocabulary (`delivery_label`).
 pub fn photo_state_label(state: crate::store::PhotoState) -> &'static str {
-    use crate::store::PhotoState;
-    match state {
-        PhotoState::Saved => "Opgeslagen op apparaat",
-        PhotoState::Queued => "In de wachtrij",
-        PhotoState::Uploaded => "Geüpload",
-        PhotoState::Confirmed => "Bevestigd door server",
-    }
+    delivery_label(crate::store::photo_delivery(state))
+}
+
+/// `1,2 van 3,4 MB`: bytes of photos sent, for the progress bars.
+pub fn bytes_progress(sent: u64, total: u64) -> String {
+    let mb = |b: u64| crate::util::number_nl(b as f64 / 1_048_576.0, 1);
+    format!("{} van {} MB", mb(sent), mb(total))
 }
 pub const NOTES: &str = "Notities";
 pub const NO_NOTES: &str = "Nog geen notities.";

@@ -153,7 +153,7 @@ describe('offline work and sync', () => {
       await page.getByTestId('visit-status').filter({ hasText: 'Bezig' }).waitFor();
       await page.getByTestId('checklist-item').first()
         .locator('button[aria-pressed="true"]', { hasText: 'N.v.t.' }).waitFor();
-      await page.getByTestId('delivery').filter({ hasText: 'Wacht op verzending' }).waitFor();
+      await page.getByTestId('delivery').filter({ hasText: 'Opgeslagen op apparaat' }).waitFor();
       const offline = await syncState(page);
       assert.equal(offline.phase, 'offline');
       assert.equal(offline.pending, 3, 'start, answer and note wait in the outbox');
@@ -162,12 +162,28 @@ describe('offline work and sync', () => {
       const seqs = outbox.map((e) => e.mutation.seq);
       assert.ok(seqs.every((s, i) => i === 0 || s > seqs[i - 1]), `strictly increasing seqs: ${seqs}`);
 
-      // Back online: the app syncs by itself.
+      // Back online: the app syncs by itself. Every delivery state the visit shows on the way is
+      // recorded: it only moves forward, in one vocabulary.
+      await page.evaluate(() => {
+        const seen = [];
+        window.deliveriesSeen = seen;
+        const note = () => {
+          const text = document.querySelector('[data-testid="delivery"]')?.textContent;
+          if (text && seen.at(-1) !== text) seen.push(text);
+        };
+        note();
+        new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
       await context.setOffline(false);
       await waitForSyncSuccess(page, offline.last);
       assert.deepEqual(await readStore(page, 'outbox'), [], 'the outbox is empty');
       assert.deepEqual(await readStore(page, 'problems'), [], 'no conflicts or rejections');
       await page.getByTestId('delivery').filter({ hasText: /Verzonden|Bevestigd door server/ }).waitFor();
+      const stages = ['Opgeslagen op apparaat', 'Wacht op verzending', 'Verzonden', 'Bevestigd door server'];
+      const seen = await page.evaluate(() => window.deliveriesSeen);
+      const ranks = seen.map((text) => stages.indexOf(text));
+      assert.ok(ranks.every((r) => r >= 0), `only the four stages: ${seen}`);
+      assert.ok(ranks.every((r, i) => i === 0 || r >= ranks[i - 1]), `never backwards: ${seen}`);
 
       // A second, manual sync sends nothing twice.
       const first = await syncState(page);

@@ -13,7 +13,7 @@ use crate::util;
 fn phase_name(phase: &Phase) -> &'static str {
     match phase {
         Phase::Idle => "idle",
-        Phase::Syncing { .. } | Phase::Photos { .. } => "syncing",
+        Phase::Syncing { .. } | Phase::Photos(_) => "syncing",
         Phase::Offline => "offline",
         Phase::Error(_) => "error",
     }
@@ -34,7 +34,7 @@ pub fn SyncBadge() -> impl IntoView {
                 let s = status.get();
                 match &s.phase {
                     Phase::Syncing { done, total } => strings::sync_progress(*done, *total),
-                    Phase::Photos { done, total } => strings::photo_progress(*done, *total),
+                    Phase::Photos(p) => strings::photo_progress(p.done, p.total),
                     _ if s.pending > 0 => strings::pending_count(s.pending),
                     Phase::Idle => match &s.last_success {
                         Some(t) => format!("{} {}", strings::SYNC_IDLE, util::short_time(t)),
@@ -60,7 +60,7 @@ pub fn SyncBar() -> impl IntoView {
         <div class="sync-bar">
             <span class="sync-line">{move || line(&status.get())}</span>
             <button class="secondary" on:click=move |_| sync.now()
-                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Photos { .. } | Phase::Offline)>
+                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Photos(_) | Phase::Offline)>
                 {strings::SYNC_NOW}
             </button>
         </div>
@@ -74,7 +74,7 @@ fn line(s: &crate::sync::SyncStatus) -> String {
             None => strings::SYNC_NEVER.to_owned(),
         },
         Phase::Syncing { done, total } => strings::sync_progress(*done, *total),
-        Phase::Photos { done, total } => strings::photo_progress(*done, *total),
+        Phase::Photos(p) => strings::photo_progress(p.done, p.total),
         Phase::Offline => strings::SYNC_OFFLINE.to_owned(),
         Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason.sync_message()),
     };
@@ -100,16 +100,17 @@ pub fn SyncPanel() -> impl IntoView {
             <p class="sync-phase" role="status">{move || match status.get().phase {
                 Phase::Idle => strings::SYNC_IDLE.to_owned(),
                 Phase::Syncing { done, total } => strings::sync_progress(done, total),
-                Phase::Photos { done, total } => strings::photo_progress(done, total),
+                Phase::Photos(p) => strings::photo_progress(p.done, p.total),
                 Phase::Offline => strings::SYNC_OFFLINE.to_owned(),
                 Phase::Error(reason) => format!("{}: {}", strings::SYNC_ERROR, reason.sync_message()),
             }}</p>
             {move || match status.get().phase {
-                Phase::Syncing { done, total } | Phase::Photos { done, total } if total > 0 => Some(view! {
+                Phase::Syncing { done, total } if total > 0 => Some(view! {
                     <progress max=total.to_string() value=done.to_string()></progress>
                 }),
                 _ => None,
             }}
+            <PhotoQueue/>
             <dl class="facts">
                 <dt>{strings::SYNC_LAST}</dt>
                 <dd>{move || status.get().last_success.map(|t| util::short_time(&t))
@@ -127,7 +128,7 @@ pub fn SyncPanel() -> impl IntoView {
             </dl>
             {move || status.get().retry_in_s.map(|s| view! { <p class="muted">{strings::sync_retry(s)}</p> })}
             <button class="primary" on:click=move |_| sync.now()
-                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Photos { .. } | Phase::Offline)>
+                disabled=move || matches!(status.get().phase, Phase::Syncing { .. } | Phase::Photos(_) | Phase::Offline)>
                 {strings::SYNC_NOW}
             </button>
             {move || {
@@ -223,4 +224,20 @@ pub fn logout_with_warning(session: crate::session::Session) {
         }
         session.sign_out();
     });
+}
+
+/// The photo queue of a sync run as a bar in bytes (on the sync panel and a visit's photos).
+#[component]
+pub fn PhotoQueue() -> impl IntoView {
+    let status = use_sync().status;
+    move || match status.get().phase {
+        Phase::Photos(p) if p.total_bytes > 0 => Some(view! {
+            <label class="photo-queue">
+                {strings::PHOTO_QUEUE}": "{strings::bytes_progress(p.sent_bytes, p.total_bytes)}
+                <progress data-testid="photo-queue-progress"
+                    max=p.total_bytes.to_string() value=p.sent_bytes.to_string()></progress>
+            </label>
+        }),
+        _ => None,
+    }
 }

@@ -127,8 +127,22 @@ pub enum Delivery {
     Problem,
 }
 
-/// The delivery state of every visit with work recorded on this device.
+/// The delivery stage a photo's state is (one vocabulary for photos and visits).
+pub fn photo_delivery(state: PhotoState) -> Delivery {
+    match state {
+        PhotoState::Saved => Delivery::Saved,
+        PhotoState::Queued => Delivery::Waiting,
+        PhotoState::Uploaded => Delivery::Sent,
+        PhotoState::Confirmed => Delivery::Confirmed,
+    }
+}
+
+/// The delivery state of every visit with work recorded on this device. It follows only what
+/// happened to the work (offered to the server or not, acknowledged, shown back), never whether
+/// the device is online now, so within one sync it only moves forward: saved, waiting, sent,
+/// confirmed. (`online` is accepted for the callers' resources to re-read on a network change.)
 pub async fn deliveries(online: bool) -> StoreResult<HashMap<Uuid, Delivery>> {
+    let _ = online;
     let outbox = outbox().await?;
     let problems = problems().await?;
     let notes: Vec<LocalNote> = all(NOTES).await?;
@@ -143,17 +157,13 @@ pub async fn deliveries(online: bool) -> StoreResult<HashMap<Uuid, Delivery>> {
             || photos.iter().any(|p| p.problem.is_some())
         {
             Delivery::Problem
-        } else if photos.iter().any(|p| p.state == PhotoState::Queued) {
+        } else if photos.iter().any(|p| p.state == PhotoState::Queued)
+            || entries.iter().any(|e| e.attempts > 0)
+        {
+            // Offered to the server at least once (or a photo upload started): waiting for it.
             Delivery::Waiting
         } else if !entries.is_empty() || photos.iter().any(|p| p.state == PhotoState::Saved) {
-            if online
-                && (entries.iter().any(|e| e.attempts == 0)
-                    || photos.iter().any(|p| p.state == PhotoState::Saved))
-            {
-                Delivery::Saved
-            } else {
-                Delivery::Waiting
-            }
+            Delivery::Saved
         } else if v.awaiting.is_some()
             || notes
                 .iter()

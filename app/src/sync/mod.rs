@@ -48,10 +48,8 @@ pub enum Phase {
         total: usize,
     },
     /// Uploading photos (counted in photos).
-    Photos {
-        done: usize,
-        total: usize,
-    },
+    /// Photos going up: how many and how many bytes (`photos::UploadProgress`).
+    Photos(photos::UploadProgress),
     Offline,
     /// Why the last run stopped (worded on screen).
     Error(AppError),
@@ -275,10 +273,9 @@ async fn run(sync: Sync, session: Session, full: bool) -> AppResult<bool> {
     }
     // Photos after the outbox: a slow upload never holds back notes and findings. Each uploaded
     // photo put its `photo.attach` in the outbox, which goes out right away.
-    let uploaded = photos::upload_pending(&token, |done, total| {
-        if total > 0 {
-            sync.status
-                .update(|s| s.phase = Phase::Photos { done, total });
+    let uploaded = photos::upload_pending(&token, |progress| {
+        if progress.total > 0 {
+            sync.status.update(|s| s.phase = Phase::Photos(progress));
         }
     })
     .await?;

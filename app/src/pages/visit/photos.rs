@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::LocalAction;
+use crate::components::sync::PhotoQueue;
 use crate::photos;
 use crate::store::LocalPhoto;
 use crate::strings;
@@ -25,6 +26,7 @@ pub(super) fn Photos(
     view! {
         <section class="card photos" data-testid="photos">
             <h2>{strings::PHOTOS}</h2>
+            <PhotoQueue/>
             {empty.then(|| view! { <p class="muted">{strings::NO_PHOTOS}</p> })}
             <ul class="photo-grid">
                 {photos.into_iter().map(|p| view! { <PhotoThumb photo=p/> }).collect_view()}
@@ -53,6 +55,12 @@ pub(super) fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
         }
     });
     let state = photo.state;
+    let id = photo.id;
+    // While this photo goes up: a bar in bytes, read from the sync run.
+    let sending = move || match sync.status.get().phase {
+        crate::sync::Phase::Photos(p) => p.current.filter(|(current, _, _)| *current == id),
+        _ => None,
+    };
     view! {
         <li class="photo" data-testid="photo" data-state=state.as_str()
             data-sha256=photo.sha256.clone()>
@@ -61,6 +69,12 @@ pub(super) fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
             <span class=format!("tag photo-state-{}", state.as_str())>
                 {strings::photo_state_label(state)}
             </span>
+            {move || sending().map(|(_, sent, size)| view! {
+                <label class="photo-progress">
+                    {strings::PHOTO_SENDING}": "{strings::bytes_progress(sent, size)}
+                    <progress data-testid="photo-progress" max=size.to_string() value=sent.to_string()></progress>
+                </label>
+            })}
             {photo.problem.map(|m| {
                 let id = photo.id;
                 let discard = move |_| {
