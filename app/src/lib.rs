@@ -19,6 +19,7 @@ mod lhso;
 pub mod pages;
 mod photos;
 pub mod session;
+pub mod storage_guard;
 pub mod store;
 pub mod strings;
 pub mod sync;
@@ -50,6 +51,7 @@ mod field {
     fn App() -> impl IntoView {
         session::provide();
         sync::provide(session::use_session());
+        crate::storage_guard::provide();
         view! {
             <Router>
                 <Header/>

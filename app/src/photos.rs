@@ -104,6 +104,7 @@ pub async fn capture(
         state: PhotoState::Saved,
         unsent: 0,
         problem: None,
+        removed: false,
     };
     let tx = WriteTx::begin(&[store::PHOTOS, store::PHOTO_BLOBS, store::VISITS], true).await?;
     let visit_key = store::key(&visit_id);

@@ -48,6 +48,30 @@ pub const SYNC_LAST: &str = "Laatst gesynchroniseerd";
 pub const SYNC_NEVER: &str = "Nog niet gesynchroniseerd";
 pub const SYNC_PENDING: &str = "Wacht op verzending";
 pub const PHOTO_QUEUE: &str = "Foto's verzenden";
+pub const PHOTO_ON_SERVER_ONLY: &str =
+    "Staat veilig op de server; van dit apparaat verwijderd om ruimte te maken.";
+pub const STORAGE: &str = "Opslag op dit apparaat";
+pub const STORAGE_PERSISTENT: &str = "Permanente opslag";
+pub const STORAGE_INSTALLED: &str = "Geïnstalleerd als app";
+pub const YES_LOWER: &str = "ja";
+pub const NO_LOWER: &str = "nee";
+pub const UNKNOWN: &str = "onbekend";
+
+/// `12,3 van 1.024,0 MB gebruikt`.
+pub fn storage_usage(usage: u64, quota: u64) -> String {
+    let mb = |b: u64| shared::nl::grouped(b as f64 / 1_048_576.0, 1);
+    format!("{} van {} MB gebruikt", mb(usage), mb(quota))
+}
+
+/// What the inspector should do about a storage risk.
+pub fn storage_warning(w: shared::device_storage::StorageWarning) -> &'static str {
+    use shared::device_storage::StorageWarning;
+    match w {
+        StorageWarning::NotPersisted => "De browser heeft geen permanente opslag toegestaan: bij ruimtegebrek kan hij gegevens van Schouw wissen. Installeer de app en synchroniseer zo vaak als u verbinding heeft.",
+        StorageWarning::NotInstalled => "Schouw draait in een browsertabblad, waar de browser opgeslagen gegevens kan wissen. Installeer de app (menu van de browser: \"Installeren\" of \"Toevoegen aan startscherm\") en synchroniseer zo vaak als u verbinding heeft.",
+        StorageWarning::LowSpace => "Weinig opslagruimte op dit apparaat. Bevestigde foto's worden al verwijderd; synchroniseer en maak ruimte vrij voordat u verder werkt.",
+    }
+}
 pub const PHOTO_SENDING: &str = "Wordt verzonden";
 pub const SYNC_OLDEST: &str = "Oudste wijziging van";
 pub const SYNC_NOTHING_PENDING: &str = "Alles is verzonden.";

@@ -63,12 +63,21 @@ pub struct UserInfo {
 pub struct AgencySettings {
     /// See [`crate::coords::on_site`]; [`crate::coords::DEFAULT_ON_SITE_RADIUS_M`] unless set.
     pub on_site_radius_m: u32,
+    /// Days a tablet keeps a photo the server confirmed before it frees the space
+    /// ([`crate::device_storage::photos_to_remove`]); absent from an older server: the default.
+    #[serde(default = "default_photo_retention_days")]
+    pub photo_retention_days: u32,
+}
+
+fn default_photo_retention_days() -> u32 {
+    crate::device_storage::DEFAULT_PHOTO_RETENTION_DAYS
 }
 
 impl Default for AgencySettings {
     fn default() -> Self {
         AgencySettings {
             on_site_radius_m: crate::coords::DEFAULT_ON_SITE_RADIUS_M,
+            photo_retention_days: default_photo_retention_days(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod capacity;
 pub mod checklist;
 pub mod coords;
+pub mod device_storage;
 pub mod enforcement;
 pub mod equal_treatment;
 pub mod error;

@@ -125,6 +125,7 @@ pub fn SyncPanel() -> impl IntoView {
                         (n, None) => strings::pending_count(n),
                     }
                 }}</dd>
+                <StorageFacts/>
             </dl>
             {move || status.get().retry_in_s.map(|s| view! { <p class="muted">{strings::sync_retry(s)}</p> })}
             <button class="primary" on:click=move |_| sync.now()
@@ -239,5 +240,45 @@ pub fn PhotoQueue() -> impl IntoView {
             </label>
         }),
         _ => None,
+    }
+}
+
+/// The storage guard's warnings, where the inspector starts the day.
+#[component]
+pub fn StorageWarnings() -> impl IntoView {
+    let guard = crate::storage_guard::use_storage_guard();
+    move || {
+        guard
+            .map(|g| g.health.get().warnings())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|w| view! { <p class="banner warn" role="status" data-testid="storage-warning">{strings::storage_warning(w)}</p> })
+            .collect_view()
+    }
+}
+
+/// The storage facts of the sync panel: usage against the quota, persistence, installed.
+#[component]
+fn StorageFacts() -> impl IntoView {
+    let guard = crate::storage_guard::use_storage_guard();
+    let yes_no = |v: Option<bool>| match v {
+        Some(true) => strings::YES_LOWER,
+        Some(false) => strings::NO_LOWER,
+        None => strings::UNKNOWN,
+    };
+    move || {
+        let h = guard?.health.get();
+        Some(view! {
+            <dt>{strings::STORAGE}</dt>
+            <dd data-testid="storage-usage">{h.estimate.map(|e| view! {
+                {strings::storage_usage(e.usage_bytes, e.quota_bytes)}
+                <progress class="storage-bar" max=e.quota_bytes.to_string() value=e.usage_bytes.to_string()
+                    aria-label=strings::STORAGE></progress>
+            }.into_any()).unwrap_or_else(|| strings::UNKNOWN.into_any())}</dd>
+            <dt>{strings::STORAGE_PERSISTENT}</dt>
+            <dd data-testid="storage-persisted">{yes_no(h.persisted)}</dd>
+            <dt>{strings::STORAGE_INSTALLED}</dt>
+            <dd>{yes_no(Some(h.installed))}</dd>
+        })
     }
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use shared::Role;
 
 use crate::components::delivery::DeliveryTag;
-use crate::components::sync::SyncBar;
+use crate::components::sync::{StorageWarnings, SyncBar};
 use crate::pages::day_map::DayMap;
 use crate::pages::guard::RequireRole;
 use crate::session::use_session;
@@ -52,6 +52,7 @@ fn MyDay() -> impl IntoView {
         <section class="my-day">
             <h1>{strings::MY_DAY}</h1>
             <SyncBar/>
+            <StorageWarnings/>
             <nav class="day-picker" aria-label=strings::MY_DAY>
                 {days.into_iter().map(|d| view! {
                     <button class="chip" class:active=move || day.get() == d data-date=d.to_string()
@@ -115,7 +116,7 @@ fn VisitCard(local: LocalVisit, delivery: Option<Delivery>) -> impl IntoView {
     let mut factors = v.priority.factors.clone();
     factors.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
     view! {
-        <li class=format!("visit-card card status-{}", v.status.as_str()) data-testid="visit-card" data-visit-id=v.id.to_string()>
+        <li class="visit-card card" data-status=v.status.as_str() data-testid="visit-card" data-visit-id=v.id.to_string()>
             <div class="visit-head">
                 <span class="route-order">{v.route_order}</span>
                 <div class="visit-title">

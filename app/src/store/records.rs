@@ -114,6 +114,10 @@ pub struct LocalPhoto {
     /// Why the server refused the upload (Dutch, as shown); the photo stays on the device.
     #[serde(default)]
     pub problem: Option<String>,
+    /// The storage guard removed its bytes from the device (the server holds and confirmed
+    /// them); the record stays so the visit still lists the photo.
+    #[serde(default)]
+    pub removed: bool,
 }
 
 impl PhotoState {

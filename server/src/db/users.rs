@@ -62,11 +62,14 @@ pub async fn agency_settings(
     pool: &AnyPool,
     agency_id: &str,
 ) -> sqlx::Result<shared::auth::AgencySettings> {
-    let radius: i64 = sqlx::query_scalar("SELECT on_site_radius_m FROM agencies WHERE id = $1")
-        .bind(agency_id)
-        .fetch_one(pool)
-        .await?;
+    let (radius, retention): (i64, i64) =
+        sqlx::query_as("SELECT on_site_radius_m, photo_retention_days FROM agencies WHERE id = $1")
+            .bind(agency_id)
+            .fetch_one(pool)
+            .await?;
     Ok(shared::auth::AgencySettings {
         on_site_radius_m: u32::try_from(radius).unwrap_or(shared::coords::DEFAULT_ON_SITE_RADIUS_M),
+        photo_retention_days: u32::try_from(retention)
+            .unwrap_or(shared::device_storage::DEFAULT_PHOTO_RETENTION_DAYS),
     })
 }

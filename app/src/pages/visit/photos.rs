@@ -41,7 +41,11 @@ pub(super) fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
     let sync = use_sync();
     let url = RwSignal::new(None::<String>);
     let sha = photo.sha256.clone();
+    let removed = photo.removed;
     spawn_local(async move {
+        if removed {
+            return;
+        }
         if let Some(u) = photos::object_url(&sha).await {
             // The thumbnail may be gone already (the page re-rendered): then free the URL now.
             if let Some(u) = url.try_set(Some(u)).flatten() {
@@ -64,8 +68,14 @@ pub(super) fn PhotoThumb(photo: LocalPhoto) -> impl IntoView {
     view! {
         <li class="photo" data-testid="photo" data-state=state.as_str()
             data-sha256=photo.sha256.clone()>
-            <img alt=strings::PHOTOS src=move || url.get().unwrap_or_default()
-                width=photo.width.to_string() height=photo.height.to_string()/>
+            {if removed {
+                view! { <p class="photo-removed muted" data-testid="photo-removed">{strings::PHOTO_ON_SERVER_ONLY}</p> }.into_any()
+            } else {
+                view! {
+                    <img alt=strings::PHOTOS src=move || url.get().unwrap_or_default()
+                        width=photo.width.to_string() height=photo.height.to_string()/>
+                }.into_any()
+            }}
             <span class=format!("tag photo-state-{}", state.as_str())>
                 {strings::photo_state_label(state)}
             </span>
